@@ -1,0 +1,19 @@
+"""GenAI Lab entry point: page navigation, language switch, shared layout."""
+
+import streamlit as st
+
+from dashboard.i18n import init_lang, language_switch, t
+
+st.set_page_config(page_title="GenAI Lab", page_icon="🧪", layout="wide")
+init_lang()
+
+pages = {
+    t("section.basics"): [
+        st.Page("pages/overview.py", title=t("nav.overview"), icon="✨", url_path="overview", default=True),
+        st.Page("pages/glossary.py", title=t("nav.glossary"), icon="📖", url_path="glossary"),
+    ],
+}
+page = st.navigation(pages)
+language_switch()
+st.sidebar.caption(t("app.footer"))
+page.run()

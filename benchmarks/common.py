@@ -1,0 +1,62 @@
+"""Shared benchmark plumbing: machine description, repeat timing, saving JSON + markdown."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    info = {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    try:
+        import torch
+
+        info["torch"] = torch.__version__
+        info["gpu"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    except ImportError:
+        info["gpu"] = None
+    return info
+
+
+def repeat(fn: Callable[[], float | None], n: int) -> dict:
+    """Run ``fn`` ``n`` times; it returns its own duration (s) or None to be timed here."""
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        measured = fn()
+        times.append(measured if measured is not None else time.perf_counter() - start)
+    return summarise(times)
+
+
+def summarise(times: list[float]) -> dict:
+    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
+            "runs": len(times), "all_s": times}
+
+
+def save(name: str, payload: dict, table: list[tuple[str, str]]) -> Path:
+    """Write ``results/<name>.json`` and ``results/<name>.md``; print the table."""
+    RESULTS.mkdir(exist_ok=True)
+    payload = {"benchmark": name, "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": machine(), **payload}
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    m = payload["machine"]
+    lines = [f"Machine: {m['cpu']} ({m['cores']} cores), GPU: {m.get('gpu') or 'none'}", "",
+             "| measure | value |", "|---|---|", *(f"| {k} | {v} |" for k, v in table)]
+    (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return path

@@ -1,0 +1,88 @@
+"""Plotly figure builders shared by every page: image grids, bars, heatmaps, curves."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+#: Paul Tol's "muted" scheme: colour-blind safe, one colour per Fashion-MNIST class.
+CLASS_COLORS = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE",
+                "#882255", "#44AA99", "#999933", "#AA4499", "#6B6B6B"]
+ACCENT = "#332288"
+FONT = dict(size=15)
+
+
+def _layout(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+                      title=title, font=FONT, paper_bgcolor="rgba(0,0,0,0)")
+    return fig
+
+
+def tile(images: np.ndarray, cols: int, pad: int = 2) -> np.ndarray:
+    """Tile uint8 (N,H,W) images into one (rows*(H+pad)-pad, cols*(W+pad)-pad) mosaic."""
+    images = np.asarray(images, dtype=np.uint8)
+    n, h, w = images.shape
+    cols = max(1, min(cols, n))
+    rows = -(-n // cols)
+    canvas = np.full((rows * (h + pad) - pad, cols * (w + pad) - pad), 96, dtype=np.uint8)
+    for i, img in enumerate(images):
+        r, c = divmod(i, cols)
+        canvas[r * (h + pad): r * (h + pad) + h, c * (w + pad): c * (w + pad) + w] = img
+    return canvas
+
+
+def image_grid(images: np.ndarray, cols: int = 8, titles: Sequence[str] | None = None,
+               height: int | None = None, title: str | None = None) -> go.Figure:
+    """A grid of 28×28 grayscale images (dataset convention: 0 = black background)."""
+    images = np.asarray(images, dtype=np.uint8)
+    n, h, w = images.shape
+    cols = max(1, min(cols, n))
+    rows = -(-n // cols)
+    mosaic = tile(images, cols)
+    fig = go.Figure(go.Image(z=np.repeat(mosaic[..., None], 3, axis=2), hoverinfo="skip"))
+    if titles:
+        for i, text in enumerate(titles):
+            r, c = divmod(i, cols)
+            fig.add_annotation(x=c * (w + 2) + w / 2, y=r * (h + 2) - 1, text=text, showarrow=False,
+                               yanchor="bottom", font=dict(size=12))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, range=[mosaic.shape[0], -8 if titles else 0])
+    row_px = 90 if titles else 80
+    return _layout(fig, height or max(120, rows * row_px + (40 if title else 10)), title)
+
+
+def probability_bars(probs: dict[str, Sequence[float]], labels: Sequence[str],
+                     highlight: int | None = None, height: int = 360, title: str | None = None) -> go.Figure:
+    """Horizontal bars of class probabilities, one trace per model; ``highlight`` marks the true class."""
+    fig = go.Figure()
+    palette = [ACCENT, "#DDCC77", "#44AA99"]
+    labels = [f"<b>{name} ◀</b>" if i == highlight else name for i, name in enumerate(labels)]
+    for (name, values), color in zip(probs.items(), palette, strict=False):
+        fig.add_bar(y=labels, x=list(values), name=name, orientation="h", marker_color=color,
+                    hovertemplate="%{y}: %{x:.1%}<extra>" + name + "</extra>")
+    fig.update_xaxes(range=[0, 1], tickformat=".0%")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.08, x=0))
+    return _layout(fig, height, title)
+
+
+def heatmap(z: np.ndarray, x: Sequence[str] | None = None, y: Sequence[str] | None = None,
+            title: str | None = None, height: int = 400, colorscale: str = "Viridis",
+            zmin: float | None = None, zmax: float | None = None) -> go.Figure:
+    fig = go.Figure(go.Heatmap(z=z, x=x, y=y, colorscale=colorscale, zmin=zmin, zmax=zmax))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, height, title)
+
+
+def curves(series: dict[str, Sequence[float]], x_title: str, y_title: str,
+           title: str | None = None, height: int = 320, log_y: bool = False) -> go.Figure:
+    """Line plot of one or more curves (e.g. loss per epoch), x = 1..len."""
+    fig = go.Figure()
+    for i, (name, ys) in enumerate(series.items()):
+        fig.add_scatter(x=list(range(1, len(ys) + 1)), y=list(ys), mode="lines+markers", name=name,
+                        line=dict(color=CLASS_COLORS[i % len(CLASS_COLORS)]))
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title, type="log" if log_y else "linear")
+    return _layout(fig, height, title)

@@ -1,0 +1,87 @@
+"""Shared page helpers: set-up, URL-synced controls, friendly load errors, model cards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import streamlit as st
+
+from dashboard.i18n import init_lang, lang, t
+from dashboard.loaders import LOAD_ERRORS
+from models import data
+
+T = TypeVar("T")
+_PREFIX = "_url_"
+
+
+def setup_page() -> str:
+    """Call first on every page: settles the language even when the page runs on its own."""
+    return init_lang()
+
+
+def class_names() -> list[str]:
+    return list(data.CLASS_NAMES[lang()])
+
+
+def url_int(name: str, default: int, lo: int, hi: int) -> tuple[int, bool]:
+    """Integer query parameter ``name`` clamped to [lo, hi]; ``(value, adjusted)``."""
+    raw = st.query_params.get(name)
+    if raw is None:
+        return default, False
+    try:
+        value = int(raw)
+    except ValueError:
+        return default, True
+    clamped = min(max(value, lo), hi)
+    return clamped, clamped != value
+
+
+def set_url_value(name: str, value: int) -> None:
+    """Change a synced control from a callback (e.g. a "random" button)."""
+    st.session_state[_PREFIX + name] = value
+
+
+def synced_int(widget: Callable[..., T], label: str, name: str, default: int, lo: int, hi: int,
+               **kwargs) -> T:
+    """Draw ``widget`` whose value starts from ``?name=`` and is written back to the URL.
+
+    Bad or out-of-range URL values are clamped with a short notice, never an error.
+    """
+    key = _PREFIX + name
+    if key not in st.session_state:
+        value, adjusted = url_int(name, default, lo, hi)
+        st.session_state[key] = value
+        if adjusted:
+            st.toast(t("common.url_clamped", name=name, value=value), icon="⚠️")
+    if widget in (st.number_input, st.slider):
+        kwargs.update(min_value=lo, max_value=hi)
+    value = widget(label, key=key, **kwargs)
+    st.query_params[name] = str(value)
+    return value
+
+
+def class_select(label: str, name: str, default: int = 0, container=st) -> int:
+    names = class_names()
+    return synced_int(container.selectbox, label, name, default, 0, data.NUM_CLASSES - 1,
+                      options=list(range(data.NUM_CLASSES)), format_func=lambda i: names[i])
+
+
+def seed_input(name: str = "seed", default: int = 0, container=st) -> int:
+    return synced_int(container.number_input, t("common.seed"), name, default, 0, 2**32 - 1, step=1,
+                      help=t("common.seed_help"))
+
+
+def load_or_stop(loader: Callable[[], T]) -> T:
+    """Run a cached loader; a missing or corrupt file becomes a message, not a traceback."""
+    try:
+        return loader()
+    except LOAD_ERRORS as exc:
+        st.error(t("common.load_error", detail=str(exc)), icon="🚫")
+        st.stop()
+
+
+def model_card(rows: Sequence[tuple[str, str]]) -> None:
+    """A short two-column model card: data, parameters, training time, metrics, limits."""
+    with st.expander(t("common.model_card"), icon="🗂️"):
+        st.markdown("\n".join(["| | |", "|---|---|", *(f"| **{k}** | {v} |" for k, v in rows)]))

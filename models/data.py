@@ -1,0 +1,214 @@
+"""Fashion-MNIST loading and validation.
+
+Two sources, one parser:
+
+* the Debian package ``dataset-fashion-mnist`` (full 60k/10k splits, used by the
+  training scripts), found in ``/usr/share/datasets/fashion-mnist`` or in the
+  directory named by ``GENAI_LAB_FMNIST_DIR``;
+* the copy shipped in ``assets/data`` (the 10k test split and a fixed 10k training
+  subset) so the app runs without the package.
+
+Both are IDX files (optionally gzip-compressed). Every read checks the magic number,
+the shape, the byte count and the label range, and problems surface as one
+:class:`FashionMNISTError` whose message says what to do.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSETS_DATA = ROOT / "assets" / "data"
+DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+ENV_DIR = "GENAI_LAB_FMNIST_DIR"
+
+NUM_CLASSES = 10
+IMAGE_SHAPE = (28, 28)
+CLASS_NAMES = {
+    "en": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+           "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+    "ko": ["티셔츠", "바지", "풀오버", "드레스", "코트",
+           "샌들", "셔츠", "운동화", "가방", "앵클부츠"],
+}
+
+# Debian file names; the shipped subset follows the same pattern.
+SPLIT_FILES = {
+    "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
+    "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
+}
+SHIPPED_FILES = {
+    "test": SPLIT_FILES["test"],
+    "train10k": ("train10k-images-idx3-ubyte.gz", "train10k-labels-idx1-ubyte.gz"),
+}
+SUBSET_SIZE = 10_000
+SUBSET_SEED = 20_240_601  # fixed: the shipped subset must never change silently
+
+INSTALL_HINT = (
+    "Install the Debian package with `sudo apt-get install dataset-fashion-mnist` "
+    f"(files land in {DEBIAN_DIR}), or point {ENV_DIR} at a directory holding "
+    "the four *-ubyte.gz files."
+)
+
+_IMAGE_MAGIC = 0x00000803  # unsigned byte, 3 dimensions
+_LABEL_MAGIC = 0x00000801  # unsigned byte, 1 dimension
+
+
+class FashionMNISTError(RuntimeError):
+    """Fashion-MNIST files are missing, truncated or not what they claim to be."""
+
+
+@dataclass(frozen=True)
+class Split:
+    """Images as uint8 (N, 28, 28), 0 = background; labels as int64 (N,)."""
+
+    images: np.ndarray
+    labels: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+
+def class_name(label: int, lang: str = "en") -> str:
+    return CLASS_NAMES.get(lang, CLASS_NAMES["en"])[int(label)]
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        raw = path.read_bytes()
+        return gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+    except FileNotFoundError:
+        raise FashionMNISTError(f"Fashion-MNIST file not found: {path}. {INSTALL_HINT}") from None
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise FashionMNISTError(
+            f"Fashion-MNIST file {path} is unreadable or corrupt ({exc}). {INSTALL_HINT}"
+        ) from None
+
+
+def read_idx(path: str | os.PathLike, kind: str) -> np.ndarray:
+    """Parse one IDX file. ``kind`` is ``"images"`` or ``"labels"``."""
+    path = Path(path)
+    data = _read_bytes(path)
+    magic, ndim = (_IMAGE_MAGIC, 3) if kind == "images" else (_LABEL_MAGIC, 1)
+    header = 4 + 4 * ndim
+    if len(data) < header:
+        raise FashionMNISTError(f"{path} is truncated: {len(data)} bytes, no full header. {INSTALL_HINT}")
+    found = struct.unpack(">I", data[:4])[0]
+    if found != magic:
+        raise FashionMNISTError(
+            f"{path} is not an IDX {kind} file (magic 0x{found:08x}, expected 0x{magic:08x}). {INSTALL_HINT}"
+        )
+    dims = struct.unpack(f">{ndim}I", data[4:header])
+    if kind == "images" and tuple(dims[1:]) != IMAGE_SHAPE:
+        raise FashionMNISTError(f"{path} holds {dims[1]}x{dims[2]} images, expected 28x28.")
+    expected = int(np.prod(dims))
+    if len(data) - header != expected:
+        raise FashionMNISTError(
+            f"{path} is truncated or padded: {len(data) - header} data bytes, expected {expected}. {INSTALL_HINT}"
+        )
+    array = np.frombuffer(data, dtype=np.uint8, offset=header).reshape(dims)
+    if kind == "labels":
+        if array.size and array.max() >= NUM_CLASSES:
+            raise FashionMNISTError(f"{path} has label {array.max()}, outside 0-9.")
+        return array.astype(np.int64)
+    return array.copy()
+
+
+def _load_pair(directory: Path, images_name: str, labels_name: str) -> Split:
+    if not directory.is_dir():
+        raise FashionMNISTError(f"Fashion-MNIST directory not found: {directory}. {INSTALL_HINT}")
+    images = read_idx(directory / images_name, "images")
+    labels = read_idx(directory / labels_name, "labels")
+    if len(images) != len(labels):
+        raise FashionMNISTError(
+            f"{directory}: {len(images)} images but {len(labels)} labels in {images_name}/{labels_name}."
+        )
+    return Split(images, labels)
+
+
+def dataset_dir() -> Path:
+    """Where the full dataset lives: ``$GENAI_LAB_FMNIST_DIR`` or Debian's path."""
+    return Path(os.environ.get(ENV_DIR) or DEBIAN_DIR)
+
+
+def load_full(split: str = "train", directory: str | os.PathLike | None = None) -> Split:
+    """The full Debian split (``train`` 60k or ``test`` 10k), for training scripts."""
+    if split not in SPLIT_FILES:
+        raise ValueError(f"split must be one of {sorted(SPLIT_FILES)}, not {split!r}")
+    return _load_pair(Path(directory) if directory else dataset_dir(), *SPLIT_FILES[split])
+
+
+def load_shipped(split: str = "test", directory: str | os.PathLike | None = None) -> Split:
+    """The copy under ``assets/data``: ``test`` (10k) or ``train10k`` (fixed subset)."""
+    if split not in SHIPPED_FILES:
+        raise ValueError(f"split must be one of {sorted(SHIPPED_FILES)}, not {split!r}")
+    return _load_pair(Path(directory) if directory else ASSETS_DATA, *SHIPPED_FILES[split])
+
+
+def load_train(prefer_full: bool = True) -> Split:
+    """Training data: the full 60k split when the package is there, else the shipped 10k."""
+    if prefer_full:
+        try:
+            return load_full("train")
+        except FashionMNISTError:
+            pass
+    return load_shipped("train10k")
+
+
+def subset_indices(labels: np.ndarray, size: int = SUBSET_SIZE, seed: int = SUBSET_SEED) -> np.ndarray:
+    """The fixed training subset: ``size // 10`` images per class, sorted indices."""
+    rng = np.random.default_rng(seed)
+    per_class = size // NUM_CLASSES
+    picks = [rng.choice(np.flatnonzero(labels == c), size=per_class, replace=False) for c in range(NUM_CLASSES)]
+    return np.sort(np.concatenate(picks))
+
+
+def write_idx(path: str | os.PathLike, array: np.ndarray) -> None:
+    """Write uint8 images (N,28,28) or labels (N,) as gzip-compressed IDX."""
+    array = np.ascontiguousarray(array, dtype=np.uint8)
+    magic = _IMAGE_MAGIC if array.ndim == 3 else _LABEL_MAGIC
+    header = struct.pack(">I", magic) + struct.pack(f">{array.ndim}I", *array.shape)
+    with gzip.GzipFile(path, "wb", compresslevel=9, mtime=0) as fh:
+        fh.write(header + array.tobytes())
+
+
+def export_shipped(directory: str | os.PathLike = ASSETS_DATA) -> dict[str, int]:
+    """Copy the test split and the fixed 10k training subset into ``assets/data``."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    train, test = load_full("train"), load_full("test")
+    idx = subset_indices(train.labels)
+    parts = {"test": (test.images, test.labels), "train10k": (train.images[idx], train.labels[idx])}
+    for name, (images, labels) in parts.items():
+        img_file, lbl_file = SHIPPED_FILES[name]
+        write_idx(out / img_file, images)
+        write_idx(out / lbl_file, labels)
+    return {name: len(labels) for name, (_, labels) in parts.items()}
+
+
+def to_float(images: np.ndarray) -> np.ndarray:
+    """uint8 (N,28,28) -> float32 (N,784) in [0, 1]."""
+    return images.reshape(len(images), -1).astype(np.float32) / 255.0
+
+
+def to_uint8(x: np.ndarray) -> np.ndarray:
+    """float (N,784) or (N,28,28) in [0, 1] -> uint8 (N,28,28), clipped."""
+    x = np.asarray(x).reshape(-1, *IMAGE_SHAPE)
+    return np.clip(np.rint(x * 255.0), 0, 255).astype(np.uint8)
+
+
+def examples(split: Split, label: int, n: int, seed: int) -> np.ndarray:
+    """``n`` real images of class ``label`` drawn reproducibly from ``split``."""
+    pool = np.flatnonzero(split.labels == label)
+    rng = np.random.default_rng(seed)
+    return split.images[rng.choice(pool, size=min(n, len(pool)), replace=False)]
+
+
+def noise_images(n: int, seed: int) -> np.ndarray:
+    """Uniform random pixels: what "no structure at all" looks like, for likelihood contrasts."""
+    return np.random.default_rng(seed).integers(0, 256, size=(n, *IMAGE_SHAPE), dtype=np.uint8)

@@ -1,0 +1,82 @@
+"""Real browser: Debian's Chromium driven by Playwright against `streamlit run app.py`."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from benchmarks.browser import ROOT, launch_chromium, streamlit_server, wait_rendered
+
+ARTIFACTS = Path(os.environ.get("GENAI_LAB_ARTIFACTS", ROOT / "test-artifacts"))
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server(env={"GENAI_LAB_LANG": "ko"}) as (url, _proc):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ko-KR")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def assert_no_exception(page):
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def heading(page) -> str:
+    return page.locator("h1").first.inner_text().strip()
+
+
+def test_language_switch_and_navigation(server, page):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.goto(server)
+    wait_rendered(page)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=60_000)
+    assert heading(page) == "생성형 AI란?"
+    assert "lang=ko" in page.url
+    assert_no_exception(page)
+    page.screenshot(path=ARTIFACTS / "browser-overview-ko.png")
+
+    page.get_by_role("radio", name="English", exact=True).click()
+    page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').innerText.includes('What is')")
+    wait_rendered(page)
+    assert heading(page) == "What is generative AI?"
+    page.wait_for_url("**lang=en**")
+    assert_no_exception(page)
+
+    page.get_by_role("link", name="Glossary").click()
+    page.wait_for_url("**/glossary**lang=en**")
+    wait_rendered(page)
+    assert heading(page) == "Glossary"  # the language survived sidebar navigation
+    assert_no_exception(page)
+    page.screenshot(path=ARTIFACTS / "browser-glossary-en.png")
+
+    page.reload()
+    wait_rendered(page)
+    assert heading(page) == "Glossary"  # and the link opens in the language it was copied in
+
+
+def test_generate_button_and_shared_link(server, page):
+    page.goto(f"{server}/?lang=en&cls=8&seed=5")
+    wait_rendered(page)
+    page.wait_for_selector("text=New images sampled from p(x | Bag)", timeout=60_000)
+    page.get_by_role("button", name="New").click()
+    page.wait_for_url("**seed=6**")
+    wait_rendered(page)
+    assert_no_exception(page)
+    page.screenshot(path=ARTIFACTS / "browser-overview-en.png", full_page=True)

@@ -1,0 +1,19 @@
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+
+
+@pytest.fixture
+def tmp_checkpoints(tmp_path, monkeypatch):
+    """A private checkpoint root so tests never touch the shipped weights."""
+    root = tmp_path / "checkpoints"
+    root.mkdir()
+    monkeypatch.setenv("GENAI_LAB_CHECKPOINT_DIR", str(root))
+    return root

@@ -1,0 +1,70 @@
+"""Every page, in both languages, through app.py: no exception, real content, the right script."""
+
+import pytest
+
+from tests.conftest import HANGUL, ROOT
+from tests.pages.conftest import PAGES, run_app, ui_texts
+
+EXPECTED_TITLES = {
+    "pages/overview.py": {"ko": "생성형 AI란?", "en": "What is generative AI?"},
+    "pages/glossary.py": {"ko": "용어 사전", "en": "Glossary"},
+}
+
+
+def test_every_page_has_expectations():
+    assert sorted(EXPECTED_TITLES) == PAGES
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_in_language(page, lang):
+    at = run_app(lang, page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == EXPECTED_TITLES[page][lang]
+    texts = ui_texts(at)
+    assert len(texts) >= 5
+    with_hangul = [t for t in texts if HANGUL.search(t)]
+    if lang == "en":
+        assert with_hangul == []
+    else:
+        assert len(with_hangul) >= 0.6 * len(texts)
+    assert at.session_state["lang"] == lang
+    assert at.query_params["lang"] == lang
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_on_its_own(page):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == EXPECTED_TITLES[page]["en"]
+
+
+def test_default_language_is_korean(monkeypatch):
+    monkeypatch.delenv("GENAI_LAB_LANG", raising=False)
+    at = run_app(lang=None)
+    assert at.session_state["lang"] == "ko" and at.query_params["lang"] == "ko"
+
+
+def test_environment_sets_default_language(monkeypatch):
+    monkeypatch.setenv("GENAI_LAB_LANG", "en")
+    at = run_app(lang=None)
+    assert at.title[0].value == "What is generative AI?"
+
+
+def test_unknown_language_falls_back_without_error(monkeypatch):
+    monkeypatch.delenv("GENAI_LAB_LANG", raising=False)
+    at = run_app(lang="xx")
+    assert not at.exception
+    assert at.session_state["lang"] == "ko" and at.query_params["lang"] == "ko"
+
+
+def test_language_survives_page_switch():
+    at = run_app("en")
+    at.query_params.clear()  # sidebar navigation drops query parameters
+    at.switch_page("pages/glossary.py")
+    at.run()
+    assert at.title[0].value == "Glossary"
+    assert at.query_params["lang"] == "en"  # written back for the next shared link

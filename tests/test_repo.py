@@ -1,0 +1,58 @@
+"""Project rules that keep the layering and the set-up honest."""
+
+import ast
+import re
+import tomllib
+
+from tests.conftest import ROOT
+
+
+def imported_modules(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_models_never_import_streamlit():
+    offenders = [p.name for p in (ROOT / "models").rglob("*.py")
+                 if any(m.split(".")[0] == "streamlit" for m in imported_modules(p))]
+    assert offenders == []
+
+
+def test_pages_do_no_tensor_work():
+    for page in (ROOT / "pages").glob("*.py"):
+        mods = set(imported_modules(page))
+        assert not {"torch", "diffusers", "transformers"} & {m.split(".")[0] for m in mods}, page.name
+        assert len(page.read_text(encoding="utf-8").splitlines()) <= 250, page.name
+
+
+def test_every_page_is_in_the_navigation_with_a_url_path():
+    app = (ROOT / "app.py").read_text(encoding="utf-8")
+    for page in (ROOT / "pages").glob("*.py"):
+        assert re.search(rf'st\.Page\("pages/{page.name}".*url_path="\w+"', app), page.name
+
+
+def test_streamlit_config():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["server"]["maxUploadSize"] <= 5
+    assert config["browser"]["gatherUsageStats"] is False
+
+
+def test_torch_is_pinned_and_everything_else_bounded():
+    lines = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
+    reqs = [line for line in lines if line]
+    assert "torch==2.13.0" in reqs
+    for req in reqs:
+        assert "==" in req or ("<" in req and ">=" in req), req
+
+
+def test_readme_commands_and_ci_agree():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```bash\n(.*?)```", readme, re.S)
+    assert blocks[0].strip() == "pip install -r requirements.txt && streamlit run app.py"
+    assert blocks[1].strip() == "./scripts/test.sh"
+    assert "exec ./scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
