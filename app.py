@@ -12,6 +12,12 @@ pages = {
         st.Page("pages/overview.py", title=t("nav.overview"), icon="✨", url_path="overview", default=True),
         st.Page("pages/glossary.py", title=t("nav.glossary"), icon="📖", url_path="glossary"),
     ],
+    t("section.image_models"): [
+        st.Page("pages/compare.py", title=t("nav.compare"), icon="⚖️", url_path="compare"),
+        st.Page("pages/gan.py", title=t("nav.gan"), icon="🥊", url_path="gan"),
+        st.Page("pages/flow.py", title=t("nav.flow"), icon="🔁", url_path="flow"),
+        st.Page("pages/diffusion.py", title=t("nav.diffusion"), icon="🌫️", url_path="diffusion"),
+    ],
 }
 page = st.navigation(pages)
 language_switch()

@@ -1,20 +1,39 @@
-"""``python -m benchmarks [startup] [--repeats N]``: measure, print a table, save JSON + markdown."""
+"""``python -m benchmarks [startup] [zoo] [--repeats N] [--n N]``: measure, print a table, save JSON + markdown."""
 
 import argparse
 
-from benchmarks import startup
 
-BENCHMARKS = {"startup": startup.run}
+def _startup(args):
+    from benchmarks import startup
+
+    return startup.run(repeats=args.repeats)
+
+
+def _zoo(args):
+    from benchmarks import zoo
+
+    families = tuple(args.families.split(",")) if args.families else None
+    return zoo.run(repeats=args.repeats, n=args.n, curve=not args.no_curve, ddpm_1000=not args.no_ddpm1000,
+                   **({"families": families} if families else {}))
+
+
+BENCHMARKS = {"startup": _startup, "zoo": _zoo}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], default=list(BENCHMARKS),
-                        help="which benchmarks to run (default: all)")
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--n", type=int, default=2000, help="zoo: samples per family for FID (default 2000)")
+    parser.add_argument("--families", help="zoo: comma-separated subset of gan,vae,flow,diffusion")
+    parser.add_argument("--no-curve", action="store_true", help="zoo: skip the diffusion steps curve")
+    parser.add_argument("--no-ddpm1000", action="store_true", help="zoo: skip DDPM at 1000 steps (slow on CPU)")
     args = parser.parse_args()
+    unknown = sorted(set(args.names) - set(BENCHMARKS))
+    if unknown:
+        parser.error(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}")
     for name in args.names or BENCHMARKS:
-        BENCHMARKS[name](repeats=args.repeats)
+        BENCHMARKS[name](args)
 
 
 if __name__ == "__main__":

@@ -76,13 +76,37 @@ def heatmap(z: np.ndarray, x: Sequence[str] | None = None, y: Sequence[str] | No
     return _layout(fig, height, title)
 
 
-def curves(series: dict[str, Sequence[float]], x_title: str, y_title: str,
-           title: str | None = None, height: int = 320, log_y: bool = False) -> go.Figure:
-    """Line plot of one or more curves (e.g. loss per epoch), x = 1..len."""
+def curves(series: dict[str, Sequence[float]], x_title: str, y_title: str, title: str | None = None,
+           height: int = 320, log_y: bool = False, x: Sequence[float] | None = None, log_x: bool = False,
+           vline: float | None = None, markers: bool = True) -> go.Figure:
+    """Line plot of one or more curves (e.g. loss per epoch); x defaults to 1..len."""
     fig = go.Figure()
     for i, (name, ys) in enumerate(series.items()):
-        fig.add_scatter(x=list(range(1, len(ys) + 1)), y=list(ys), mode="lines+markers", name=name,
-                        line=dict(color=CLASS_COLORS[i % len(CLASS_COLORS)]))
-    fig.update_xaxes(title=x_title)
+        xs = list(x) if x is not None else list(range(1, len(ys) + 1))
+        fig.add_scatter(x=xs, y=list(ys), mode="lines+markers" if markers else "lines", name=name,
+                        line=dict(color=CLASS_COLORS[(i * 3 + 1) % len(CLASS_COLORS)], width=3))
+    if vline is not None:
+        fig.add_vline(x=vline, line_dash="dash", line_color="#444")
+    fig.update_xaxes(title=x_title, type="log" if log_x else "linear")
     fig.update_yaxes(title=y_title, type="log" if log_y else "linear")
+    fig.update_layout(legend=dict(orientation="h", y=1.12, x=0))
     return _layout(fig, height, title)
+
+
+def tradeoff(points: dict[str, tuple[float, float, float]], x_title: str, y_title: str, size_title: str,
+             floor: tuple[float, str] | None = None, height: int = 420) -> go.Figure:
+    """Quality vs speed vs diversity: x = milliseconds (log), y = FID, bubble size = coverage."""
+    fig = go.Figure()
+    for i, (name, (ms, fid, coverage)) in enumerate(points.items()):
+        fig.add_scatter(x=[ms], y=[fid], mode="markers+text", name=name, text=[name], textposition="top center",
+                        marker=dict(size=18 + 60 * max(coverage, 0), color=CLASS_COLORS[(i * 3 + 1) % 10],
+                                    opacity=0.8, line=dict(width=1, color="#222")),
+                        hovertemplate=f"{name}<br>{x_title}: %{{x:.0f}}<br>{y_title}: %{{y:.2f}}<br>"
+                                      f"{size_title}: {coverage:.2f}<extra></extra>")
+    if floor is not None:  # (value, label): the real-vs-real FID at the same N
+        fig.add_hline(y=floor[0], line_dash="dot", line_color="#444", annotation_text=floor[1],
+                      annotation_position="bottom right")
+    fig.update_xaxes(title=x_title, type="log")
+    fig.update_yaxes(title=y_title, rangemode="tozero")
+    fig.update_layout(showlegend=False)
+    return _layout(fig, height)

@@ -1,4 +1,7 @@
-"""Bilingual UI text: ``t("key")`` over ``assets/i18n/{ko,en}.json``.
+"""Bilingual UI text: ``t("key")`` over ``assets/i18n/{ko,en}.json`` and ``assets/i18n/{ko,en}/*.json``.
+
+Shared strings live in ``<lang>.json``; each page may keep its own strings in
+``<lang>/<page>.json`` (keys prefixed with the page name). A key may be defined only once.
 
 The language lives in ``st.session_state["lang"]`` and is mirrored into the URL
 (``?lang=ko`` / ``?lang=en``) on every run, because sidebar navigation drops query
@@ -23,9 +26,20 @@ _STATE = "lang"
 _WIDGET = "_lang_switch"
 
 
+def string_files(lang: str) -> list[Path]:
+    return [I18N_DIR / f"{lang}.json", *sorted((I18N_DIR / lang).glob("*.json"))]
+
+
 @cache
 def strings(lang: str) -> dict[str, str]:
-    return json.loads((I18N_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+    merged: dict[str, str] = {}
+    for path in string_files(lang):
+        part = json.loads(path.read_text(encoding="utf-8"))
+        duplicated = merged.keys() & part.keys()
+        if duplicated:
+            raise ValueError(f"{path} redefines {sorted(duplicated)[:5]}")
+        merged.update(part)
+    return merged
 
 
 @cache

@@ -17,7 +17,23 @@ _PREFIX = "_url_"
 
 def setup_page() -> str:
     """Call first on every page: settles the language even when the page runs on its own."""
+    _leave_legacy_navigation()
     return init_lang()
+
+
+def _leave_legacy_navigation() -> None:
+    """Make a deep link on a fresh server go through ``app.py``'s ``st.navigation``.
+
+    Streamlit marks an app with a ``pages/`` folder as a legacy (v1) multipage app until the
+    first ``st.navigation`` call; a first visit straight to ``/diffusion`` would then run the
+    page script alone, with file-name navigation and no language switch. Clearing the flag
+    and rerunning runs ``app.py``, which resolves the same URL path to the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory and st.runtime.exists():
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def class_names() -> list[str]:
@@ -54,7 +70,7 @@ def synced_int(widget: Callable[..., T], label: str, name: str, default: int, lo
         st.session_state[key] = value
         if adjusted:
             st.toast(t("common.url_clamped", name=name, value=value), icon="⚠️")
-    if widget in (st.number_input, st.slider):
+    if getattr(widget, "__name__", "") in ("number_input", "slider"):
         kwargs.update(min_value=lo, max_value=hi)
     value = widget(label, key=key, **kwargs)
     st.query_params[name] = str(value)

@@ -1,11 +1,18 @@
-"""Command line: ``python -m models train --list`` / ``python -m models train NAME [...]``."""
+"""Command line.
+
+``python -m models train --list`` / ``python -m models train NAME [--epochs E] [--device D] [--resume]``
+``python -m models sample --family F --n N --seed S [--label K] [--sampler S --steps T --guidance W] --out F.npz``
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from models import checkpoints, data
+from models import checkpoints, data, zoo
+
+SAMPLERS = ("ddpm", "ddim", "dpm")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,9 +27,61 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=int, help="number of epochs (model default if omitted)")
     train.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     train.add_argument("--resume", action="store_true", help="continue from the shipped checkpoint")
+    train.add_argument("--minutes", type=float, help="stop after this many minutes (resumable models)")
+    sample = sub.add_parser("sample", help="generate images with a shipped model into an .npz file")
+    sample.add_argument("--family", required=True, choices=zoo.FAMILIES)
+    sample.add_argument("--n", required=True, type=_bounded(1, 10_000), help="number of images (1-10000)")
+    sample.add_argument("--seed", required=True, type=_bounded(0, 2**32 - 1), help="0 … 2^32-1")
+    sample.add_argument("--label", type=_bounded(0, data.NUM_CLASSES - 1),
+                        help="class 0-9 for every image (default: classes cycle i %% 10)")
+    sample.add_argument("--sampler", choices=SAMPLERS, help="diffusion only (default dpm)")
+    sample.add_argument("--steps", type=_bounded(1, 1000), help="diffusion only (default 20)")
+    sample.add_argument("--guidance", type=float, help="diffusion only: classifier-free guidance (default 2.0)")
+    sample.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    sample.add_argument("--out", required=True, help="output .npz with images (uint8 N×28×28) and labels (int64)")
     export = sub.add_parser("export-data", help="copy the test split and the fixed 10k subset into assets/data")
     export.add_argument("--out", default=str(data.ASSETS_DATA))
     return parser
+
+
+def _bounded(lo: int, hi: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{value} is outside {lo}-{hi}")
+        return value
+
+    return parse
+
+
+def _sample(args, parser: argparse.ArgumentParser) -> int:
+    import numpy as np
+
+    from models.device import pick_device
+
+    options = {"sampler": args.sampler, "steps": args.steps, "guidance": args.guidance}
+    given = [f"--{k}" for k, v in options.items() if v is not None]
+    if args.family != "diffusion" and given:
+        parser.error(f"{', '.join(given)} only apply to --family diffusion")
+    if args.guidance is not None and not (0.0 <= args.guidance <= 20.0):
+        parser.error("--guidance must be between 0 and 20")
+    try:
+        model = zoo.load(args.family, device=pick_device(None if args.device == "auto" else args.device))
+    except checkpoints.CheckpointError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    labels = zoo.cycle_labels(args.n, args.label)
+    images = zoo.sample(model, args.family, labels, args.seed, **options)
+    out = Path(args.out)
+    if out.parent and not out.parent.exists():
+        print(f"error: output directory {out.parent} does not exist", file=sys.stderr)
+        return 1
+    np.savez_compressed(out, images=images, labels=labels)
+    print(f"wrote {len(images)} {args.family} images to {out}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "sample":
+        return _sample(args, parser)
     if args.command == "export-data":
         try:
             print(data.export_shipped(args.out))
@@ -45,8 +106,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give a model NAME or --list")
     if args.epochs is not None and args.epochs <= 0:
         parser.error("--epochs must be a positive integer")
+    if args.minutes is not None and args.minutes <= 0:
+        parser.error("--minutes must be positive")
+    if args.minutes and not TRAINERS[args.name].saves_itself:
+        parser.error(f"--minutes applies to resumable models only, not {args.name}")
     try:
-        metrics = train(args.name, epochs=args.epochs, device=args.device, resume=args.resume)
+        options = {"minutes": args.minutes} if args.minutes else {}
+        metrics = train(args.name, epochs=args.epochs, device=args.device, resume=args.resume, **options)
     except (data.FashionMNISTError, checkpoints.CheckpointError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

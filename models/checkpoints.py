@@ -10,6 +10,7 @@ read from safetensors, never unpickled. ``GENAI_LAB_CHECKPOINT_DIR`` overrides t
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -141,9 +142,11 @@ def staging(name: str, root: Path | None = None) -> Iterator[Path]:
         path.chmod(0o755 if path.is_dir() else 0o644)
     target = root / name
     old = root / f".{name}-old"
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
-    write_manifest(root)
+    with open(root / ".lock", "w") as lock:  # concurrent trainings: one swap + manifest at a time
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            os.replace(target, old)
+        os.replace(tmp, target)
+        shutil.rmtree(old, ignore_errors=True)
+        write_manifest(root)

@@ -212,3 +212,14 @@ def examples(split: Split, label: int, n: int, seed: int) -> np.ndarray:
 def noise_images(n: int, seed: int) -> np.ndarray:
     """Uniform random pixels: what "no structure at all" looks like, for likelihood contrasts."""
     return np.random.default_rng(seed).integers(0, 256, size=(n, *IMAGE_SHAPE), dtype=np.uint8)
+
+
+def examples_balanced(split: Split, n: int, seed: int) -> np.ndarray:
+    """``n`` images with classes cycling 0–9, drawn reproducibly (real counterpart of cycled samples)."""
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % NUM_CLASSES
+    picks = np.empty(n, dtype=np.int64)
+    for c in range(NUM_CLASSES):
+        slots = np.flatnonzero(labels == c)
+        picks[slots] = rng.choice(np.flatnonzero(split.labels == c), size=len(slots), replace=False)
+    return split.images[picks]

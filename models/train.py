@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import time
 from collections.abc import Callable
@@ -11,11 +12,22 @@ from models import checkpoints, overview
 from models.device import pick_device
 
 
+def _lazy(module: str) -> Callable[..., dict]:
+    """``models.<module>.train``, imported only when that model is trained."""
+
+    def fit(*args, **kwargs) -> dict:
+        return importlib.import_module(f"models.{module}").train(*args, **kwargs)
+
+    return fit
+
+
 @dataclass(frozen=True)
 class Trainer:
     name: str
     description: str
     fit: Callable[..., dict]
+    #: writes (and periodically re-writes) its own checkpoint, e.g. long resumable runs
+    saves_itself: bool = False
 
 
 TRAINERS: dict[str, Trainer] = {
@@ -25,18 +37,29 @@ TRAINERS: dict[str, Trainer] = {
                 overview.train_classifier),
         Trainer(overview.GAUSSIAN, "per-class Gaussian p(x|y) in PCA space for the overview page (seconds)",
                 overview.train_gaussian),
+        Trainer("judge", "CNN classifier on the full 60k split; its features define the domain FID",
+                _lazy("judge")),
+        Trainer("vae", "class-conditional convolutional VAE", _lazy("vae")),
+        Trainer("gan", "class-conditional DCGAN (spectral norm, hinge loss) with per-epoch snapshots",
+                _lazy("gan")),
+        Trainer("flow", "RealNVP-style normalizing flow, class-conditional Gaussian prior", _lazy("flow")),
+        Trainer("diffusion", "class-conditional UNet2DModel (16,32,64) + DDPM, CFG; resumable (hours on CPU)",
+                _lazy("train_diffusion"), saves_itself=True),
     )
 }
 
 
 def train(name: str, *, epochs: int | None = None, device: str = "auto", resume: bool = False,
-          progress: bool = True) -> dict:
+          progress: bool = True, **options) -> dict:
     """Retrain ``name`` into ``assets/checkpoints/<name>`` (swapped in only on success)."""
     trainer = TRAINERS[name]
     resolved = pick_device(None if device == "auto" else device)
     start = time.perf_counter()
-    with checkpoints.staging(name) as out_dir:
-        metrics = trainer.fit(out_dir, epochs=epochs, device=resolved, resume=resume, progress=progress)
+    if trainer.saves_itself:
+        metrics = trainer.fit(epochs=epochs, device=resolved, resume=resume, progress=progress, **options)
+    else:
+        with checkpoints.staging(name) as out_dir:
+            metrics = trainer.fit(out_dir, epochs=epochs, device=resolved, resume=resume, progress=progress)
     metrics["total_wall_time_s"] = time.perf_counter() - start
     return metrics
 

@@ -80,3 +80,17 @@ def test_generate_button_and_shared_link(server, page):
     wait_rendered(page)
     assert_no_exception(page)
     page.screenshot(path=ARTIFACTS / "browser-overview-en.png", full_page=True)
+
+
+def test_deep_link_on_a_fresh_server_uses_the_app_navigation(browser):
+    """The first visit of a new server goes straight to a page: app.py's navigation must still apply."""
+    with streamlit_server() as (url, _proc):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/glossary?lang=en")
+        wait_rendered(page)
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Basics" in nav and "What is generative AI?" in nav  # not the file-name fallback
+        assert page.get_by_role("radio", name="English").count() == 1  # the language switch is there
+        assert heading(page) == "Glossary"
+        assert_no_exception(page)
+        page.close()

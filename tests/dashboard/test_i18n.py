@@ -31,9 +31,12 @@ def test_korean_is_korean():
     assert sum(bool(HANGUL.search(v)) for v in KO.values()) > 0.8 * len(KO)
 
 
-def test_files_are_valid_utf8_json():
+def test_files_are_valid_utf8_json_and_paired():
     for lang in i18n.LANGS:
-        json.loads((i18n.I18N_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+        for path in i18n.string_files(lang):
+            json.loads(path.read_text(encoding="utf-8"))
+    ko = [p.name for p in i18n.string_files("ko")]
+    assert ko == [p.name.replace("en.json", "ko.json") for p in i18n.string_files("en")]
 
 
 def test_glossary_entries():

@@ -2,13 +2,20 @@
 
 import pytest
 
+from dashboard.i18n import strings
 from tests.conftest import HANGUL, ROOT
 from tests.pages.conftest import PAGES, run_app, ui_texts
 
-EXPECTED_TITLES = {
-    "pages/overview.py": {"ko": "생성형 AI란?", "en": "What is generative AI?"},
-    "pages/glossary.py": {"ko": "용어 사전", "en": "Glossary"},
+TITLE_KEYS = {
+    "pages/overview.py": "overview.title",
+    "pages/glossary.py": "glossary.title",
+    "pages/compare.py": "compare.title",
+    "pages/diffusion.py": "diffusion.title",
+    "pages/gan.py": "gan.title",
+    "pages/flow.py": "flow.title",
 }
+EXPECTED_TITLES = {page: {lang: strings(lang)[key] for lang in ("ko", "en")} for page, key in TITLE_KEYS.items()}
+assert EXPECTED_TITLES["pages/overview.py"] == {"ko": "생성형 AI란?", "en": "What is generative AI?"}
 
 
 def test_every_page_has_expectations():

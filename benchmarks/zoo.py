@@ -1,0 +1,126 @@
+"""Image model zoo: every family on the same data, same judge, same machine, same run.
+
+For each family: domain FID of N conditional samples against the test split next to the
+real-vs-real floor at the same N; precision / recall / density / coverage; conditional
+accuracy; per-class shares of "unconditional" samples (random labels; the null class for
+diffusion); bits/dim (flow exact, VAE bound); network calls per image (NFE); milliseconds
+for 16 images (median of repeats); training wall time. For diffusion also the quality-vs-steps
+curve for DDPM / DDIM / DPM-Solver++ and DDPM at 1000 steps at N = 500.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from benchmarks.common import repeat, save
+from models import checkpoints, data, zoo
+from models.judge import Judge
+from models.metrics import FIDScorer, class_shares, conditional_accuracy, prdc
+
+CURVE_STEPS = [5, 10, 20, 50]
+CURVE_N = 500
+
+
+def _nfe(family: str, options: dict) -> int:
+    if family != "diffusion":
+        return 1
+    steps, guidance = options.get("steps", 20), options.get("guidance", 2.0)
+    return steps * (2 if guidance != 1.0 else 1)
+
+
+def measure_family(family: str, judge: Judge, fid: FIDScorer, real_features: np.ndarray, test: data.Split,
+                   n: int, seed: int = 0) -> dict:
+    model = zoo.load(family)
+    labels = zoo.cycle_labels(n)
+    start = time.perf_counter()
+    images = zoo.sample(model, family, labels, seed)
+    sample_s = time.perf_counter() - start
+    if family == "diffusion":
+        free_labels = np.full(n, 10)  # the null class: truly unconditional
+    else:
+        free_labels = np.random.default_rng(seed).integers(0, data.NUM_CLASSES, n)
+    free = zoo.sample(model, family, free_labels, seed + 1)
+    latency = repeat(lambda: zoo.sample(model, family, zoo.cycle_labels(16), seed) and None, 5)
+    shares = class_shares(judge, free)
+    result = {
+        "fid": fid.score(images),
+        **prdc(real_features, judge.features(images)),
+        "conditional_accuracy": conditional_accuracy(judge, images, labels),
+        "unconditional_class_shares": shares.round(4).tolist(),
+        "unconditional_min_share": float(shares.min()),
+        "nfe": _nfe(family, zoo.DIFFUSION_DEFAULTS if family == "diffusion" else {}),
+        "ms_16_images": latency["median_s"] * 1000,
+        "ms_16_images_spread": [latency["min_s"] * 1000, latency["max_s"] * 1000],
+        "sample_n_seconds": sample_s,
+        "training_wall_time_s": checkpoints.load_metrics(family).get("wall_time_s"),
+    }
+    subset = slice(0, 2000)
+    if family == "flow":
+        result["bits_per_dim"] = float(model.bits_per_dim(test.images[subset], test.labels[subset]).mean())
+    if family == "vae":
+        result["bits_per_dim_bound"] = float(model.bits_per_dim(test.images[subset], test.labels[subset]).mean())
+    return result
+
+
+def steps_curve(judge: Judge, test: data.Split, seed: int = 0, n: int = CURVE_N, ddpm_1000: bool = True) -> dict:
+    model = zoo.load("diffusion")
+    fid = FIDScorer(judge, test.images)
+    floor = fid.score(data.examples_balanced(data.load_train(), n, seed))
+    labels = zoo.cycle_labels(n)
+    curve = {"n": n, "steps": CURVE_STEPS, "floor": floor, "samplers": {}}
+    for sampler in ("ddpm", "ddim", "dpm"):
+        scores = []
+        for steps in CURVE_STEPS:
+            images = zoo.sample(model, "diffusion", labels, seed, sampler=sampler, steps=steps)
+            scores.append(fid.score(images))
+            print(f"  diffusion {sampler:5s} {steps:4d} steps: FID {scores[-1]:.2f}", flush=True)
+        curve["samplers"][sampler] = {"fid": scores}
+    if ddpm_1000:
+        images = zoo.sample(model, "diffusion", labels, seed, sampler="ddpm", steps=1000)
+        curve["ddpm_1000"] = fid.score(images)
+        curve["ratio_dpm10_to_ddpm1000"] = curve["samplers"]["dpm"]["fid"][CURVE_STEPS.index(10)] / curve["ddpm_1000"]
+    return curve
+
+
+def run(repeats: int = 5, n: int = 2000, families: tuple[str, ...] = zoo.FAMILIES, curve: bool = True,
+        ddpm_1000: bool = True) -> dict:
+    judge = Judge.load()
+    test, train = data.load_shipped("test"), data.load_train()
+    fid = FIDScorer(judge, test.images)
+    real = data.examples_balanced(train, n, seed=1)
+    floor = fid.score(real)
+    real_features = judge.features(data.examples_balanced(test, n, seed=2))
+    payload = {"n": n, "floor_fid": floor, "judge_test_accuracy": judge.accuracy(test),
+               "floor_prdc": prdc(real_features, judge.features(real)), "families": {}}
+    for family in families:
+        try:
+            payload["families"][family] = measure_family(family, judge, fid, real_features, test, n)
+        except checkpoints.CheckpointError as exc:
+            print(f"skipping {family}: {exc}")
+            continue
+        r = payload["families"][family]
+        print(f"{family}: FID {r['fid']:.2f} ({r['fid'] / floor:.1f}× floor), acc {r['conditional_accuracy']:.3f}",
+              flush=True)
+    if curve and "diffusion" in payload["families"]:
+        payload["diffusion_steps"] = steps_curve(judge, test, ddpm_1000=ddpm_1000)
+    table = [("judge test accuracy", f"{payload['judge_test_accuracy']:.3f}"),
+             (f"floor FID (N={n} train vs test)", f"{floor:.2f}")]
+    for family, r in payload["families"].items():
+        bpd = r.get("bits_per_dim", r.get("bits_per_dim_bound"))
+        table.append((f"{family}", f"FID {r['fid']:.2f} ({r['fid'] / floor:.1f}× floor), "
+                                   f"P {r['precision']:.2f} R {r['recall']:.2f} D {r['density']:.2f} "
+                                   f"C {r['coverage']:.2f}, cond. acc {r['conditional_accuracy']:.3f}, "
+                                   f"min class share {r['unconditional_min_share']:.3f}, "
+                                   f"NFE {r['nfe']}, 16 images {r['ms_16_images']:.0f} ms"
+                                   + (f", {bpd:.3f} bits/dim" if bpd else "")))
+    if "diffusion_steps" in payload:
+        c = payload["diffusion_steps"]
+        for sampler, v in c["samplers"].items():
+            table.append((f"diffusion {sampler} FID at {c['steps']} steps (N={c['n']}, floor {c['floor']:.2f})",
+                          ", ".join(f"{x:.2f}" for x in v["fid"])))
+        if "ddpm_1000" in c:
+            table.append(("diffusion DDPM 1000 steps", f"{c['ddpm_1000']:.2f}"))
+    save("zoo", payload, table)
+    return payload

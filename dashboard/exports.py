@@ -1,0 +1,51 @@
+"""Downloads: PNG sheets with labels (Hangul-capable font when installed) and NPZ arrays."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+FONT_PATHS = [Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf"),
+              Path("/usr/share/fonts/truetype/nanum/NanumBarunGothic.ttf")]
+
+
+@cache
+def _font(size: int) -> tuple[ImageFont.ImageFont, bool]:
+    """(font, has_hangul): NanumGothic from Debian's fonts-nanum, else PIL's default font."""
+    for path in FONT_PATHS:
+        if path.exists():
+            return ImageFont.truetype(str(path), size), True
+    return ImageFont.load_default(size), False
+
+
+def has_hangul_font() -> bool:
+    return _font(16)[1]
+
+
+def sheet_png(rows: dict[str, np.ndarray], scale: int = 3, pad: int = 6) -> bytes:
+    """One labelled row of 28×28 images per entry of ``rows``; returns PNG bytes."""
+    font, _ = _font(16)
+    label_w = 10 + max((int(font.getlength(name)) for name in rows), default=0)
+    cols = max((len(images) for images in rows.values()), default=1)
+    cell = 28 * scale + pad
+    sheet = Image.new("L", (label_w + cols * cell + pad, len(rows) * cell + pad), 255)
+    draw = ImageDraw.Draw(sheet)
+    for r, (name, images) in enumerate(rows.items()):
+        y = pad + r * cell
+        draw.text((6, y + 28 * scale // 2 - 8), name, fill=0, font=font)
+        for c, image in enumerate(np.asarray(images, dtype=np.uint8)):
+            tile = Image.fromarray(image).resize((28 * scale, 28 * scale), Image.NEAREST)
+            sheet.paste(tile, (label_w + c * cell, y))
+    out = io.BytesIO()
+    sheet.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def npz_bytes(**arrays: np.ndarray) -> bytes:
+    out = io.BytesIO()
+    np.savez_compressed(out, **arrays)
+    return out.getvalue()

@@ -1,0 +1,79 @@
+"""Compare: GAN, VAE, flow and diffusion on the same data, the same seed, the same judge."""
+
+import streamlit as st
+
+from dashboard import charts, exports, loaders, widgets
+from dashboard.i18n import t
+from models import zoo
+
+widgets.setup_page()
+st.title(t("compare.title"))
+st.markdown(t("compare.intro"))
+names = widgets.class_names()
+
+# 1. Controls ---------------------------------------------------------------------------
+c1, c2, c3 = st.columns(3)
+ANY = len(names)
+label = widgets.synced_int(c1.selectbox, t("compare.class"), "cls", ANY, 0, ANY, options=list(range(ANY + 1)),
+                           format_func=(names + [t("compare.any")]).__getitem__)
+seed = widgets.seed_input(container=c2)
+count = widgets.synced_int(c3.slider, t("compare.count"), "n", 8, 4, 16)
+labels = zoo.cycle_labels(count, None if label == ANY else label)
+
+# 2. Four grids from the same seed ------------------------------------------------------
+results, failed = {}, {}
+columns = st.columns(len(zoo.FAMILIES), gap="medium")
+for family, column in zip(zoo.FAMILIES, columns, strict=True):
+    with column:
+        st.subheader(t(f"compare.family.{family}"))
+        try:
+            images, seconds = loaders.generate(family, labels, seed)
+        except loaders.LOAD_ERRORS as exc:
+            failed[family] = str(exc)
+            st.warning(t("compare.unavailable", detail=str(exc)), icon="⚠️")
+            continue
+        results[family] = images
+        st.plotly_chart(charts.image_grid(images, cols=4, height=90 * -(-count // 4) + 20), key=f"grid_{family}")
+        st.caption(t("compare.latency", ms=f"{seconds * 1000:,.0f}", device=loaders.device()))
+        st.markdown(t(f"compare.how.{family}"))
+
+if results:
+    d1, d2, _ = st.columns([1, 1, 2])
+    row_names = {t(f"compare.family.{f}"): images for f, images in results.items()}
+    d1.download_button(t("compare.download_png"), exports.sheet_png(row_names), "genai-lab-compare.png",
+                       "image/png", icon="🖼️")
+    d2.download_button(t("compare.download_npz"), exports.npz_bytes(labels=labels, **results),
+                       "genai-lab-compare.npz", "application/octet-stream", icon="📦")
+    if not exports.has_hangul_font():
+        st.caption(t("compare.no_font"))
+
+# 3. Measured, not claimed --------------------------------------------------------------
+st.header(t("compare.measured.header"))
+bench = loaders.benchmark("zoo")
+measured = bench.get("families", {})
+if not measured:
+    st.info(t("compare.measured.missing"), icon="⏳")
+else:
+    floor = bench["floor_fid"]
+    st.markdown(t("compare.measured.body", n=f"{bench['n']:,}", floor=f"{floor:.2f}",
+                  judge=f"{bench['judge_test_accuracy']:.1%}"))
+    table = [{
+        t("compare.col.family"): t(f"compare.family.{f}"),
+        t("compare.col.fid"): f"{r['fid']:.2f} ({r['fid'] / floor:.1f}×)",
+        t("compare.col.precision"): f"{r['precision']:.2f}",
+        t("compare.col.recall"): f"{r['recall']:.2f}",
+        t("compare.col.coverage"): f"{r['coverage']:.2f}",
+        t("compare.col.accuracy"): f"{r['conditional_accuracy']:.1%}",
+        t("compare.col.bpd"): f"{r.get('bits_per_dim', r.get('bits_per_dim_bound', float('nan'))):.2f}",
+        t("compare.col.nfe"): r["nfe"],
+        t("compare.col.ms"): f"{r['ms_16_images']:.0f}",
+        t("compare.col.train"): f"{(r.get('training_wall_time_s') or 0) / 60:.0f}",
+    } for f, r in measured.items()]
+    st.table(table, hide_index=True)
+    st.caption(t("compare.measured.legend"))
+    st.plotly_chart(charts.tradeoff(
+        {t(f"compare.family.{f}"): (r["ms_16_images"], r["fid"], r["coverage"]) for f, r in measured.items()},
+        t("compare.plot.x"), t("compare.plot.y"), t("compare.plot.size"), floor=(floor, t("compare.plot.floor"))),
+        key="tradeoff")
+    st.caption(t("compare.plot.caption"))
+st.info(t("compare.takeaway"), icon="💡")

@@ -1,0 +1,98 @@
+"""Diffusion: destroy an image with noise step by step, then learn to undo it."""
+
+import numpy as np
+import streamlit as st
+
+from dashboard import charts, loaders, widgets
+from dashboard.i18n import t
+from models.diffusion import NULL_CLASS, SAMPLERS
+
+widgets.setup_page()
+st.title(t("diffusion.title"))
+st.markdown(t("diffusion.intro"))
+diffusion = widgets.load_or_stop(lambda: loaders.zoo_model("diffusion"))
+test = widgets.load_or_stop(loaders.test_split)
+names = widgets.class_names()
+
+# 1. Forward process -------------------------------------------------------------------
+st.header(t("diffusion.forward.header"))
+st.markdown(t("diffusion.forward.body"))
+st.latex(r"x_t = \sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\varepsilon,"
+         r"\qquad \varepsilon \sim \mathcal{N}(0, I)")
+left, right = st.columns([1, 1], gap="large")
+index = widgets.synced_int(left.number_input, t("diffusion.forward.image", n=len(test) - 1), "img", 0, 0,
+                           len(test) - 1, step=1)
+step = widgets.synced_int(left.slider, t("diffusion.forward.t"), "t", 300, 0, 999,
+                          help=t("diffusion.forward.t_help"))
+STRIP = [0, 50, 100, 200, 300, 500, 700, 999]
+with diffusion as model:
+    noisy = model.noise(np.repeat(test.images[index][None], len(STRIP) + 1, 0), [*STRIP, step], seed=index)
+    levels, schedule = model.noise_levels(step), model.schedule()
+left.plotly_chart(charts.image_grid(noisy[-1:], cols=1, height=260, title=t("diffusion.forward.xt", t=step)),
+                  key="xt")
+right.plotly_chart(charts.curves({t("diffusion.forward.signal"): schedule["signal"],
+                                  t("diffusion.forward.noise"): schedule["noise"]},
+                                 "t", t("diffusion.forward.weight"), x=np.arange(len(schedule["signal"])),
+                                 vline=step, markers=False, height=300), key="schedule")
+m1, m2, m3 = right.columns(3)
+m1.metric(t("diffusion.forward.signal"), f"{levels['signal']:.2f}")
+m2.metric(t("diffusion.forward.noise"), f"{levels['noise']:.2f}")
+m3.metric(t("diffusion.forward.snr"), f"{10 * np.log10(levels['snr']):+.1f} dB")
+right.plotly_chart(charts.image_grid(noisy[:-1], cols=len(STRIP), titles=[f"t={s}" for s in STRIP], height=150),
+                   key="strip")
+right.caption(t("diffusion.forward.caption"))
+
+# 2. Reverse process -------------------------------------------------------------------
+st.header(t("diffusion.reverse.header"))
+st.markdown(t("diffusion.reverse.body"))
+with st.form("reverse"):
+    c1, c2, c3 = st.columns(3)
+    options = [*range(len(names)), NULL_CLASS]
+    label = widgets.synced_int(c1.selectbox, t("diffusion.reverse.class"), "cls", 0, 0, NULL_CLASS,
+                               options=options, format_func=(names + [t("diffusion.reverse.any")]).__getitem__)
+    sampler_names = {"ddpm": "DDPM", "ddim": "DDIM", "dpm": "DPM-Solver++"}
+    sampler = SAMPLERS[widgets.synced_int(c2.radio, t("diffusion.reverse.sampler"), "sampler", 2, 0, 2,
+                                          options=[0, 1, 2], horizontal=True,
+                                          format_func=lambda i: sampler_names[SAMPLERS[i]])]
+    seed = widgets.seed_input(container=c3)
+    steps = widgets.synced_int(c1.slider, t("diffusion.reverse.steps"), "steps", 20, 1, 100,
+                               help=t("diffusion.reverse.steps_help"))
+    guidance_x10 = widgets.synced_int(c2.slider, t("diffusion.reverse.guidance"), "w", 20, 0, 60, step=5,
+                                      help=t("diffusion.reverse.guidance_help"))
+    st.form_submit_button(t("diffusion.reverse.run"), icon="🌀", type="primary")
+guidance = guidance_x10 / 10
+with st.spinner(t("diffusion.reverse.running")):
+    result = loaders.diffusion_trajectory(label, seed, sampler, steps, guidance, 8)
+kept = result["timesteps"]
+st.plotly_chart(charts.image_grid(
+    np.concatenate([result["x_t"][:, 0], result["x0"][:, 0]]), cols=len(kept),
+    titles=[f"x_t  t={s}" for s in kept] + [t("diffusion.reverse.x0", t=s) for s in kept], height=230),
+    key="trajectory")
+st.caption(t("diffusion.reverse.strip_caption"))
+st.plotly_chart(charts.image_grid(result["images"], cols=8, height=150,
+                                  title=t("diffusion.reverse.final", w=f"{guidance:.1f}")), key="final")
+st.caption(t("diffusion.reverse.latency", ms=f"{result['seconds'] * 1000:,.0f}", steps=steps,
+             device=loaders.device(), nfe=steps * (2 if guidance != 1.0 else 1)))
+
+# 3. Quality vs number of steps ---------------------------------------------------------
+st.header(t("diffusion.quality.header"))
+st.markdown(t("diffusion.quality.body"))
+curve = loaders.benchmark("zoo").get("diffusion_steps", {})
+if curve:
+    st.plotly_chart(charts.curves({sampler_names[k]: v["fid"] for k, v in curve["samplers"].items()},
+                                  t("diffusion.quality.steps"), t("diffusion.quality.fid"), x=curve["steps"],
+                                  log_x=True, height=340), key="quality")
+    st.caption(t("diffusion.quality.caption", n=curve["n"], floor=f"{curve['floor']:.2f}",
+                 ddpm1000=f"{curve['ddpm_1000']:.2f}"))
+else:
+    st.info(t("diffusion.quality.missing"), icon="⏳")
+
+m = loaders.metrics("diffusion")
+widgets.model_card([
+    (t("card.data"), t("diffusion.card.data", n=f"{m.get('train_images', 0):,}")),
+    (t("card.models"), t("diffusion.card.model", p=f"{m.get('parameters', 0):,}")),
+    (t("card.training"), t("diffusion.card.training", steps=f"{m.get('step', 0):,}",
+                           epochs=f"{m.get('epochs_done', 0):.1f}", hours=f"{m.get('wall_time_s', 0) / 3600:.1f}")),
+    (t("card.limits"), t("diffusion.card.limits")),
+    (t("card.retrain"), "`python -m models train diffusion --resume --minutes 60`"),
+])

@@ -1,0 +1,70 @@
+"""Normalizing flows: an invertible network and the exact likelihood it gives."""
+
+import numpy as np
+import streamlit as st
+
+from dashboard import charts, loaders, widgets
+from dashboard.i18n import t
+
+widgets.setup_page()
+st.title(t("flow.title"))
+st.markdown(t("flow.intro"))
+widgets.load_or_stop(lambda: loaders.zoo_model("flow"))
+test = widgets.load_or_stop(loaders.test_split)
+names = widgets.class_names()
+
+# 1. Change of variables ---------------------------------------------------------------
+st.header(t("flow.formula.header"))
+st.latex(r"\log p_X(x) = \log p_Z\big(f(x)\big) + \log\left|\det \frac{\partial f(x)}{\partial x}\right|")
+st.markdown(t("flow.formula.body"))
+
+# 2. An image there and back -----------------------------------------------------------
+st.header(t("flow.roundtrip.header"))
+st.markdown(t("flow.roundtrip.body"))
+index = widgets.synced_int(st.number_input, t("flow.roundtrip.image", n=len(test) - 1), "img", 0, 0,
+                           len(test) - 1, step=1)
+view = loaders.flow_view(index)
+c1, c2, c3 = st.columns(3)
+c1.plotly_chart(charts.image_grid(view["image"][None], cols=1, height=250, title=t("flow.roundtrip.x")), key="x")
+c2.plotly_chart(charts.heatmap(view["z"], title=t("flow.roundtrip.z"), height=250, colorscale="RdBu",
+                               zmin=-3, zmax=3), key="z")
+c3.plotly_chart(charts.image_grid(view["reconstruction"][None], cols=1, height=250, title=t("flow.roundtrip.back")),
+                key="back")
+st.markdown(t("flow.roundtrip.error", err=f"{view['round_trip']:.1e}"))
+
+st.subheader(t("flow.likelihood.header"))
+a, b, c, d = st.columns(4)
+a.metric(t("flow.likelihood.this"), f"{view['bpd']:.2f}")
+b.metric(t("flow.likelihood.vae"), f"{view['vae_bpd']:.2f}" if view["vae_bpd"] is not None else "—")
+c.metric(t("flow.likelihood.flipped"), f"{view['bpd_flipped']:.2f}")
+d.metric(t("flow.likelihood.noise"), f"{view['bpd_noise']:.2f}")
+st.markdown(t("flow.likelihood.body"))
+truth = int(test.labels[index])
+st.plotly_chart(charts.probability_bars({t("flow.likelihood.posterior"): view["posterior"]}, names, highlight=truth,
+                                        height=320), key="posterior")
+st.caption(t("flow.likelihood.posterior_caption", name=names[int(np.argmax(view["posterior"]))],
+             truth=names[truth]))
+
+# 3. Sampling at a temperature ---------------------------------------------------------
+st.header(t("flow.sample.header"))
+st.markdown(t("flow.sample.body"))
+s1, s2, s3 = st.columns(3)
+label = widgets.class_select(t("flow.sample.class"), "cls", default=0, container=s1)
+seed = widgets.seed_input(container=s2)
+temperature = widgets.synced_int(s3.slider, t("flow.sample.temperature"), "temp", 70, 0, 120, step=5) / 100
+samples = loaders.flow_samples(label, seed, temperature, 8)
+st.plotly_chart(charts.image_grid(samples, cols=8, height=150,
+                                  title=t("flow.sample.grid", name=names[label], temp=f"{temperature:.2f}")),
+                key="samples")
+
+m = loaders.metrics("flow")
+widgets.model_card([
+    (t("card.data"), t("flow.card.data", n=f"{m.get('train_images', 0):,}")),
+    (t("card.models"), t("flow.card.model", p=f"{m.get('parameters', 0):,}")),
+    (t("card.training"), t("flow.card.training", epochs=m.get("epochs", 0),
+                           minutes=f"{m.get('wall_time_s', 0) / 60:.0f}")),
+    (t("card.metrics"), t("flow.card.metrics", test=f"{m.get('test_bpd', float('nan')):.3f}",
+                          uncond=f"{m.get('test_bpd_unconditional', float('nan')):.3f}")),
+    (t("card.limits"), t("flow.card.limits")),
+    (t("card.retrain"), "`python -m models train flow`"),
+])

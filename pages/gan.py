@@ -1,0 +1,70 @@
+"""GAN: a generator and a discriminator trained against each other."""
+
+import numpy as np
+import streamlit as st
+
+from dashboard import charts, loaders, widgets
+from dashboard.i18n import t
+
+widgets.setup_page()
+st.title(t("gan.title"))
+st.markdown(t("gan.intro"))
+st.latex(r"\min_G \max_D \; \mathbb{E}_{x\sim p_\text{data}}[\log D(x)]"
+         r" + \mathbb{E}_{z\sim\mathcal{N}(0,I)}[\log(1 - D(G(z)))]")
+st.caption(t("gan.loss_note"))
+widgets.load_or_stop(lambda: loaders.zoo_model("gan"))
+names = widgets.class_names()
+
+# 1. The generator: z → image -----------------------------------------------------------
+st.header(t("gan.generator.header"))
+st.markdown(t("gan.generator.body"))
+c1, c2, c3 = st.columns(3)
+label = widgets.class_select(t("gan.class"), "cls", default=0, container=c1)
+seed_a = widgets.synced_int(c2.number_input, t("gan.seed_a"), "za", 0, 0, 2**32 - 1, step=1)
+seed_b = widgets.synced_int(c3.number_input, t("gan.seed_b"), "zb", 1, 0, 2**32 - 1, step=1)
+frames = loaders.gan_walk(label, seed_a, seed_b, 9)
+position = widgets.synced_int(st.slider, t("gan.walk"), "pos", 0, 0, 8, help=t("gan.walk_help"))
+big, strip = st.columns([1, 3], vertical_alignment="center")
+big.plotly_chart(charts.image_grid(frames[position][None], cols=1, height=240), key="walk_image")
+strip.plotly_chart(charts.image_grid(frames, cols=9, titles=[f"{i / 8:.2f}" for i in range(9)], height=150),
+                   key="walk_strip")
+strip.caption(t("gan.walk_caption"))
+
+# 2. The discriminator's view ----------------------------------------------------------
+st.header(t("gan.discriminator.header"))
+st.markdown(t("gan.discriminator.body"))
+seed = widgets.seed_input(name="seed", default=0)
+scores = loaders.discriminator_scores(label, seed, 8)
+left, right = st.columns(2)
+left.plotly_chart(charts.image_grid(scores["real"], cols=8, titles=[f"{s:+.1f}" for s in scores["d_real"]],
+                                   height=150, title=t("gan.real", name=names[label])), key="real")
+right.plotly_chart(charts.image_grid(scores["fake"], cols=8, titles=[f"{s:+.1f}" for s in scores["d_fake"]],
+                                    height=150, title=t("gan.fake", name=names[label])), key="fake")
+st.markdown(t("gan.discriminator.verdict", real=f"{np.mean(scores['d_real']):+.2f}",
+              fake=f"{np.mean(scores['d_fake']):+.2f}"))
+
+# 3. Training, epoch by epoch ----------------------------------------------------------
+st.header(t("gan.training.header"))
+st.markdown(t("gan.training.body"))
+m = loaders.metrics("gan")
+snapshots = loaders.gan_snapshots()
+left, right = st.columns(2)
+epoch = widgets.synced_int(left.slider, t("gan.training.epoch"), "epoch", len(snapshots), 1, len(snapshots))
+left.plotly_chart(charts.image_grid(snapshots[epoch - 1], cols=8, height=170,
+                                    title=t("gan.training.snapshot", epoch=epoch)), key="snapshot")
+right.plotly_chart(charts.curves({t("gan.training.g_loss"): m.get("g_loss", []),
+                                  t("gan.training.d_loss"): m.get("d_loss", [])},
+                                 t("gan.training.x"), t("gan.training.loss"), height=260), key="losses")
+right.plotly_chart(charts.curves({t("gan.training.d_real"): m.get("d_real", []),
+                                  t("gan.training.d_fake"): m.get("d_fake", [])},
+                                 t("gan.training.x"), t("gan.training.score"), height=260), key="scores")
+st.caption(t("gan.training.caption"))
+
+widgets.model_card([
+    (t("card.data"), t("gan.card.data", n=f"{m.get('train_images', 0):,}")),
+    (t("card.models"), t("gan.card.model", g=f"{m.get('parameters', 0):,}", d=f"{m.get('parameters_d', 0):,}")),
+    (t("card.training"), t("gan.card.training", epochs=m.get("epochs", 0),
+                           minutes=f"{m.get('wall_time_s', 0) / 60:.0f}")),
+    (t("card.limits"), t("gan.card.limits")),
+    (t("card.retrain"), "`python -m models train gan`"),
+])
