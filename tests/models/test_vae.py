@@ -1,0 +1,64 @@
+"""Conditional VAE: shapes, determinism, the ELBO bound, a tiny training run."""
+
+import numpy as np
+import pytest
+import torch
+
+from models import checkpoints, data, vae
+
+
+@pytest.fixture(scope="module")
+def model():
+    return vae.VAE.load()
+
+
+def test_sampling_is_deterministic_and_conditional(model):
+    labels = np.array([1, 1, 7, 7])
+    a = model.sample(labels, seed=3)
+    assert a.shape == (4, 28, 28) and a.dtype == np.uint8
+    np.testing.assert_array_equal(a, model.sample(labels, seed=3))
+    z = model.latent(1, seed=3).repeat(2, 1)
+    trouser, sneaker = model.decode(z, np.array([1, 7]))
+    assert np.abs(trouser.astype(int) - sneaker.astype(int)).mean() > 10  # the label changes the picture
+
+
+def test_encoder_outputs(model):
+    test = data.load_shipped("test")
+    mu, logvar = model.encode(test.images[:10], test.labels[:10])
+    assert mu.shape == logvar.shape == (10, model.config.latent_dim)
+    assert np.all(np.exp(logvar) < 2)  # posteriors are narrower than the N(0, I) prior
+
+
+def test_bits_per_dim_bound(model):
+    test = data.load_shipped("test")
+    bpd = model.bits_per_dim(test.images[:200], test.labels[:200])
+    assert np.all(np.isfinite(bpd)) and 0 < bpd.mean() < 8
+    noise_bpd = model.bits_per_dim(data.noise_images(50, 0), np.zeros(50, dtype=np.int64))
+    assert noise_bpd.mean() > bpd.mean() + 1
+
+
+def test_elbo_terms():
+    torch.manual_seed(0)
+    net = vae.ConditionalVAE(vae.VAEConfig())
+    x = vae.to_unit(data.load_shipped("test").images[:4])
+    elbo, rec, kl = net(x, torch.tensor([0, 1, 2, 3]))
+    assert torch.allclose(elbo, rec - kl) and torch.all(kl >= 0)
+    assert torch.all(vae.bits_per_dim(torch.full((1,), 784 * np.log(256))) == 0)  # 0 nats → 8 bits each
+
+
+def test_tiny_training_run(tmp_checkpoints, monkeypatch):
+    from models.train import train
+
+    split = data.load_shipped("train10k")
+    small = data.Split(split.images[:256], split.labels[:256])
+    monkeypatch.setattr(data, "load_train", lambda prefer_full=True: small)
+    metrics = train("vae", epochs=1, device="cpu", progress=False)
+    assert len(metrics["train_bpd"]) == 1 and np.isfinite(metrics["test_bpd_bound"])
+    assert {p.name for p in (tmp_checkpoints / "vae").iterdir()} == {"config.json", "model.safetensors",
+                                                                     "metrics.json"}
+    assert vae.VAE.load().sample(np.array([0]), seed=0).shape == (1, 28, 28)
+
+
+def test_missing_checkpoint(tmp_checkpoints):
+    with pytest.raises(checkpoints.CheckpointError):
+        vae.VAE.load()
