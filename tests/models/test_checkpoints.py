@@ -61,7 +61,7 @@ def test_shipped_manifest_covers_every_file():
 
 def test_shipped_weights_are_safetensors_only():
     root = ROOT / "assets" / "checkpoints"
-    suffixes = {p.suffix for p in root.rglob("*") if p.is_file()}
+    suffixes = {p.suffix for p in root.rglob("*") if p.is_file() and not p.relative_to(root).as_posix().startswith(".")}
     assert suffixes <= {".json", ".safetensors", ".txt"}
 
 
