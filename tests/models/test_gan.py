@@ -1,7 +1,6 @@
 """The class-conditional GAN: the shipped generator and discriminator, snapshots, training pipeline."""
 
 import json
-import time
 
 import numpy as np
 import pytest
@@ -56,11 +55,11 @@ def test_labels_are_honoured(model):
     trousers = model.sample(np.full(n, 1), seed=0).astype(np.float32)
     bags = model.sample(np.full(n, 8), seed=0).astype(np.float32)
     # same noise, different label: clearly different pictures on average
-    assert np.abs(trousers.mean(0) - bags.mean(0)).mean() > 20
+    assert np.abs(trousers.mean(0) - bags.mean(0)).mean() > 40  # measured: 83
     # and an independent classifier recognises most samples as the class asked for
     labels = np.repeat(np.arange(10), 20)
     predicted = overview.Classifier.load().predict_proba(model.sample(labels, seed=1)).argmax(1)
-    assert (predicted == labels).mean() >= 0.7
+    assert (predicted == labels).mean() >= 0.8  # measured: 0.885 (0.86 on real test images)
 
 
 def test_bad_labels_are_rejected(model):
@@ -74,22 +73,12 @@ def test_discriminator_scores(model):
     test = data.load_shipped("test")
     real = model.discriminate(test.images[:64], test.labels[:64])
     assert real.shape == (64,) and np.all(np.isfinite(real))
-    noise = model.discriminate(data.noise_images(64, seed=0), test.labels[:64])
-    assert np.all(np.isfinite(noise))
-    assert real.mean() > noise.mean()  # D has learned what real images look like
-
-
-def test_sampling_is_fast(model):
-    labels = np.arange(16) % 10
-    model.sample(labels, seed=0)  # warm-up
-    best = min(_timed(lambda: model.sample(labels, seed=0)) for _ in range(5))
-    assert best < 0.3
-
-
-def _timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+    fake = model.discriminate(model.sample(test.labels[:64], seed=0), test.labels[:64])
+    assert fake.shape == (64,) and np.all(np.isfinite(fake))
+    # D tells real images from its generator's (measured: 1.37 vs 0.70 on 500 images). It was never shown
+    # anything else, so scores of off-distribution inputs (uniform noise, wrong labels) mean nothing.
+    assert real.mean() > fake.mean() + 0.2
+    assert np.all(np.isfinite(model.discriminate(data.noise_images(8, seed=0), np.arange(8))))
 
 
 def test_shipped_snapshots_and_metrics(model):
