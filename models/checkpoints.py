@@ -109,6 +109,13 @@ def load(name: str, root: Path | None = None) -> tuple[dict, dict[str, np.ndarra
     return config, tensors
 
 
+def load_state_into(module, tensors: dict[str, np.ndarray]) -> None:
+    """Load NumPy arrays from a checkpoint into a torch module's state dict."""
+    import torch
+
+    module.load_state_dict({k: torch.from_numpy(v) for k, v in tensors.items()})
+
+
 def load_metrics(name: str, root: Path | None = None) -> dict:
     path = (root or checkpoint_root()) / name / METRICS
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}

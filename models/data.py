@@ -223,3 +223,13 @@ def examples_balanced(split: Split, n: int, seed: int) -> np.ndarray:
         slots = np.flatnonzero(labels == c)
         picks[slots] = rng.choice(np.flatnonzero(split.labels == c), size=len(slots), replace=False)
     return split.images[picks]
+
+
+def shuffled_loader(images, labels: np.ndarray, batch_size: int, seed: int):
+    """A torch DataLoader over (images, labels) that reshuffles every epoch, reproducibly from ``seed``."""
+    import torch
+
+    images = images if isinstance(images, torch.Tensor) else torch.from_numpy(images)
+    dataset = torch.utils.data.TensorDataset(images, torch.from_numpy(labels))
+    return torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=True,
+                                       generator=torch.Generator().manual_seed(seed))

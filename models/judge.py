@@ -82,7 +82,7 @@ class Judge:
         raw, tensors = checkpoints.load(NAME)
         config = JudgeConfig(**{**raw, "channels": tuple(raw["channels"])})
         net = JudgeNet(config)
-        net.load_state_dict({k: torch.from_numpy(v) for k, v in tensors.items()})
+        checkpoints.load_state_into(net, tensors)
         return cls(config, net, device)
 
     @torch.inference_mode()
@@ -117,10 +117,8 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
     split, test = train_split or data.load_train(), data.load_shipped("test")
     net = JudgeNet(config)
     if resume:
-        net.load_state_dict({k: torch.from_numpy(v) for k, v in checkpoints.load(NAME)[1].items()})
-    loader = torch.utils.data.DataLoader(
-        torch.utils.data.TensorDataset(to_input(split.images), torch.from_numpy(split.labels)),
-        batch_size=config.batch_size, shuffle=True, generator=torch.Generator().manual_seed(config.seed))
+        checkpoints.load_state_into(net, checkpoints.load(NAME)[1])
+    loader = data.shuffled_loader(to_input(split.images), split.labels, config.batch_size, config.seed)
     optimizer = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=config.lr,
                                                    total_steps=config.epochs * len(loader))

@@ -97,11 +97,8 @@ def train_classifier(out_dir: Path, *, epochs: int | None = None, device: str = 
     net = build_classifier(config)
     if resume:
         _, state = checkpoints.load(CLASSIFIER)
-        net.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
-    dataset = torch.utils.data.TensorDataset(torch.from_numpy(data.to_float(train.images)),
-                                             torch.from_numpy(train.labels))
-    loader = torch.utils.data.DataLoader(dataset, batch_size=config.batch_size, shuffle=True,
-                                         generator=torch.Generator().manual_seed(config.seed))
+        checkpoints.load_state_into(net, state)
+    loader = data.shuffled_loader(data.to_float(train.images), train.labels, config.batch_size, config.seed)
     optimizer = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     accelerator = Accelerator(cpu=device == "cpu")
     net, optimizer, loader = accelerator.prepare(net, optimizer, loader)

@@ -110,7 +110,7 @@ class VAE:
         raw, tensors = checkpoints.load(NAME)
         config = VAEConfig(**{**raw, "channels": tuple(raw["channels"])})
         net = ConditionalVAE(config)
-        net.load_state_dict({k: torch.from_numpy(v) for k, v in tensors.items()})
+        checkpoints.load_state_into(net, tensors)
         return cls(config, net, device)
 
     def _labels(self, labels: np.ndarray) -> torch.Tensor:
@@ -157,10 +157,8 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
     split, test = train_split or data.load_train(), data.load_shipped("test")
     net = ConditionalVAE(config)
     if resume:
-        net.load_state_dict({k: torch.from_numpy(v) for k, v in checkpoints.load(NAME)[1].items()})
-    loader = torch.utils.data.DataLoader(
-        torch.utils.data.TensorDataset(torch.from_numpy(split.images), torch.from_numpy(split.labels)),
-        batch_size=config.batch_size, shuffle=True, generator=torch.Generator().manual_seed(config.seed))
+        checkpoints.load_state_into(net, checkpoints.load(NAME)[1])
+    loader = data.shuffled_loader(split.images, split.labels, config.batch_size, config.seed)
     optimizer = torch.optim.Adam(net.parameters(), lr=config.lr)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.epochs * len(loader))
     accelerator = Accelerator(cpu=device == "cpu")
