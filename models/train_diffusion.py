@@ -34,6 +34,12 @@ def _write(unet, ema, scheduler, metrics: dict, config: DiffusionConfig) -> None
         (out / checkpoints.METRICS).write_text(json.dumps(metrics, indent=1) + "\n")
 
 
+def _forever(loader):
+    """Batches from ``loader``, reshuffled epoch after epoch, without end."""
+    while True:
+        yield from loader
+
+
 def train(out_dir: Path | None = None, *, epochs: int | None = None, device: str = "cpu", resume: bool = False,
           progress: bool = True, minutes: float | None = None, save_every_min: float = 10.0,
           max_steps: int | None = None, train_split: data.Split | None = None) -> dict:
@@ -69,52 +75,50 @@ def train(out_dir: Path | None = None, *, epochs: int | None = None, device: str
     warm = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / config.warmup_steps))
     unet, optimizer, loader, warm = accelerator.prepare(unet, optimizer, loader, warm)
     ema.to(accelerator.device)
+    batches = _forever(loader)
 
     start, last_save = time.perf_counter(), time.perf_counter()
-    wall_before = metrics["wall_time_s"]
+    wall_before, sessions_before = metrics["wall_time_s"], list(metrics.get("sessions", []))
     session = {"started_step": metrics["step"], "device": str(accelerator.device)}
-    total = (epochs or 1) * len(loader) if (epochs or not (minutes or max_steps)) else None
-    if max_steps:
-        total = max_steps
-    bar = tqdm(total=total, desc=NAME, disable=not progress)
+    # One step budget and one deadline; with neither --epochs nor --minutes, train one epoch.
+    budget = max_steps or (epochs * len(loader) if epochs else None if minutes else len(loader))
+    deadline = start + minutes * 60 if minutes else None
+
+    def save() -> None:
+        metrics["sessions"] = [*sessions_before, {**session, "ended_step": metrics["step"],
+                                                  "wall_time_s": time.perf_counter() - start}]
+        metrics["device"] = str(accelerator.device)
+        _write(accelerator.unwrap_model(unet), ema, scheduler, metrics, config)
+
+    bar = tqdm(total=budget, desc=NAME, disable=not progress)
     running, done = [], 0
-    stop = False
-    while not stop:
-        for x0, y in loader:
-            # classifier-free guidance: sometimes hide the label
-            y = torch.where(torch.rand(len(y), device=y.device) < config.label_drop, NULL_CLASS, y)
-            noise = torch.randn_like(x0)
-            t = torch.randint(0, scheduler.config.num_train_timesteps, (len(x0),), device=x0.device)
-            xt = scheduler.add_noise(x0, noise, t)
-            loss = torch.nn.functional.mse_loss(unet(xt, t, class_labels=y).sample, noise)
-            optimizer.zero_grad(set_to_none=True)
-            accelerator.backward(loss)
-            accelerator.clip_grad_norm_(unet.parameters(), 1.0)
-            optimizer.step()
-            warm.step()
-            ema.step(accelerator.unwrap_model(unet).parameters())
-            metrics["step"] += 1
-            done += 1
-            running.append(loss.item())
-            if len(running) == 100:
-                metrics["loss_every_100"].append(float(np.mean(running)))
-                running = []
-            bar.update(1)
-            bar.set_postfix(loss=f"{loss.item():.4f}", step=metrics["step"])
-            elapsed = time.perf_counter() - start
-            metrics["wall_time_s"] = wall_before + elapsed
-            metrics["epochs_done"] = metrics["step"] / len(loader)
-            if (total and done >= total) or (minutes and elapsed >= minutes * 60):
-                stop = True
-                break
-            if time.perf_counter() - last_save >= save_every_min * 60:
-                _write(accelerator.unwrap_model(unet), ema, scheduler, metrics, config)
-                last_save = time.perf_counter()
-        if not (total or minutes):
-            stop = True
+    while not (budget and done >= budget) and not (deadline and time.perf_counter() >= deadline):
+        x0, y = next(batches)
+        # classifier-free guidance: sometimes hide the label
+        y = torch.where(torch.rand(len(y), device=y.device) < config.label_drop, NULL_CLASS, y)
+        noise = torch.randn_like(x0)
+        t = torch.randint(0, scheduler.config.num_train_timesteps, (len(x0),), device=x0.device)
+        xt = scheduler.add_noise(x0, noise, t)
+        loss = torch.nn.functional.mse_loss(unet(xt, t, class_labels=y).sample, noise)
+        optimizer.zero_grad(set_to_none=True)
+        accelerator.backward(loss)
+        accelerator.clip_grad_norm_(unet.parameters(), 1.0)
+        optimizer.step()
+        warm.step()
+        ema.step(accelerator.unwrap_model(unet).parameters())
+        metrics["step"] += 1
+        done += 1
+        running.append(loss.item())
+        if len(running) == 100:
+            metrics["loss_every_100"].append(float(np.mean(running)))
+            running = []
+        bar.update(1)
+        bar.set_postfix(loss=f"{loss.item():.4f}", step=metrics["step"])
+        metrics["wall_time_s"] = wall_before + time.perf_counter() - start
+        metrics["epochs_done"] = metrics["step"] / len(loader)
+        if time.perf_counter() - last_save >= save_every_min * 60:
+            save()
+            last_save = time.perf_counter()
     bar.close()
-    metrics["sessions"] = [*metrics.get("sessions", []), {**session, "ended_step": metrics["step"],
-                                                          "wall_time_s": time.perf_counter() - start}]
-    metrics["device"] = str(accelerator.device)
-    _write(accelerator.unwrap_model(unet), ema, scheduler, metrics, config)
+    save()
     return {k: v for k, v in metrics.items() if k != "loss_every_100"} | {"last_loss": metrics["loss_every_100"][-1:]}

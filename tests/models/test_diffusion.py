@@ -70,6 +70,9 @@ def test_training_resumes(tmp_checkpoints, monkeypatch):
             train_diffusion.RAW, "metrics.json"} <= files
     second = train_diffusion.train(max_steps=2, train_split=split, progress=False, resume=True)
     assert second["step"] == 5 and len(second["sessions"]) == 2
+    # one epoch of 64 images in batches of 8, saving after every step: still one entry per session
+    third = train_diffusion.train(epochs=1, train_split=split, progress=False, resume=True, save_every_min=0)
+    assert third["step"] == 13 and [s["ended_step"] for s in third["sessions"]] == [3, 5, 13]
     model = Diffusion.load()
     assert model.sample(np.array([0]), seed=0, steps=2).shape == (1, 28, 28)
 
