@@ -1,4 +1,4 @@
-"""``python -m benchmarks [startup] [zoo] [--repeats N] [--n N]``: measure, print a table, save JSON + markdown."""
+"""``python -m benchmarks [startup] [zoo] [latent] [--repeats N] [--n N]``: measure, print, save JSON + markdown."""
 
 import argparse
 
@@ -17,7 +17,13 @@ def _zoo(args):
                    **({"families": families} if families else {}))
 
 
-BENCHMARKS = {"startup": _startup, "zoo": _zoo}
+def _latent(args):
+    from benchmarks import latent
+
+    return latent.run(repeats=args.repeats)
+
+
+BENCHMARKS = {"startup": _startup, "zoo": _zoo, "latent": _latent}
 
 
 def main() -> None:

@@ -110,3 +110,36 @@ def tradeoff(points: dict[str, tuple[float, float, float]], x_title: str, y_titl
     fig.update_yaxes(title=y_title, rangemode="tozero")
     fig.update_layout(showlegend=False)
     return _layout(fig, height)
+
+
+def latent_scatter(points: np.ndarray, labels: np.ndarray, class_names: Sequence[str], title: str | None = None,
+                   marker: tuple[float, float] | None = None, marker_name: str = "", height: int = 520,
+                   ranges: tuple[Sequence[float], Sequence[float]] | None = None, legend: bool = True,
+                   axis_titles: tuple[str, str] = ("z₁", "z₂")) -> go.Figure:
+    """Codes on a 2-D map, one colour (and legend entry) per class; ``marker`` stars one point."""
+    fig = go.Figure()
+    for c, name in enumerate(class_names):
+        sel = labels == c
+        fig.add_scattergl(x=points[sel, 0], y=points[sel, 1], mode="markers", name=name,
+                          marker=dict(size=4, color=CLASS_COLORS[c], opacity=0.6),
+                          hovertemplate=name + "<br>(%{x:.2f}, %{y:.2f})<extra></extra>")
+    if marker is not None:
+        fig.add_scatter(x=[marker[0]], y=[marker[1]], mode="markers", name=marker_name, showlegend=bool(marker_name),
+                        marker=dict(symbol="star", size=20, color="#111", line=dict(width=2, color="#FFF")),
+                        hoverinfo="skip")
+    if ranges is not None:
+        fig.update_xaxes(range=list(ranges[0]))
+        fig.update_yaxes(range=list(ranges[1]))
+    fig.update_xaxes(title=axis_titles[0], zeroline=False)
+    fig.update_yaxes(title=axis_titles[1], zeroline=False)
+    fig.update_layout(showlegend=legend, legend=dict(itemsizing="constant"), dragmode="pan")
+    return _layout(fig, height, title)
+
+
+def bars(values: Sequence[float], x: Sequence[str] | Sequence[int], x_title: str, y_title: str,
+         title: str | None = None, height: int = 300, colors: Sequence[str] | str = ACCENT) -> go.Figure:
+    """Plain vertical bars, e.g. how often each codebook entry is used or μ per latent dimension."""
+    fig = go.Figure(go.Bar(x=list(x), y=list(values), marker_color=colors))
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title)
+    return _layout(fig, height, title)

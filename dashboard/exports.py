@@ -49,3 +49,13 @@ def npz_bytes(**arrays: np.ndarray) -> bytes:
     out = io.BytesIO()
     np.savez_compressed(out, **arrays)
     return out.getvalue()
+
+
+def gif_bytes(frames: np.ndarray, scale: int = 6, ms_per_frame: int = 120, bounce: bool = True) -> bytes:
+    """An animated GIF of uint8 frames (N, H, W), enlarged ``scale`` times; ``bounce`` plays back and forth."""
+    frames = np.asarray(frames, dtype=np.uint8)
+    order = list(frames) + (list(frames[-2:0:-1]) if bounce else [])
+    pictures = [Image.fromarray(f).resize((f.shape[1] * scale, f.shape[0] * scale), Image.NEAREST) for f in order]
+    out = io.BytesIO()
+    pictures[0].save(out, format="GIF", save_all=True, append_images=pictures[1:], duration=ms_per_frame, loop=0)
+    return out.getvalue()

@@ -83,6 +83,15 @@ def class_select(label: str, name: str, default: int = 0, container=st) -> int:
                       options=list(range(data.NUM_CLASSES)), format_func=lambda i: names[i])
 
 
+def class_and_two_seeds(names: tuple[str, str, str], defaults: tuple[int, int, int]) -> tuple[int, int, int]:
+    """Three controls in a row: a class and the seeds of two latent codes (start and end of a walk)."""
+    c1, c2, c3 = st.columns(3)
+    label = class_select(t("gan.class"), names[0], default=defaults[0], container=c1)
+    seed_a = synced_int(c2.number_input, t("gan.seed_a"), names[1], defaults[1], 0, 2**32 - 1, step=1)
+    seed_b = synced_int(c3.number_input, t("gan.seed_b"), names[2], defaults[2], 0, 2**32 - 1, step=1)
+    return label, seed_a, seed_b
+
+
 def seed_input(name: str = "seed", default: int = 0, container=st) -> int:
     return synced_int(container.number_input, t("common.seed"), name, default, 0, 2**32 - 1, step=1,
                       help=t("common.seed_help"))

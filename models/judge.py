@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from models import checkpoints, data
+from models import checkpoints, data, training
 
 NAME = "judge"
 
@@ -109,21 +109,14 @@ def _augment(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
 
 def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resume: bool = False,
           progress: bool = True, train_split: data.Split | None = None) -> dict:
-    from accelerate import Accelerator
     from tqdm.auto import tqdm
 
     config = JudgeConfig(**({"epochs": epochs} if epochs else {}))
     torch.manual_seed(config.seed)
     split, test = train_split or data.load_train(), data.load_shipped("test")
-    net = JudgeNet(config)
-    if resume:
-        checkpoints.load_state_into(net, checkpoints.load(NAME)[1])
-    loader = data.shuffled_loader(to_input(split.images), split.labels, config.batch_size, config.seed)
-    optimizer = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=config.lr,
-                                                   total_steps=config.epochs * len(loader))
-    accelerator = Accelerator(cpu=device == "cpu")
-    net, optimizer, loader, schedule = accelerator.prepare(net, optimizer, loader, schedule)
+    accelerator, net, optimizer, loader, schedule = training.prepare(
+        NAME, JudgeNet(config), to_input(split.images), split.labels, config, device=device, resume=resume,
+        optimizer=torch.optim.AdamW, weight_decay=config.weight_decay)
     shifts = torch.Generator().manual_seed(config.seed)
 
     losses, start = [], time.perf_counter()

@@ -21,3 +21,16 @@ def slerp(a: torch.Tensor, b: torch.Tensor, ts: np.ndarray) -> torch.Tensor:
         return ((1 - ts) * a64 + ts * b64).to(a.dtype)
     out = (torch.sin((1 - ts) * omega) * a64 + torch.sin(ts * omega) * b64) / torch.sin(omega)
     return out.to(a.dtype)
+
+
+def nearest_neighbours(pool: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
+    """Indices (Q, k) of the ``k`` images of ``pool`` closest to each query in pixel space (L2)."""
+    p = pool.reshape(len(pool), -1).astype(np.float32)
+    q = np.asarray(queries).reshape(len(queries), -1).astype(np.float32)
+    d2 = (q ** 2).sum(1)[:, None] - 2 * q @ p.T + (p ** 2).sum(1)[None, :]
+    return np.argsort(d2, axis=1)[:, :k]
+
+
+def class_means(codes: np.ndarray, labels: np.ndarray, classes: int) -> np.ndarray:
+    """Mean code of every class, (classes, D)."""
+    return np.stack([codes[labels == c].mean(0) for c in range(classes)])

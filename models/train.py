@@ -9,16 +9,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from models import checkpoints, overview
+from models.autoencoders import SHIPPED as LATENT_MODELS
 from models.device import pick_device
 
 
-def _lazy(module: str) -> Callable[..., dict]:
-    """``models.<module>.train``, imported only when that model is trained."""
+def _lazy(module: str, *leading) -> Callable[..., dict]:
+    """``models.<module>.train`` (called with ``leading`` arguments first), imported only when used."""
 
     def fit(*args, **kwargs) -> dict:
-        return importlib.import_module(f"models.{module}").train(*args, **kwargs)
+        return importlib.import_module(f"models.{module}").train(*leading, *args, **kwargs)
 
     return fit
+
+
+def _describe(cfg: dict) -> str:
+    if cfg["kind"] == "vqvae":
+        return f"VQ-VAE (7×7 grid of codes from a codebook of {cfg['codebook_size']})"
+    kind = {"ae": "autoencoder", "vae": "VAE"}[cfg["kind"]]
+    return f"{kind} ({cfg['latent_dim']}-number codes" + (f", β = {cfg['beta']})" if "beta" in cfg else ")")
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,8 @@ TRAINERS: dict[str, Trainer] = {
         Trainer("flow", "RealNVP-style normalizing flow, class-conditional Gaussian prior", _lazy("flow")),
         Trainer("diffusion", "class-conditional UNet2DModel (16,32,64) + DDPM, CFG; resumable (hours on CPU)",
                 _lazy("train_diffusion"), saves_itself=True),
+        *(Trainer(name, f"latent-space {_describe(cfg)}", _lazy("autoencoders", name))
+          for name, cfg in LATENT_MODELS.items()),
     )
 }
 

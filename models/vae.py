@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from models import checkpoints, data
+from models import checkpoints, data, training
 
 NAME = "vae"
 PIXELS = 28 * 28
@@ -149,20 +149,14 @@ class VAE:
 
 def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resume: bool = False,
           progress: bool = True, train_split: data.Split | None = None) -> dict:
-    from accelerate import Accelerator
     from tqdm.auto import tqdm
 
     config = VAEConfig(**({"epochs": epochs} if epochs else {}))
     torch.manual_seed(config.seed)
     split, test = train_split or data.load_train(), data.load_shipped("test")
-    net = ConditionalVAE(config)
-    if resume:
-        checkpoints.load_state_into(net, checkpoints.load(NAME)[1])
-    loader = data.shuffled_loader(split.images, split.labels, config.batch_size, config.seed)
-    optimizer = torch.optim.Adam(net.parameters(), lr=config.lr)
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.epochs * len(loader))
-    accelerator = Accelerator(cpu=device == "cpu")
-    net, optimizer, loader, schedule = accelerator.prepare(net, optimizer, loader, schedule)
+    accelerator, net, optimizer, loader, schedule = training.prepare(
+        NAME, ConditionalVAE(config), split.images, split.labels, config, device=device, resume=resume,
+        schedule="cosine")
 
     curves = {"train_bpd": [], "reconstruction_nats": [], "kl_nats": []}
     start = time.perf_counter()

@@ -13,6 +13,9 @@ TITLE_KEYS = {
     "pages/diffusion.py": "diffusion.title",
     "pages/gan.py": "gan.title",
     "pages/flow.py": "flow.title",
+    "pages/latent_map.py": "latent_map.title",
+    "pages/autoencoder.py": "autoencoder.title",
+    "pages/interpolation.py": "interp.title",
 }
 EXPECTED_TITLES = {page: {lang: strings(lang)[key] for lang in ("ko", "en")} for page, key in TITLE_KEYS.items()}
 assert EXPECTED_TITLES["pages/overview.py"] == {"ko": "생성형 AI란?", "en": "What is generative AI?"}

@@ -1,0 +1,79 @@
+"""Choose a 28×28 image: from the test set, uploaded (PNG/JPEG) or drawn on a canvas.
+
+Uploads and drawings go through :mod:`models.image_input` (size, type and decompression-bomb
+checks, then the dataset's convention); a refused file becomes a message and the picker falls
+back to the test image, so the page keeps working.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from dashboard import charts, loaders, widgets
+from dashboard.i18n import t
+from models.image_input import ImageInputError, read_drawing, read_upload
+
+SOURCES = ("test", "upload", "draw")
+CANVAS_PX = 224
+
+
+def pick_image(name: str, default_index: int, container=st) -> tuple[np.ndarray, str]:
+    """Draw the picker for image ``name`` (also the URL key of its test index); returns (image, caption)."""
+    test = loaders.test_split()
+    names = widgets.class_names()
+    box = container.container(border=True)
+    labels = [t(f"picker.source.{s}") for s in SOURCES]
+    source = SOURCES[widgets.synced_int(box.radio, t("picker.source", name=name.upper()), f"{name}src", 0, 0,
+                                        len(SOURCES) - 1, options=list(range(len(SOURCES))),
+                                        format_func=lambda i: labels[i], horizontal=True)]
+    index = widgets.synced_int(box.number_input, t("picker.index", n=len(test) - 1), name, default_index, 0,
+                               len(test) - 1, step=1, disabled=source != "test")
+    fallback = (test.images[index], t("picker.caption.test", index=index, name=names[int(test.labels[index])]))
+    image = None
+    if source == "upload":
+        image = _uploaded(box, name)
+    elif source == "draw":
+        image = _drawn(box, name)
+    if image is None:
+        image, caption = fallback
+        if source != "test":
+            box.caption(t("picker.fallback"))
+    else:
+        caption = t(f"picker.caption.{source}")
+    box.plotly_chart(charts.image_grid(image[None], cols=1, height=150), key=f"pick_{name}")
+    return image, caption
+
+
+def _uploaded(box, name: str) -> np.ndarray | None:
+    file = box.file_uploader(t("picker.upload"), type=["png", "jpg", "jpeg"], key=f"upload_{name}",
+                             help=t("picker.upload_help"))
+    if file is None:
+        return None
+    try:
+        converted = read_upload(file.getvalue())
+    except ImageInputError as exc:
+        box.error(t(f"picker.error.{exc.code}", **exc.params), icon="🚫")
+        return None
+    box.caption(t("picker.converted", w=converted.source_size[0], h=converted.source_size[1],
+                  mode=converted.source_mode, inverted=t("picker.inverted") if converted.inverted else ""))
+    return converted.image
+
+
+def _drawn(box, name: str) -> np.ndarray | None:
+    try:
+        from streamlit_drawable_canvas import st_canvas
+    except Exception:  # the optional component is missing or broken: say so, keep going
+        box.warning(t("picker.no_canvas"), icon="⚠️")
+        return None
+    with box:
+        st.caption(t("picker.draw_help"))
+        result = st_canvas(stroke_width=16, stroke_color="#FFFFFF", background_color="#000000",
+                           height=CANVAS_PX, width=CANVAS_PX, drawing_mode="freedraw", return_image_data=True,
+                           key=f"canvas_{name}")
+    try:
+        pixels = result.image_data
+    except Exception:  # nothing sent back yet (first run, or AppTest without a browser)
+        return None
+    return None if pixels is None else read_drawing(pixels)
+

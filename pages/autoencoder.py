@@ -1,0 +1,95 @@
+"""Encoder, decoder and reconstruction: one image through a VAE, and what β trades."""
+
+import numpy as np
+import streamlit as st
+
+from dashboard import charts, loaders, widgets
+from dashboard.i18n import t
+
+BETAS = ("0.25", "1", "4")
+DRAWS = 8
+
+widgets.setup_page()
+st.title(t("autoencoder.title"))
+st.markdown(t("autoencoder.intro"))
+for beta in BETAS:
+    widgets.load_or_stop(lambda beta=beta: loaders.latent_model(f"vae16_beta{beta}"))
+test = loaders.test_split()
+names = widgets.class_names()
+
+# 1. Controls ------------------------------------------------------------------------------
+c1, c2, c3 = st.columns([2, 2, 1])
+index = widgets.synced_int(c1.number_input, t("autoencoder.image", n=len(test) - 1), "img", 0, 0, len(test) - 1,
+                           step=1)
+beta_labels = [f"β = {b}" for b in BETAS]
+beta_i = widgets.synced_int(c2.radio, t("autoencoder.beta"), "beta", 1, 0, len(BETAS) - 1,
+                            options=list(range(len(BETAS))), format_func=lambda i: beta_labels[i], horizontal=True,
+                            help=t("autoencoder.beta_help"))
+seed = widgets.seed_input(container=c3)
+name = f"vae16_beta{BETAS[beta_i]}"
+image = test.images[index]
+view = loaders.posterior_view(name, image, DRAWS, seed)
+
+# 2. Encoder: μ and σ ---------------------------------------------------------------------
+st.header(t("autoencoder.encoder.header"))
+st.markdown(t("autoencoder.encoder.body"))
+left, right = st.columns([1, 3])
+left.plotly_chart(charts.image_grid(image[None], cols=1, height=230,
+                                    title=t("autoencoder.input", name=names[int(test.labels[index])])), key="input")
+dims = [f"z{i + 1}" for i in range(len(view["mu"]))]
+fig = charts.bars(view["mu"], dims, t("autoencoder.encoder.dim"), t("autoencoder.encoder.value"), height=280)
+fig.data[0].error_y = dict(type="data", array=view["sigma"], visible=True, color="#888")
+right.plotly_chart(fig, key="mu_sigma")
+right.caption(t("autoencoder.encoder.caption", sigma=f"{float(np.mean(view['sigma'])):.2f}"))
+
+# 3. Reparameterisation and the decoder ------------------------------------------------
+st.header(t("autoencoder.decoder.header"))
+st.latex(r"z = \mu + \sigma \odot \varepsilon,\qquad \varepsilon \sim \mathcal{N}(0, I)")
+st.markdown(t("autoencoder.decoder.body"))
+st.plotly_chart(charts.image_grid(view["images"], cols=DRAWS, height=150, title=t("autoencoder.decoder.draws")),
+                key="draws")
+
+# 4. Reconstruction error ----------------------------------------------------------------
+st.header(t("autoencoder.error.header"))
+a, b, c = st.columns(3)
+a.plotly_chart(charts.image_grid(image[None], cols=1, height=250, title=t("autoencoder.error.x")), key="x")
+b.plotly_chart(charts.image_grid(view["reconstruction"][None], cols=1, height=250, title=t("autoencoder.error.xhat")),
+               key="xhat")
+c.plotly_chart(charts.heatmap(view["error"], title=t("autoencoder.error.map"), height=250, colorscale="Inferno",
+                              zmin=0, zmax=1), key="error")
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(t("autoencoder.error.mse"), f"{float(np.mean(view['error'] ** 2)):.4f}")
+m2.metric(t("autoencoder.error.rec"), f"{view['rec']:.0f}")
+m3.metric(t("autoencoder.error.kl"), f"{view['kl']:.1f}")
+m4.metric(t("autoencoder.error.bpd"), f"{view['bpd']:.2f}")
+st.latex(r"\log p(x) \;\ge\; \underbrace{\mathbb{E}_{q(z|x)}[\log p(x|z)]}_{\text{" + t("autoencoder.error.rec_short")
+         + r"}} \;-\; \beta\,\underbrace{\mathrm{KL}\big(q(z|x)\,\|\,p(z)\big)}_{\text{KL}}")
+st.markdown(t("autoencoder.error.body"))
+
+# 5. The β trade-off across the shipped models -------------------------------------------
+st.header(t("autoencoder.tradeoff.header"))
+rows = {b: loaders.metrics(f"vae16_beta{b}") for b in BETAS}
+t1, t2 = st.columns(2)
+t1.plotly_chart(charts.curves({t("autoencoder.tradeoff.mse"): [rows[b].get("test_mse", np.nan) for b in BETAS]},
+                              "β", t("autoencoder.tradeoff.mse"), x=[float(b) for b in BETAS], log_x=True, height=300,
+                              vline=float(BETAS[beta_i])), key="beta_mse")
+t2.plotly_chart(charts.curves({t("autoencoder.tradeoff.kl"): [rows[b].get("test_kl_nats", np.nan) for b in BETAS]},
+                              "β", t("autoencoder.tradeoff.kl"), x=[float(b) for b in BETAS], log_x=True, height=300,
+                              vline=float(BETAS[beta_i])), key="beta_kl")
+samples = {b: loaders.latent_prior_samples(f"vae16_beta{b}", 8, seed) for b in BETAS}
+st.plotly_chart(charts.image_grid(np.concatenate(list(samples.values())), cols=8, height=260,
+                                  title=t("autoencoder.tradeoff.samples")), key="beta_samples")
+st.markdown(t("autoencoder.tradeoff.body"))
+
+m = rows[BETAS[beta_i]]
+widgets.model_card([
+    (t("card.data"), t("latent.card.data", n=f"{m.get('train_images', 0):,}")),
+    (t("card.models"), t("autoencoder.card.model", p=f"{m.get('parameters', 0):,}", beta=BETAS[beta_i])),
+    (t("card.training"), t("latent.card.training", epochs=m.get("epochs", 0),
+                           minutes=f"{m.get('wall_time_s', 0) / 60:.1f}")),
+    (t("card.metrics"), " · ".join(t("autoencoder.card.metrics", beta=b, mse=f"{rows[b].get('test_mse', np.nan):.4f}",
+                                     kl=f"{rows[b].get('test_kl_nats', np.nan):.1f}",
+                                     bpd=f"{rows[b].get('test_bpd_bound', np.nan):.2f}") for b in BETAS)),
+    (t("card.limits"), t("autoencoder.card.limits")),
+    (t("card.retrain"), f"`python -m models train {name}`"),
+])

@@ -1,0 +1,76 @@
+"""Interpolation and latent arithmetic: walking between images in latent space vs pixel space."""
+
+import numpy as np
+import streamlit as st
+
+from dashboard import charts, exports, loaders, widgets
+from dashboard.i18n import t
+from dashboard.image_picker import pick_image
+from models.autoencoders import MAIN_VAE, pixel_interpolation
+
+widgets.setup_page()
+st.title(t("interp.title"))
+st.markdown(t("interp.intro"))
+widgets.load_or_stop(lambda: loaders.latent_model(MAIN_VAE))
+names = widgets.class_names()
+
+# 1. Two images ---------------------------------------------------------------------------
+st.header(t("interp.pick.header"))
+col_a, col_b = st.columns(2)
+image_a, caption_a = pick_image("a", 0, container=col_a)
+image_b, caption_b = pick_image("b", 1, container=col_b)
+
+# 2. Latent walk vs cross-fade -------------------------------------------------------------
+st.header(t("interp.walk.header"))
+st.markdown(t("interp.walk.body"))
+frames = widgets.synced_int(st.slider, t("interp.frames"), "frames", 10, 3, 16)
+latent = loaders.latent_interpolation(MAIN_VAE, image_a, image_b, frames)
+pixels = pixel_interpolation(image_a, image_b, frames)
+st.plotly_chart(charts.image_grid(np.concatenate([latent, pixels]), cols=frames, height=220,
+                                  title=t("interp.walk.rows")), key="walk")
+st.caption(t("interp.walk.caption", a=caption_a, b=caption_b))
+d1, d2 = st.columns(2)
+d1.download_button(t("interp.gif"), exports.gif_bytes(np.concatenate([latent, pixels], axis=2)),
+                   file_name="latent-vs-pixel.gif", mime="image/gif", icon="🎞️")
+d2.download_button(t("interp.png"), exports.sheet_png({t("interp.row.latent"): latent,
+                                                               t("interp.row.pixel"): pixels}),
+                   file_name="interpolation.png", mime="image/png", icon="🖼️")
+
+# 3. The GAN's latent space, for comparison ------------------------------------------------
+st.header(t("interp.gan.header"))
+st.markdown(t("interp.gan.body"))
+label, seed_a, seed_b = widgets.class_and_two_seeds(("gcls", "ga", "gb"), (7, 1, 2))
+try:
+    walk = loaders.gan_walk(label, seed_a, seed_b, frames)
+except loaders.LOAD_ERRORS as exc:
+    st.warning(t("common.load_error", detail=str(exc)), icon="⚠️")
+else:
+    st.plotly_chart(charts.image_grid(walk, cols=frames, height=130, title=t("interp.gan.row", name=names[label])),
+                    key="gan_walk")
+    st.download_button(t("interp.gif"), exports.gif_bytes(walk), file_name="gan-walk.gif", mime="image/gif",
+                       icon="🎞️", key="gan_gif")
+
+# 4. Latent arithmetic --------------------------------------------------------------------
+st.header(t("interp.arith.header"))
+st.markdown(t("interp.arith.body"))
+a1, a2 = st.columns(2)
+minus = widgets.class_select(t("interp.arith.minus"), "minus", default=0, container=a1)
+plus = widgets.class_select(t("interp.arith.plus"), "plus", default=3, container=a2)
+result = loaders.latent_arithmetic(MAIN_VAE, image_a, minus, plus, neighbours=5)
+st.plotly_chart(charts.image_grid(np.stack([image_a, result["result"], *result["neighbours"]]), cols=7, height=190,
+                                  titles=["A", t("interp.arith.result"),
+                                          *[names[int(c)] for c in result["neighbour_labels"]]],
+                                  title=t("interp.arith.row", minus=names[minus], plus=names[plus])), key="arith")
+st.caption(t("interp.arith.caption"))
+
+m = loaders.metrics(MAIN_VAE)
+widgets.model_card([
+    (t("card.data"), t("latent.card.data", n=f"{m.get('train_images', 0):,}")),
+    (t("card.models"), t("interp.card.model", p=f"{m.get('parameters', 0):,}")),
+    (t("card.training"), t("latent.card.training", epochs=m.get("epochs", 0),
+                           minutes=f"{m.get('wall_time_s', 0) / 60:.1f}")),
+    (t("card.metrics"), t("interp.card.metrics", mse=f"{m.get('test_mse', float('nan')):.4f}",
+                          bpd=f"{m.get('test_bpd_bound', float('nan')):.2f}")),
+    (t("card.limits"), t("interp.card.limits")),
+    (t("card.retrain"), f"`python -m models train {MAIN_VAE}`"),
+])

@@ -1,0 +1,42 @@
+"""Browser fixtures shared by every browser test file: one server and one Chromium per session."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from benchmarks.browser import ROOT, launch_chromium, streamlit_server
+
+ARTIFACTS = Path(os.environ.get("GENAI_LAB_ARTIFACTS", ROOT / "test-artifacts"))
+
+
+@pytest.fixture(scope="session")
+def server():
+    with streamlit_server(env={"GENAI_LAB_LANG": "ko"}) as (url, _proc):
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ko-KR")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def assert_no_exception(page):
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def heading(page) -> str:
+    return page.locator("h1").first.inner_text().strip()
