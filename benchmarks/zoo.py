@@ -60,6 +60,13 @@ def measure_family(family: str, judge: Judge, fid: FIDScorer, real_features: np.
         "sample_n_seconds": sample_s,
         "training_wall_time_s": checkpoints.load_metrics(family).get("wall_time_s"),
     }
+    if family == "diffusion":  # the second latency target: 20 steps without guidance
+        def sixteen_unguided() -> None:
+            zoo.sample(model, family, zoo.cycle_labels(16), seed, guidance=1.0)
+
+        unguided = repeat(sixteen_unguided, 5)
+        result["ms_16_images_no_guidance"] = unguided["median_s"] * 1000
+        result["ms_16_images_no_guidance_spread"] = [unguided["min_s"] * 1000, unguided["max_s"] * 1000]
     subset = slice(0, 2000)
     if family == "flow":
         result["bits_per_dim"] = float(model.bits_per_dim(test.images[subset], test.labels[subset]).mean())
@@ -133,6 +140,8 @@ def run(repeats: int = 5, n: int = 2000, families: tuple[str, ...] = zoo.FAMILIE
                                    f"C {r['coverage']:.2f}, cond. acc {r['conditional_accuracy']:.3f}, "
                                    f"min class share {r['unconditional_min_share']:.3f}, "
                                    f"NFE {r['nfe']}, 16 images {r['ms_16_images']:.0f} ms"
+                                   + (f" ({r['ms_16_images_no_guidance']:.0f} ms unguided)"
+                                      if "ms_16_images_no_guidance" in r else "")
                                    + (f", {bpd:.3f} bits/dim" if bpd else "")))
     if "diffusion_steps" in payload:
         c = payload["diffusion_steps"]

@@ -32,7 +32,7 @@ def test_pages_do_no_tensor_work():
 def test_every_page_is_in_the_navigation_with_a_url_path():
     app = (ROOT / "app.py").read_text(encoding="utf-8")
     for page in (ROOT / "pages").glob("*.py"):
-        assert re.search(rf'st\.Page\("pages/{page.name}".*url_path="\w+"', app), page.name
+        assert re.search(rf'st\.Page\("pages/{page.name}".*url_path="[\w-]+"', app), page.name
 
 
 def test_streamlit_config():

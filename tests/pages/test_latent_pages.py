@@ -1,5 +1,6 @@
 """Interactions on the latent-space pages: model and β switches, URL state, image sources."""
 
+import base64
 import json
 
 import numpy as np
@@ -19,7 +20,12 @@ def titled(at, prefix: str) -> dict:
 
 
 def image_of(spec: dict) -> np.ndarray:
-    return np.asarray(spec["data"][0]["z"])
+    """The pixels of a go.Image figure (plotly sends arrays base64-encoded with dtype and shape)."""
+    z = spec["data"][0]["z"]
+    if isinstance(z, dict):
+        shape = [int(n) for n in str(z["shape"]).split(",")]
+        return np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"])).reshape(shape)
+    return np.asarray(z)
 
 
 def test_latent_map_follows_the_sliders_and_every_model():
@@ -56,7 +62,7 @@ def test_interpolation_page_walks_and_does_arithmetic():
     at = run_app("ko", "pages/interpolation.py", query={"a": "3", "b": "9", "frames": "6"})
     assert not at.exception
     walk = titled(at, "위: VAE")
-    assert np.asarray(walk["data"][0]["z"]).shape[1] == 6 * 28 + 5 * 2  # six frames side by side
+    assert image_of(walk).shape[1] == 6 * 28 + 5 * 2  # six frames side by side
     at.selectbox(key="_url_plus").set_value(9).run()
     assert not at.exception
     assert len(at.get("download_button")) >= 3

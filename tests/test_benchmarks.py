@@ -1,0 +1,33 @@
+"""The benchmarks run end to end (tiny sizes here) and write JSON + markdown with the machine named."""
+
+import json
+
+import pytest
+
+from benchmarks import common
+
+
+@pytest.fixture
+def results(tmp_path, monkeypatch):
+    monkeypatch.setattr(common, "RESULTS", tmp_path)
+    return tmp_path
+
+
+def test_latent_benchmark(results):
+    from benchmarks import latent
+
+    out = latent.run(repeats=1, names=("ae2d", "vqvae"))
+    saved = json.loads((results / "latent.json").read_text())
+    assert saved["machine"]["cores"] >= 1 and set(saved["models"]) == {"ae2d", "vqvae"}
+    assert 0 < out["ae2d"]["test_mse"] < 0.1 and out["ae2d"]["ms_interpolation_10"] > 0
+    assert out["vqvae"]["codebook_used"] >= 1
+    assert "10-frame interpolation target" in (results / "latent.md").read_text()
+
+
+def test_zoo_benchmark_partial_run(results):
+    from benchmarks import zoo
+
+    out = zoo.run(repeats=1, n=60, families=("gan",), curve=False)
+    saved = json.loads((results / "zoo.json").read_text())
+    assert saved["n"] == 60 and set(saved["families"]) == {"gan"}
+    assert out["floor_fid"] > 0 and out["families"]["gan"]["fid"] > 0
