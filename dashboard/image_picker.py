@@ -18,8 +18,10 @@ SOURCES = ("test", "upload", "draw")
 CANVAS_PX = 224
 
 
-def pick_image(name: str, default_index: int, container=st) -> tuple[np.ndarray, str]:
-    """Draw the picker for image ``name`` (also the URL key of its test index); returns (image, caption)."""
+def pick_image(name: str, default_index: int, container=st) -> tuple[np.ndarray, str, int | None]:
+    """Draw the picker for image ``name`` (also the URL key of its test index).
+
+    Returns (image, caption, label): the label is the test image's class, ``None`` for a user's picture."""
     test = loaders.test_split()
     names = widgets.class_names()
     box = container.container(border=True)
@@ -35,14 +37,16 @@ def pick_image(name: str, default_index: int, container=st) -> tuple[np.ndarray,
         image = _uploaded(box, name)
     elif source == "draw":
         image = _drawn(box, name)
+    label = None
     if image is None:
         image, caption = fallback
+        label = int(test.labels[index])
         if source != "test":
             box.caption(t("picker.fallback"))
     else:
         caption = t(f"picker.caption.{source}")
     box.plotly_chart(charts.image_grid(image[None], cols=1, height=150), key=f"pick_{name}")
-    return image, caption
+    return image, caption, label
 
 
 def _uploaded(box, name: str) -> np.ndarray | None:

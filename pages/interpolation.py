@@ -17,8 +17,8 @@ names = widgets.class_names()
 # 1. Two images ---------------------------------------------------------------------------
 st.header(t("interp.pick.header"))
 col_a, col_b = st.columns(2)
-image_a, caption_a = pick_image("a", 0, container=col_a)
-image_b, caption_b = pick_image("b", 1, container=col_b)
+image_a, caption_a, label_a = pick_image("a", 0, container=col_a)
+image_b, caption_b, _ = pick_image("b", 1, container=col_b)
 
 # 2. Latent walk vs cross-fade -------------------------------------------------------------
 st.header(t("interp.walk.header"))
@@ -54,8 +54,10 @@ else:
 st.header(t("interp.arith.header"))
 st.markdown(t("interp.arith.body"))
 a1, a2 = st.columns(2)
-minus = widgets.class_select(t("interp.arith.minus"), "minus", default=0, container=a1)
-plus = widgets.class_select(t("interp.arith.plus"), "plus", default=3, container=a2)
+# by default: take A's own class away and add the sneaker class (or the ankle boot, for a sneaker)
+own = label_a if label_a is not None else 0
+minus = widgets.class_select(t("interp.arith.minus"), "minus", default=own, container=a1)
+plus = widgets.class_select(t("interp.arith.plus"), "plus", default=9 if own == 7 else 7, container=a2)
 result = loaders.latent_arithmetic(MAIN_VAE, image_a, minus, plus, neighbours=5)
 st.plotly_chart(charts.image_grid(np.stack([image_a, result["result"], *result["neighbours"]]), cols=7, height=190,
                                   titles=["A", t("interp.arith.result"),

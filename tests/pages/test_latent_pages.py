@@ -52,7 +52,7 @@ def test_beta_switch_changes_the_encoder():
     at = run_app("en", "pages/autoencoder.py", query={"img": "5"})
     assert not at.exception
     kl = {m.label: m.value for m in at.metric}["KL term (nats)"]
-    at.radio(key="_url_beta").set_value(2).run()  # β = 4 squeezes information out of the code
+    at.select_slider(key="_url_beta").set_value(2).run()  # β = 4 squeezes information out of the code
     assert not at.exception
     assert float({m.label: m.value for m in at.metric}["KL term (nats)"]) < float(kl)
     assert at.query_params["beta"] == "2"
