@@ -77,3 +77,22 @@ else:
         key="tradeoff")
     st.caption(t("compare.plot.caption"))
 st.info(t("compare.takeaway"), icon="💡")
+
+
+def training_summary(family: str) -> str:
+    m = loaders.metrics(family)
+    params = m.get("parameters", 0) + m.get("parameters_d", 0)
+    amount = t("compare.card.steps", steps=f"{m['step']:,}") if "step" in m else \
+        t("compare.card.epochs", epochs=m.get("epochs", 0))
+    return t("compare.card.row", p=f"{params:,}", amount=amount, minutes=f"{m.get('wall_time_s', 0) / 60:.0f}")
+
+
+judge_metrics = loaders.metrics("judge")
+widgets.model_card([
+    (t("card.data"), t("compare.card.data")),
+    *((t(f"compare.family.{f}"), training_summary(f)) for f in zoo.FAMILIES),
+    (t("compare.card.judge"), t("compare.card.judge_row", acc=f"{judge_metrics.get('test_accuracy', 0):.1%}",
+                                p=f"{judge_metrics.get('parameters', 0):,}")),
+    (t("card.limits"), t("compare.card.limits")),
+    (t("card.retrain"), " · ".join(f"`python -m models train {f}`" for f in (*zoo.FAMILIES, "judge"))),
+])
