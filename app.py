@@ -19,7 +19,7 @@ pages = {
         st.Page("pages/diffusion.py", title=t("nav.diffusion"), icon="🌫️", url_path="diffusion"),
     ],
     t("section.latent"): [
-        st.Page("pages/latent_map.py", title=t("nav.latent_map"), icon="🗺️", url_path="latent-map"),
+        st.Page("pages/latent_map.py", title=t("nav.latent_map"), icon="🗺️", url_path="latent_map"),
         st.Page("pages/autoencoder.py", title=t("nav.autoencoder"), icon="🔍", url_path="autoencoder"),
         st.Page("pages/interpolation.py", title=t("nav.interpolation"), icon="🔀", url_path="interpolation"),
     ],

@@ -50,7 +50,7 @@ def test_deep_link_on_a_fresh_server_uses_the_app_navigation(browser):
     """The first visit of a new server goes straight to a page: app.py's navigation must still apply."""
     with streamlit_server() as (url, _proc):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{url}/glossary?lang=en")
+        page.goto(f"{url}/latent_map?lang=en")
         # The first run may be the file-name fallback that reruns itself through app.py, so
         # wait (bounded) for the app's own navigation instead of reading the first render.
         nav = page.locator('[data-testid="stSidebarNav"]')
@@ -59,6 +59,7 @@ def test_deep_link_on_a_fresh_server_uses_the_app_navigation(browser):
         expect(nav).not_to_contain_text("compare")
         wait_rendered(page)
         assert page.get_by_role("radio", name="English").count() == 1  # the language switch is there
-        assert heading(page) == "Glossary"
+        assert heading(page) == "The latent map: 10,000 images in two numbers"
+        assert page.get_by_text("Page not found").count() == 0  # no dialog over the page
         assert_no_exception(page)
         page.close()

@@ -67,12 +67,23 @@ def test_drawing_on_the_canvas_is_used(server, page):
 
 
 def test_latent_map_and_encoder_pages(server, page):
-    page.goto(f"{server}/latent-map?lang=ko")
+    page.goto(f"{server}/latent_map?lang=ko")
     wait_rendered(page)
     assert heading(page).startswith("잠재 공간 지도")
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=60_000)
     assert_no_exception(page)
     page.screenshot(path=ARTIFACTS / "browser-latent-map-ko.png")
+    # clicking a dot moves the decoded point there (the sliders follow, and so does the URL)
+    before = page.url
+    x, y = page.evaluate("""() => { const gd = document.querySelectorAll('.js-plotly-plot')[0];
+        const fl = gd._fullLayout, tr = gd._fullData[3], i = Math.floor(tr.x.length / 2);
+        return [fl.xaxis.l2p(tr.x[i]) + fl._size.l, fl.yaxis.l2p(tr.y[i]) + fl._size.t]; }""")
+    box = page.locator(".js-plotly-plot").first.bounding_box()
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url(lambda url: url != before, timeout=60_000)
+    wait_rendered(page)
+    assert_no_exception(page)
     page.goto(f"{server}/autoencoder?lang=en&beta=2")
     wait_rendered(page)
     assert heading(page) == "Encoder, decoder and reconstruction"
