@@ -68,10 +68,19 @@ def probability_bars(probs: dict[str, Sequence[float]], labels: Sequence[str],
     return _layout(fig, height, title)
 
 
+def _explicit(colorscale: str) -> list:
+    """A named plotly colorscale as explicit stops. Streamlit's chart theme swaps the colour
+    "#000004" (where Inferno and Magma start) for a light pink, so that stop becomes pure black."""
+    import plotly.colors
+
+    return [[stop, "#000000" if color.lower() == "#000004" else color]
+            for stop, color in plotly.colors.get_colorscale(colorscale)]
+
+
 def heatmap(z: np.ndarray, x: Sequence[str] | None = None, y: Sequence[str] | None = None,
             title: str | None = None, height: int = 400, colorscale: str = "Viridis",
             zmin: float | None = None, zmax: float | None = None) -> go.Figure:
-    fig = go.Figure(go.Heatmap(z=z, x=x, y=y, colorscale=colorscale, zmin=zmin, zmax=zmax))
+    fig = go.Figure(go.Heatmap(z=z, x=x, y=y, colorscale=_explicit(colorscale), zmin=zmin, zmax=zmax))
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, height, title)
 

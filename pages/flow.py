@@ -26,7 +26,7 @@ index = widgets.synced_int(st.number_input, t("flow.roundtrip.image", n=len(test
 view = loaders.flow_view(index)
 c1, c2, c3 = st.columns(3)
 c1.plotly_chart(charts.image_grid(view["image"][None], cols=1, height=250, title=t("flow.roundtrip.x")), key="x")
-c2.plotly_chart(charts.heatmap(view["z"], title=t("flow.roundtrip.z"), height=250, colorscale="RdBu",
+c2.plotly_chart(charts.heatmap(view["z"], title=t("flow.roundtrip.z"), height=250, colorscale="RdBu_r",
                                zmin=-3, zmax=3), key="z")
 c3.plotly_chart(charts.image_grid(view["reconstruction"][None], cols=1, height=250, title=t("flow.roundtrip.back")),
                 key="back")
