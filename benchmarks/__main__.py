@@ -13,6 +13,8 @@ def _zoo(args):
     from benchmarks import zoo
 
     families = tuple(args.families.split(",")) if args.families else None
+    if args.latency_only:
+        return zoo.latency_only(repeats=args.repeats, n=args.n, **({"families": families} if families else {}))
     return zoo.run(repeats=args.repeats, n=args.n, curve=not args.no_curve, ddpm_1000=not args.no_ddpm1000,
                    **({"families": families} if families else {}))
 
@@ -33,6 +35,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000, help="zoo: samples per family for FID (default 2000)")
     parser.add_argument("--families", help="zoo: comma-separated subset of gan,vae,flow,diffusion")
     parser.add_argument("--no-curve", action="store_true", help="zoo: skip the diffusion steps curve")
+    parser.add_argument("--latency-only", action="store_true",
+                        help="zoo: only re-time 16 images per family (idle machine) and update the saved results")
     parser.add_argument("--no-ddpm1000", action="store_true", help="zoo: skip DDPM at 1000 steps (slow on CPU)")
     args = parser.parse_args()
     unknown = sorted(set(args.names) - set(BENCHMARKS))

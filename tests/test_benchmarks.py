@@ -31,3 +31,16 @@ def test_zoo_benchmark_partial_run(results):
     saved = json.loads((results / "zoo.json").read_text())
     assert saved["n"] == 60 and set(saved["families"]) == {"gan"}
     assert out["floor_fid"] > 0 and out["families"]["gan"]["fid"] > 0
+
+
+def test_zoo_latency_only_updates_saved_results(results):
+    from benchmarks import zoo
+
+    zoo.run(repeats=1, n=40, families=("vae",), curve=False)
+    before = json.loads((results / "zoo.json").read_text())
+    zoo.latency_only(repeats=1, n=40, families=("vae",))
+    after = json.loads((results / "zoo.json").read_text())
+    assert after["families"]["vae"]["fid"] == before["families"]["vae"]["fid"]  # quality untouched
+    assert "latency_remeasured" in after
+    with pytest.raises(SystemExit, match="run `python -m benchmarks zoo --n 41` first"):
+        zoo.latency_only(repeats=1, n=41)
