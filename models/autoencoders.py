@@ -301,12 +301,17 @@ def config_for(name: str, epochs: int | None = None) -> AutoencoderConfig:
     return AutoencoderConfig(**SHIPPED[name], **({"epochs": epochs} if epochs else {}))
 
 
-def codebook_stats(indices: np.ndarray, size: int) -> dict:
-    """Usage counts, perplexity exp(H) and how many entries are used at all."""
-    counts = np.bincount(np.asarray(indices).ravel(), minlength=size)
+def perplexity(counts: np.ndarray) -> float:
+    """exp(entropy) of usage counts: how many equally used entries would give the same spread."""
+    counts = np.asarray(counts, dtype=np.float64)
     p = counts / max(counts.sum(), 1)
-    entropy = -(p[p > 0] * np.log(p[p > 0])).sum()
-    return {"codebook_usage": counts.tolist(), "codebook_perplexity": float(np.exp(entropy)),
+    return float(np.exp(-(p[p > 0] * np.log(p[p > 0])).sum()))
+
+
+def codebook_stats(indices: np.ndarray, size: int) -> dict:
+    """Usage counts of codebook indices, their perplexity and how many entries are used at all."""
+    counts = np.bincount(np.asarray(indices).ravel(), minlength=size)
+    return {"codebook_usage": counts.tolist(), "codebook_perplexity": perplexity(counts),
             "codebook_used": int((counts > 0).sum())}
 
 
@@ -390,8 +395,7 @@ def train(name: str, out_dir: Path, *, epochs: int | None = None, device: str = 
         if config.kind == "vae":
             curves["train_kl_nats"].append(kl_sum / count)
         if config.kind == "vqvae":
-            stats = codebook_stats(usage.numpy(), config.codebook_size)
-            curves["train_perplexity"].append(stats["codebook_perplexity"])
+            curves["train_perplexity"].append(perplexity(usage.numpy()))
             if epoch < config.epochs - 1:
                 with torch.no_grad():
                     _restart_dead_codes(core, usage, core.encode(x)[0], restart_gen)

@@ -43,6 +43,13 @@ def test_training_writes_metrics(trained):
     assert metrics["vae"]["test_kl_nats"] > 0 and np.isfinite(metrics["vae"]["test_bpd_bound"])
     vq = metrics["vq"]
     assert sum(vq["codebook_usage"]) == 10_000 * 49 and 1 <= vq["codebook_perplexity"] <= vq["codebook_used"] <= 16
+    assert all(1 <= p <= 16 for p in vq["train_perplexity"])
+
+
+def test_perplexity():
+    assert autoencoders.perplexity(np.array([5, 5, 5, 5])) == pytest.approx(4.0)
+    assert autoencoders.perplexity(np.array([9, 0, 0, 0])) == pytest.approx(1.0)
+    assert autoencoders.codebook_stats(np.array([0, 0, 1, 3]), 4)["codebook_used"] == 3
 
 
 def test_encode_decode_shapes(trained):
