@@ -44,3 +44,13 @@ def test_zoo_latency_only_updates_saved_results(results):
     assert "latency_remeasured" in after
     with pytest.raises(SystemExit, match="run `python -m benchmarks zoo --n 41` first"):
         zoo.latency_only(repeats=1, n=41)
+
+
+def test_ddpm1000_needs_a_saved_curve_of_the_same_checkpoint(results):
+    from benchmarks import zoo
+
+    with pytest.raises(SystemExit, match="no saved diffusion curve"):
+        zoo.ddpm_1000_only(n=2000)
+    (results / "zoo.json").write_text(json.dumps({"n": 2000, "diffusion_steps": {"trained_steps": -1}}))
+    with pytest.raises(SystemExit, match="another diffusion checkpoint"):
+        zoo.ddpm_1000_only(n=2000)
