@@ -83,7 +83,7 @@ if curve:
                                   t("diffusion.quality.steps"), t("diffusion.quality.fid"), x=curve["steps"],
                                   log_x=True, height=340), key="quality")
     st.caption(t("diffusion.quality.caption", n=curve["n"], floor=f"{curve['floor']:.2f}",
-                 ddpm1000=f"{curve['ddpm_1000']:.2f}"))
+                 ddpm1000=f"{curve['ddpm_1000']:.2f}" if "ddpm_1000" in curve else t("diffusion.quality.not_yet")))
 else:
     st.info(t("diffusion.quality.missing"), icon="⏳")
 
