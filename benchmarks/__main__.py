@@ -13,6 +13,8 @@ def _zoo(args):
     from benchmarks import zoo
 
     families = tuple(args.families.split(",")) if args.families else None
+    if args.curve_samplers:
+        return zoo.resample_curve(tuple(args.curve_samplers.split(",")), n=args.n)
     if args.ddpm1000_only:
         return zoo.ddpm_1000_only(n=args.n)
     if args.latency_only:
@@ -39,6 +41,7 @@ def main() -> None:
     parser.add_argument("--no-curve", action="store_true", help="zoo: skip the diffusion steps curve")
     parser.add_argument("--latency-only", action="store_true",
                         help="zoo: only re-time 16 images per family (idle machine) and update the saved results")
+    parser.add_argument("--curve-samplers", help="zoo: re-measure only these samplers' rows of the saved curve")
     parser.add_argument("--ddpm1000-only", action="store_true",
                         help="zoo: only add DDPM at 1000 steps to the saved curve (over an hour on 2 CPU cores)")
     parser.add_argument("--no-ddpm1000", action="store_true", help="zoo: skip DDPM at 1000 steps (slow on CPU)")

@@ -87,15 +87,16 @@ def _trained_steps() -> int | None:
 
 
 def steps_curve(judge: Judge, test: data.Split, seed: int = 0, n: int = CURVE_N, ddpm_1000: bool = True,
-                on_progress=lambda curve: None) -> dict:
+                on_progress=lambda curve: None, samplers: tuple[str, ...] = ("ddpm", "ddim", "dpm"),
+                curve: dict | None = None) -> dict:
     """FID vs steps for DDPM / DDIM / DPM-Solver++ (and DDPM at 1000 steps) at N = ``n``;
     ``on_progress(curve)`` is called after every sampler so a long run can save as it goes."""
     model = zoo.load("diffusion")
     fid = FIDScorer(judge, test.images)
     floor = fid.score(data.examples_balanced(data.load_train(), n, seed))
     labels = zoo.cycle_labels(n)
-    curve = {"n": n, "steps": CURVE_STEPS, "floor": floor, "samplers": {}, "trained_steps": _trained_steps()}
-    for sampler in ("ddpm", "ddim", "dpm"):
+    curve = curve or {"n": n, "steps": CURVE_STEPS, "floor": floor, "samplers": {}, "trained_steps": _trained_steps()}
+    for sampler in samplers:
         scores = []
         for steps in CURVE_STEPS:
             images = zoo.sample(model, "diffusion", labels, seed, sampler=sampler, steps=steps)
@@ -117,6 +118,22 @@ def add_ddpm_1000(curve: dict, judge: Judge, test: data.Split, seed: int = 0) ->
     curve["ratio_dpm10_to_ddpm1000"] = curve["samplers"]["dpm"]["fid"][CURVE_STEPS.index(10)] / curve["ddpm_1000"]
     print(f"  diffusion ddpm  1000 steps: FID {curve['ddpm_1000']:.2f}", flush=True)
     return curve
+
+
+def resample_curve(samplers: tuple[str, ...], n: int = 2000) -> dict:
+    """Re-measure some samplers' rows of the saved curve (e.g. after a sampler fix), same checkpoint."""
+    payload = load_previous(n)
+    curve = payload.get("diffusion_steps")
+    if not curve or curve.get("trained_steps") != _trained_steps():
+        raise SystemExit("no saved curve of the shipped diffusion checkpoint: re-run the zoo benchmark")
+
+    def keep(updated: dict) -> None:
+        payload["diffusion_steps"] = updated
+        _table_and_save(payload)
+
+    steps_curve(Judge.load(), data.load_shipped("test"), n=curve["n"], ddpm_1000=False, on_progress=keep,
+                samplers=samplers, curve=curve)
+    return _table_and_save(payload)
 
 
 def ddpm_1000_only(n: int = 2000) -> dict:

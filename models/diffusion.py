@@ -69,7 +69,10 @@ def sampler_from(train_scheduler, sampler: str):
     if sampler == "ddpm":
         return DDPMScheduler.from_config(train_scheduler.config)
     if sampler == "ddim":
-        return DDIMScheduler.from_config(train_scheduler.config)
+        # No x̂₀ clipping: diffusers' DDIM step reuses the unclipped ε with the clipped x̂₀, which near
+        # t = T (where the cosine schedule's ᾱ is tiny) saturates the image. Measured at N = 200:
+        # FID 152 → 81 at 20 steps, 265 → 87 at 50 steps.
+        return DDIMScheduler.from_config(train_scheduler.config, clip_sample=False)
     if sampler == "dpm":
         return DPMSolverMultistepScheduler.from_config(train_scheduler.config, algorithm_type="dpmsolver++",
                                                        solver_order=2)
