@@ -54,3 +54,10 @@ def test_ddpm1000_needs_a_saved_curve_of_the_same_checkpoint(results):
     (results / "zoo.json").write_text(json.dumps({"n": 2000, "diffusion_steps": {"trained_steps": -1}}))
     with pytest.raises(SystemExit, match="another diffusion checkpoint"):
         zoo.ddpm_1000_only(n=2000)
+
+
+def test_resample_curve_needs_a_saved_curve(results):
+    from benchmarks import zoo
+
+    with pytest.raises(SystemExit, match="no saved curve"):
+        zoo.resample_curve(("ddim",), n=2000)
