@@ -18,7 +18,6 @@ AE's "best guess" prior, drawn to show that an AE is not a generative model by i
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -28,7 +27,17 @@ import torch
 from torch import nn
 
 from models import checkpoints, data, training
-from models.vae import PIXELS, bits_per_dim, to_unit
+from models.vae import (
+    PIXELS,
+    bits_per_dim,
+    conv_decoder,
+    conv_encoder,
+    dequantize_batch,
+    gaussian_kl,
+    gaussian_log_likelihood,
+    reparameterise,
+    to_unit,
+)
 
 KINDS = ("ae", "vae", "vqvae")
 GRID = 7  # the VQ-VAE's code grid is GRID × GRID
@@ -66,16 +75,6 @@ SHIPPED: dict[str, dict] = {
 }
 #: the 16-d VAE used for interpolation and arithmetic
 MAIN_VAE = "vae16_beta1"
-
-
-def conv_encoder(c1: int, c2: int) -> list[nn.Module]:
-    """1×28×28 → c2×7×7 with two stride-2 convolutions."""
-    return [nn.Conv2d(1, c1, 4, 2, 1), nn.SiLU(), nn.Conv2d(c1, c2, 4, 2, 1), nn.SiLU()]
-
-
-def conv_decoder(c1: int, c2: int) -> list[nn.Module]:
-    """c2×7×7 → 1×28×28 (logits of the mean image) with two transposed convolutions."""
-    return [nn.ConvTranspose2d(c2, c1, 4, 2, 1), nn.SiLU(), nn.ConvTranspose2d(c1, 1, 4, 2, 1)]
 
 
 class AutoencoderNet(nn.Module):
@@ -142,14 +141,9 @@ class AutoencoderNet(nn.Module):
         """Per-image terms for x in [0, 1]: ``loss`` to minimise plus what gets reported."""
         code, logvar = self.encode(x)
         if self.config.kind == "vae":
-            eps = torch.randn(code.shape, generator=generator, device=code.device) if generator else \
-                torch.randn_like(code)
-            z = code + (0.5 * logvar).exp() * eps  # the reparameterisation trick
-            mean = self.decode(z)
-            log_sigma = self.log_sigma.clamp(min=self.config.min_log_sigma)
-            rec = -(0.5 * ((x - mean) / log_sigma.exp()) ** 2 + log_sigma + 0.5 * math.log(2 * math.pi))
-            rec = rec.flatten(1).sum(1)
-            kl = 0.5 * (code ** 2 + logvar.exp() - 1 - logvar).sum(1)
+            mean = self.decode(reparameterise(code, logvar, generator))
+            rec = gaussian_log_likelihood(x, mean, self.log_sigma.clamp(min=self.config.min_log_sigma))
+            kl = gaussian_kl(code, logvar)
             mse = ((x - mean) ** 2).flatten(1).mean(1)
             return {"loss": -(rec - self.config.beta * kl) / PIXELS, "mse": mse, "rec": rec, "kl": kl,
                     "elbo": rec - kl}
@@ -377,7 +371,7 @@ def train(name: str, out_dir: Path, *, epochs: int | None = None, device: str = 
         mse_sum, kl_sum, count = 0.0, 0.0, 0
         usage = torch.zeros(config.codebook_size, dtype=torch.long)
         for pixels, _y in loader:
-            x = (pixels.float().unsqueeze(1) + torch.rand(pixels.shape, device=pixels.device).unsqueeze(1)) / 256
+            x = dequantize_batch(pixels)
             terms = net(x)
             loss = terms["loss"].mean()
             optimizer.zero_grad()

@@ -41,24 +41,48 @@ class VAEConfig:
     seed: int = 0
 
 
+def conv_encoder(c1: int, c2: int) -> list[nn.Module]:
+    """1×28×28 → c2×7×7 with two stride-2 convolutions (28 → 14 → 7)."""
+    return [nn.Conv2d(1, c1, 4, 2, 1), nn.SiLU(), nn.Conv2d(c1, c2, 4, 2, 1), nn.SiLU()]
+
+
+def conv_decoder(c1: int, c2: int) -> list[nn.Module]:
+    """c2×7×7 → 1×28×28 (logits of the mean image) with two transposed convolutions (7 → 14 → 28)."""
+    return [nn.ConvTranspose2d(c2, c1, 4, 2, 1), nn.SiLU(), nn.ConvTranspose2d(c1, 1, 4, 2, 1)]
+
+
+def reparameterise(mu: torch.Tensor, logvar: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    """z = μ + σ·ε with ε ~ N(0, I): the reparameterisation trick (seeded when ``generator`` is given)."""
+    eps = torch.randn(mu.shape, generator=generator, device=mu.device) if generator else torch.randn_like(mu)
+    return mu + (0.5 * logvar).exp() * eps
+
+
+def gaussian_log_likelihood(x: torch.Tensor, mean: torch.Tensor, log_sigma: torch.Tensor) -> torch.Tensor:
+    """log N(x; mean, σ²) summed over each image's pixels (nats), one number per image."""
+    rec = -(0.5 * ((x - mean) / log_sigma.exp()) ** 2 + log_sigma + 0.5 * math.log(2 * math.pi))
+    return rec.flatten(1).sum(1)
+
+
+def gaussian_kl(mu: torch.Tensor, logvar: torch.Tensor, prior_mean: torch.Tensor | float = 0.0) -> torch.Tensor:
+    """KL(N(μ, σ²) ‖ N(prior_mean, I)) summed over the latent numbers (nats), one number per image."""
+    return 0.5 * ((mu - prior_mean) ** 2 + logvar.exp() - 1 - logvar).sum(1)
+
+
+def dequantize_batch(pixels: torch.Tensor) -> torch.Tensor:
+    """A training batch of raw pixels (N,28,28) → (N,1,28,28) in [0,1]: (pixel + u)/256, u ~ U(0,1)."""
+    return (pixels.float().unsqueeze(1) + torch.rand(pixels.shape, device=pixels.device).unsqueeze(1)) / 256
+
+
 class ConditionalVAE(nn.Module):
     def __init__(self, config: VAEConfig):
         super().__init__()
         c1, c2 = config.channels
         k, h = data.NUM_CLASSES, config.hidden
         self.config = config
-        self.encoder = nn.Sequential(
-            nn.Conv2d(1, c1, 4, 2, 1), nn.SiLU(),   # 28 → 14
-            nn.Conv2d(c1, c2, 4, 2, 1), nn.SiLU(),  # 14 → 7
-            nn.Flatten(),
-        )
+        self.encoder = nn.Sequential(*conv_encoder(c1, c2), nn.Flatten())
         self.enc_fc = nn.Sequential(nn.Linear(c2 * 49 + k, h), nn.SiLU(), nn.Linear(h, 2 * config.latent_dim))
         self.dec_fc = nn.Sequential(nn.Linear(config.latent_dim + k, h), nn.SiLU(), nn.Linear(h, c2 * 49), nn.SiLU())
-        self.decoder = nn.Sequential(
-            nn.Unflatten(1, (c2, 7, 7)),
-            nn.ConvTranspose2d(c2, c1, 4, 2, 1), nn.SiLU(),  # 7 → 14
-            nn.ConvTranspose2d(c1, 1, 4, 2, 1),             # 14 → 28
-        )
+        self.decoder = nn.Sequential(nn.Unflatten(1, (c2, 7, 7)), *conv_decoder(c1, c2))
         self.log_sigma = nn.Parameter(torch.full((1, 1, 28, 28), -2.0))
         # class-conditional prior p(z | y) = N(μ_y, I): sampling a class lands where its images were encoded
         self.prior_mean = nn.Embedding(k, config.latent_dim)
@@ -78,13 +102,9 @@ class ConditionalVAE(nn.Module):
     def forward(self, x: torch.Tensor, y: torch.Tensor, generator: torch.Generator | None = None):
         """Per-image (ELBO, reconstruction log-likelihood, KL) in nats, for x in [0, 1]."""
         mu, logvar = self.encode(x, y)
-        eps = torch.randn(mu.shape, generator=generator, device=mu.device) if generator else torch.randn_like(mu)
-        z = mu + (0.5 * logvar).exp() * eps  # the reparameterisation trick
-        mean = self.decode(z, y)
-        log_sigma = self.log_sigma.clamp(min=self.config.min_log_sigma)
-        rec = -(0.5 * ((x - mean) / log_sigma.exp()) ** 2 + log_sigma + 0.5 * math.log(2 * math.pi))
-        rec = rec.flatten(1).sum(1)
-        kl = 0.5 * ((mu - self.prior_mean(y)) ** 2 + logvar.exp() - 1 - logvar).sum(1)
+        mean = self.decode(reparameterise(mu, logvar, generator), y)
+        rec = gaussian_log_likelihood(x, mean, self.log_sigma.clamp(min=self.config.min_log_sigma))
+        kl = gaussian_kl(mu, logvar, self.prior_mean(y))
         return rec - kl, rec, kl
 
 
@@ -165,8 +185,7 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
         net.train()
         sums, count = np.zeros(3), 0
         for pixels, y in loader:
-            x = (pixels.float().unsqueeze(1) + torch.rand(pixels.shape, device=pixels.device).unsqueeze(1)) / 256
-            elbo, rec, kl = net(x, y)
+            elbo, rec, kl = net(dequantize_batch(pixels), y)
             loss = -(rec - config.kl_weight * kl).mean() / PIXELS
             optimizer.zero_grad()
             accelerator.backward(loss)
