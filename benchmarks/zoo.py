@@ -90,12 +90,14 @@ def steps_curve(judge: Judge, test: data.Split, seed: int = 0, n: int = CURVE_N,
                 on_progress=lambda curve: None, samplers: tuple[str, ...] = ("ddpm", "ddim", "dpm"),
                 curve: dict | None = None) -> dict:
     """FID vs steps for DDPM / DDIM / DPM-Solver++ (and DDPM at 1000 steps) at N = ``n``;
-    ``on_progress(curve)`` is called after every sampler so a long run can save as it goes."""
+    ``on_progress(curve)`` is called after every sampler so a long run can save as it goes.
+    Given a saved ``curve``, only the rows of ``samplers`` are measured again (at its N)."""
     model = zoo.load("diffusion")
     fid = FIDScorer(judge, test.images)
-    floor = fid.score(data.examples_balanced(data.load_train(), n, seed))
-    labels = zoo.cycle_labels(n)
-    curve = curve or {"n": n, "steps": CURVE_STEPS, "floor": floor, "samplers": {}, "trained_steps": _trained_steps()}
+    if curve is None:
+        floor = fid.score(data.examples_balanced(data.load_train(), n, seed))
+        curve = {"n": n, "steps": CURVE_STEPS, "floor": floor, "samplers": {}, "trained_steps": _trained_steps()}
+    labels = zoo.cycle_labels(curve["n"])
     for sampler in samplers:
         scores = []
         for steps in CURVE_STEPS:
@@ -105,14 +107,12 @@ def steps_curve(judge: Judge, test: data.Split, seed: int = 0, n: int = CURVE_N,
         curve["samplers"][sampler] = {"fid": scores}
         on_progress(curve)
     if ddpm_1000:
-        add_ddpm_1000(curve, judge, test, seed)
+        add_ddpm_1000(curve, model, fid, seed)
     return curve
 
 
-def add_ddpm_1000(curve: dict, judge: Judge, test: data.Split, seed: int = 0) -> dict:
+def add_ddpm_1000(curve: dict, model, fid: FIDScorer, seed: int = 0) -> dict:
     """DDPM with all 1000 steps at the curve's N (over an hour on 2 CPU cores at N = 500)."""
-    model = zoo.load("diffusion")
-    fid = FIDScorer(judge, test.images)
     images = zoo.sample(model, "diffusion", zoo.cycle_labels(curve["n"]), seed, sampler="ddpm", steps=1000)
     curve["ddpm_1000"] = fid.score(images)
     curve["ratio_dpm10_to_ddpm1000"] = curve["samplers"]["dpm"]["fid"][CURVE_STEPS.index(10)] / curve["ddpm_1000"]
@@ -120,31 +120,35 @@ def add_ddpm_1000(curve: dict, judge: Judge, test: data.Split, seed: int = 0) ->
     return curve
 
 
-def resample_curve(samplers: tuple[str, ...], n: int = 2000) -> dict:
-    """Re-measure some samplers' rows of the saved curve (e.g. after a sampler fix), same checkpoint."""
-    payload = load_previous(n)
-    curve = payload.get("diffusion_steps")
-    if not curve or curve.get("trained_steps") != _trained_steps():
-        raise SystemExit("no saved curve of the shipped diffusion checkpoint: re-run the zoo benchmark")
-
-    def keep(updated: dict) -> None:
-        payload["diffusion_steps"] = updated
-        _table_and_save(payload)
-
-    steps_curve(Judge.load(), data.load_shipped("test"), n=curve["n"], ddpm_1000=False, on_progress=keep,
-                samplers=samplers, curve=curve)
-    return _table_and_save(payload)
-
-
-def ddpm_1000_only(n: int = 2000) -> dict:
-    """Add DDPM at 1000 steps to saved results whose curve was measured on the shipped checkpoint."""
+def _saved_curve(n: int) -> tuple[dict, dict]:
+    """(saved results at N, their diffusion curve), only if the curve belongs to the shipped checkpoint."""
     payload = load_previous(n)
     curve = payload.get("diffusion_steps")
     if not curve:
         raise SystemExit(f"no saved diffusion curve at N={n}: run `python -m benchmarks zoo --n {n}` first")
     if curve.get("trained_steps") != _trained_steps():
         raise SystemExit("the saved curve was measured on another diffusion checkpoint: re-run the zoo benchmark")
-    add_ddpm_1000(curve, Judge.load(), data.load_shipped("test"))
+    return payload, curve
+
+
+def resample_curve(samplers: tuple[str, ...], n: int = 2000) -> dict:
+    """Re-measure some samplers' rows of the saved curve (e.g. after a sampler fix), same checkpoint."""
+    payload, curve = _saved_curve(n)
+
+    def keep(updated: dict) -> None:
+        payload["diffusion_steps"] = updated
+        _table_and_save(payload)
+
+    steps_curve(Judge.load(), data.load_shipped("test"), ddpm_1000=False, on_progress=keep, samplers=samplers,
+                curve=curve)
+    return _table_and_save(payload)
+
+
+def ddpm_1000_only(n: int = 2000) -> dict:
+    """Add DDPM at 1000 steps to saved results whose curve was measured on the shipped checkpoint."""
+    payload, curve = _saved_curve(n)
+    test = data.load_shipped("test")
+    add_ddpm_1000(curve, zoo.load("diffusion"), FIDScorer(Judge.load(), test.images))
     return _table_and_save(payload)
 
 

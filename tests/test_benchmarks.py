@@ -59,5 +59,5 @@ def test_ddpm1000_needs_a_saved_curve_of_the_same_checkpoint(results):
 def test_resample_curve_needs_a_saved_curve(results):
     from benchmarks import zoo
 
-    with pytest.raises(SystemExit, match="no saved curve"):
+    with pytest.raises(SystemExit, match="no saved diffusion curve"):
         zoo.resample_curve(("ddim",), n=2000)
