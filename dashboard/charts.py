@@ -152,3 +152,16 @@ def bars(values: Sequence[float], x: Sequence[str] | Sequence[int], x_title: str
     fig.update_xaxes(title=x_title)
     fig.update_yaxes(title=y_title)
     return _layout(fig, height, title)
+
+
+def grouped_bars(series: dict[str, Sequence[float]], x: Sequence[str], y_title: str, title: str | None = None,
+                 height: int = 340, percent: bool = False, hover_text: Sequence[Sequence[str]] | None = None
+                 ) -> go.Figure:
+    """Vertical bars, one colour per series, grouped by the categories ``x``."""
+    fig = go.Figure()
+    for i, (name, values) in enumerate(series.items()):
+        fig.add_bar(x=list(x), y=list(values), name=name, marker_color=CLASS_COLORS[(i * 3 + 1) % len(CLASS_COLORS)],
+                    hovertext=None if hover_text is None else list(hover_text[i]))
+    fig.update_yaxes(title=y_title, tickformat=".0%" if percent else None, rangemode="tozero")
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.12, x=0))
+    return _layout(fig, height, title)

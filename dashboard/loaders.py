@@ -14,12 +14,12 @@ from typing import Generic, TypeVar
 
 import streamlit as st
 
-from models import checkpoints, data
+from models import checkpoints, corpus, data
 
 T = TypeVar("T")
 
 #: Errors a page turns into a friendly message instead of a traceback.
-LOAD_ERRORS = (checkpoints.CheckpointError, data.FashionMNISTError)
+LOAD_ERRORS = (checkpoints.CheckpointError, data.FashionMNISTError, corpus.CorpusError)
 
 
 @dataclass
@@ -263,3 +263,60 @@ def latent_arithmetic(name: str, image, minus: int, plus: int, neighbours: int) 
     pool = train_subset()
     idx = nearest_neighbours(pool.images, result[None], neighbours)[0]
     return {"result": result, "neighbours": pool.images[idx], "neighbour_labels": pool.labels[idx]}
+
+
+# ------------------------------------------------------------------------------------------- text
+@st.cache_resource(show_spinner=False)
+def text_model(name: str):
+    """A shipped GPT or LSTM with its tokenizer (``TextModel`` carries its own lock)."""
+    from models.text import TextModel
+
+    return TextModel.load(name, device(), attentions=True)
+
+
+@st.cache_resource(show_spinner=False)
+def tokenizer(lang: str, kind: str):
+    from models import tokenization
+
+    return tokenization.load(lang, kind)
+
+
+@st.cache_data(show_spinner=False)
+def tokenizer_stats(sample_chars: int = 50_000) -> dict[str, dict[str, float]]:
+    """Characters per token of every tokenizer on the start of each validation corpus."""
+    from models import tokenization
+
+    samples = {lang: corpus.load(lang, "valid")[:sample_chars] for lang in corpus.LANGS}
+    return {f"{lang}_{kind}": {text_lang: tokenization.chars_per_token(tokenizer(lang, kind), sample)
+                               for text_lang, sample in samples.items()}
+            for lang in corpus.LANGS for kind in tokenization.KINDS}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def decoding_compare(name: str, prompt: str, temperature: float, top_k: int, top_p: float, seed: int,
+                     n: int, beams: int = 4) -> dict[str, str]:
+    """Greedy, sampling and (Transformer only) beam search continuations of one prompt."""
+    from models import text
+
+    tm = text_model(name)
+    out = {"greedy": text.generate(tm, prompt, text.Decoding(greedy=True), n, seed)[0],
+           "sample": text.generate(tm, prompt, text.Decoding(temperature, top_k, top_p), n, seed)[0]}
+    if tm.arch == "gpt":
+        out["beam"] = text.beam_search(tm, prompt, beams, n)
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def hallucinations(name: str) -> list[dict]:
+    from models import text
+
+    return text.hallucinations(text_model(name))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def attention_view(name: str, prompt: str, max_tokens: int) -> dict:
+    """Tokens of the prompt (at most ``max_tokens``, the first ones) and attention (layers, heads, T, T)."""
+    tm = text_model(name)
+    ids, _ = tm.encode(prompt)
+    ids = ids[:max_tokens]
+    return {"tokens": [tm.decode([i]) for i in ids], "maps": tm.attentions(ids)}

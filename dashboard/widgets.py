@@ -12,6 +12,7 @@ from dashboard.loaders import LOAD_ERRORS
 from models import data
 
 T = TypeVar("T")
+N = TypeVar("N", int, float)
 _PREFIX = "_url_"
 
 
@@ -40,14 +41,16 @@ def class_names() -> list[str]:
     return list(data.CLASS_NAMES[lang()])
 
 
-def url_int(name: str, default: int, lo: int, hi: int) -> tuple[int, bool]:
-    """Integer query parameter ``name`` clamped to [lo, hi]; ``(value, adjusted)``."""
+def url_number(name: str, default: N, lo: N, hi: N, cast: Callable[[str], N] = int) -> tuple[N, bool]:
+    """Query parameter ``name`` as a number clamped to [lo, hi]; ``(value, adjusted)``."""
     raw = st.query_params.get(name)
     if raw is None:
         return default, False
     try:
-        value = int(raw)
+        value = cast(raw)
     except ValueError:
+        return default, True
+    if value != value:  # NaN
         return default, True
     clamped = min(max(value, lo), hi)
     return clamped, clamped != value
@@ -59,14 +62,14 @@ def set_url_value(name: str, value: int) -> None:
 
 
 def synced_int(widget: Callable[..., T], label: str, name: str, default: int, lo: int, hi: int,
-               **kwargs) -> T:
+               cast: Callable[[str], int | float] = int, **kwargs) -> T:
     """Draw ``widget`` whose value starts from ``?name=`` and is written back to the URL.
 
     Bad or out-of-range URL values are clamped with a short notice, never an error.
     """
     key = _PREFIX + name
     if key not in st.session_state:
-        value, adjusted = url_int(name, default, lo, hi)
+        value, adjusted = url_number(name, default, lo, hi, cast)
         st.session_state[key] = value
         if adjusted:
             st.toast(t("common.url_clamped", name=name, value=value), icon="⚠️")
@@ -75,6 +78,12 @@ def synced_int(widget: Callable[..., T], label: str, name: str, default: int, lo
     value = widget(label, key=key, **kwargs)
     st.query_params[name] = str(value)
     return value
+
+
+def synced_float(widget: Callable[..., T], label: str, name: str, default: float, lo: float, hi: float,
+                 **kwargs) -> T:
+    """:func:`synced_int` for a float control (a slider with a ``step``)."""
+    return synced_int(widget, label, name, default, lo, hi, cast=float, **kwargs)
 
 
 def class_select(label: str, name: str, default: int = 0, container=st) -> int:

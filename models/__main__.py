@@ -1,6 +1,7 @@
 """Command line.
 
 ``python -m models train --list`` / ``python -m models train NAME [--epochs E] [--device D] [--resume]``
+``python -m models corpus [--from DIR]`` rebuilds the text corpora and tokenizers under assets/text
 ``python -m models sample --family F --n N --seed S [--label K] [--sampler S --steps T --guidance W] --out F.npz``
 """
 
@@ -41,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True, help="output .npz with images (uint8 N×28×28) and labels (int64)")
     export = sub.add_parser("export-data", help="copy the test split and the fixed 10k subset into assets/data")
     export.add_argument("--out", default=str(data.ASSETS_DATA))
+    text = sub.add_parser("corpus", help="rebuild assets/text (corpora and tokenizers) from the original archives")
+    text.add_argument("--from", dest="source", help="directory holding the archives (default: download them)")
     return parser
 
 
@@ -84,7 +87,24 @@ def _sample(args, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def _corpus(source: str | None) -> int:
+    import json
+    import subprocess
+
+    from models import corpus, tokenization
+
+    try:
+        summary = corpus.build(Path(source) if source else None)
+    except (corpus.CorpusError, subprocess.CalledProcessError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps({k: v["characters"] for k, v in summary["files"].items()}, indent=1))
+    print(json.dumps(tokenization.build(), indent=1))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    from models.corpus import CorpusError
     from models.train import TRAINERS, summary, train
 
     parser = build_parser()
@@ -98,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 1
         return 0
+    if args.command == "corpus":
+        return _corpus(args.source)
     if args.list:
         for name, trainer in TRAINERS.items():
             print(f"{name:24s} {trainer.description}")
@@ -113,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         options = {"minutes": args.minutes} if args.minutes else {}
         metrics = train(args.name, epochs=args.epochs, device=args.device, resume=args.resume, **options)
-    except (data.FashionMNISTError, checkpoints.CheckpointError) as exc:
+    except (data.FashionMNISTError, checkpoints.CheckpointError, CorpusError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(summary(metrics))

@@ -127,7 +127,11 @@ def save(directory: Path, config: dict, tensors: dict[str, np.ndarray], metrics:
     (directory / CONFIG).write_text(json.dumps(config, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, directory / WEIGHTS)
     if metrics is not None:
-        (directory / METRICS).write_text(json.dumps(metrics, indent=1) + "\n", encoding="utf-8")
+        save_metrics(directory, metrics)
+
+
+def save_metrics(directory: Path, metrics: dict) -> None:
+    (directory / METRICS).write_text(json.dumps(metrics, indent=1) + "\n", encoding="utf-8")
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from models import checkpoints, overview
 from models.autoencoders import SHIPPED as LATENT_MODELS
 from models.device import pick_device
+from models.text import SHIPPED as TEXT_MODELS
 
 
 def _lazy(module: str, *leading) -> Callable[..., dict]:
@@ -27,6 +28,13 @@ def _describe(cfg: dict) -> str:
         return f"VQ-VAE (7×7 grid of codes from a codebook of {cfg['codebook_size']})"
     kind = {"ae": "autoencoder", "vae": "VAE"}[cfg["kind"]]
     return f"{kind} ({cfg['latent_dim']}-number codes" + (f", β = {cfg['beta']})" if "beta" in cfg else ")")
+
+
+def _describe_text(cfg) -> str:
+    lang = {"en": "English (Shakespeare)", "ko": "Korean"}[cfg.lang]
+    arch = {"gpt": f"{cfg.n_layer}-layer GPT", "lstm": f"{cfg.n_layer}-layer LSTM"}[cfg.arch]
+    tok = {"bpe": "byte-level BPE", "char": "character"}[cfg.tokenizer]
+    return f"{arch}, {lang}, {tok} tokens"
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,7 @@ TRAINERS: dict[str, Trainer] = {
                 _lazy("train_diffusion"), saves_itself=True),
         *(Trainer(name, f"latent-space {_describe(cfg)}", _lazy("autoencoders", name))
           for name, cfg in LATENT_MODELS.items()),
+        *(Trainer(name, _describe_text(cfg), _lazy("train_text", name)) for name, cfg in TEXT_MODELS.items()),
     )
 }
 

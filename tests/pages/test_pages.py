@@ -16,6 +16,9 @@ TITLE_KEYS = {
     "pages/latent_map.py": "latent_map.title",
     "pages/autoencoder.py": "autoencoder.title",
     "pages/interpolation.py": "interp.title",
+    "pages/tokens.py": "tokens.title",
+    "pages/next_token.py": "next.title",
+    "pages/transformer_vs_rnn.py": "tvr.title",
 }
 EXPECTED_TITLES = {page: {lang: strings(lang)[key] for lang in ("ko", "en")} for page, key in TITLE_KEYS.items()}
 assert EXPECTED_TITLES["pages/overview.py"] == {"ko": "생성형 AI란?", "en": "What is generative AI?"}

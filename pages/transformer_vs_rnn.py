@@ -1,0 +1,93 @@
+"""Transformer vs RNN: where attention looks, and what the two architectures cost, measured."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, loaders, text_view, widgets
+from dashboard.i18n import lang, t
+from models import corpus, text
+
+widgets.setup_page()
+st.title(t("tvr.title"))
+st.markdown(t("tvr.intro"))
+
+# 1. Self-attention, layer by layer and head by head ----------------------------------------
+st.header(t("tvr.attn.header"))
+st.markdown(t("tvr.attn.body"))
+st.latex(r"\mathrm{Attention}(Q,K,V)=\mathrm{softmax}\!\left(\frac{QK^\top}{\sqrt{d_k}} + M\right)V")
+c1, c2 = st.columns([1, 2])
+name = text_view.model_choice("attn_model", archs=("gpt",), container=c1)
+gpt = widgets.load_or_stop(lambda: loaders.text_model(name))
+prompt = text_view.prompt_box(t("tvr.attn.prompt"), f"attn_prompt_{name}", text.ATTENTION_TEXTS[gpt.config.lang],
+                              height=70, container=c2)
+MAX_SHOWN = 32
+view = loaders.attention_view(name, prompt, MAX_SHOWN)
+layers, heads = view["maps"].shape[:2]
+l1, l2 = st.columns(2)
+layer = widgets.synced_int(l1.slider, t("tvr.attn.layer"), "layer", 1, 1, layers)
+head = widgets.synced_int(l2.slider, t("tvr.attn.head"), "head", 1, 1, heads)
+labels = [f"{i}:{repr(tok)[1:-1]}" for i, tok in enumerate(view["tokens"])]
+if len(view["tokens"]) >= MAX_SHOWN:
+    st.caption(t("tvr.attn.first", n=MAX_SHOWN))
+fig = charts.heatmap(view["maps"][layer - 1, head - 1], x=labels, y=labels, zmin=0, zmax=1, colorscale="Blues",
+                     height=560, title=t("tvr.attn.map", layer=layer, head=head))
+fig.update_xaxes(title=t("tvr.attn.key"), tickangle=-60)
+fig.update_yaxes(title=t("tvr.attn.query"))
+st.plotly_chart(fig, key="attention")
+st.caption(t("tvr.attn.caption"))
+
+# 2. Why one trains in parallel and the other does not ------------------------------------
+st.header(t("tvr.why.header"))
+left, right = st.columns(2)
+left.markdown(t("tvr.why.transformer"))
+right.markdown(t("tvr.why.rnn"))
+
+# 3. Measured side by side -----------------------------------------------------------------
+st.header(t("tvr.measured.header"))
+st.markdown(t("tvr.measured.body"))
+bench = loaders.benchmark("text").get("models", {})
+rows = []
+for lg in corpus.LANGS:
+    for arch in text.ARCHS:
+        model_name = f"{arch}_{lg}"
+        m, b = loaders.metrics(model_name), bench.get(model_name, {})
+        if not m:
+            continue
+        rows.append({
+            t("tvr.col.model"): t(f"text.model.{model_name}"), t("tvr.col.params"): m.get("parameters"),
+            t("tvr.col.loss"): round(b.get("valid_nats_per_token", m.get("valid_loss_per_token", float("nan"))), 3),
+            t("tvr.col.ppl"): round(b.get("valid_perplexity", m.get("valid_perplexity", float("nan"))), 1),
+            t("tvr.col.char"): round(b.get("valid_nats_per_char", m.get("valid_loss_per_char", float("nan"))), 3),
+            t("tvr.col.epoch"): round(m.get("seconds_per_epoch", float("nan")), 0),
+            t("tvr.col.train_tps"): round(m.get("train_tokens_per_s", float("nan")), 0),
+            t("tvr.col.gen_tps"): round(b.get("tokens_per_s", float("nan")), 0),
+            t("tvr.col.gen_nocache"): round(b.get("tokens_per_s_no_cache", float("nan")), 0),
+        })
+if rows:
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    machine = loaders.benchmark("text").get("machine", {})
+    st.caption(t("tvr.measured.caption", machine=machine.get("summary", "?")) if machine
+               else t("tvr.measured.no_bench"))
+else:
+    st.warning(t("tvr.measured.none"), icon="⚠️")
+
+curves = {}
+for arch in text.ARCHS:
+    m = loaders.metrics(f"{arch}_{lang()}")
+    if m.get("valid_curve"):
+        curves[t(f"text.model.{arch}_{lang()}")] = m["valid_curve"]
+if curves:
+    fig = charts.curves({k: [p["loss"] for p in v] for k, v in curves.items()}, t("tvr.curve.x"), t("tvr.curve.y"),
+                        x=[p["step"] for p in next(iter(curves.values()))], title=t("tvr.curve.title"))
+    st.plotly_chart(fig, key="valid_curves")
+
+# 4. Try the speed yourself -----------------------------------------------------------------
+st.subheader(t("tvr.speed.header"))
+st.markdown(t("tvr.speed.body"))
+if st.button(t("tvr.speed.go"), icon="⏱️"):
+    with st.spinner(t("tvr.speed.running")):
+        lstm = widgets.load_or_stop(lambda: loaders.text_model(f"lstm_{name.split('_')[1]}"))
+        measured = {t("tvr.speed.cache"): text.tokens_per_second(gpt, 60, use_cache=True),
+                    t("tvr.speed.nocache"): text.tokens_per_second(gpt, 60, use_cache=False),
+                    t("tvr.speed.lstm"): text.tokens_per_second(lstm, 60)}
+    st.plotly_chart(charts.bars(list(measured.values()), list(measured), "", t("tvr.speed.y")), key="speed")
