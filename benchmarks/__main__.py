@@ -1,4 +1,4 @@
-"""``python -m benchmarks [startup] [zoo] [latent] [--repeats N] [--n N]``: measure, print, save JSON + markdown."""
+"""``python -m benchmarks [startup] [zoo] [latent] [text] [--repeats N] [--n N]``: measure, print, save JSON + markdown."""
 
 import argparse
 
@@ -29,7 +29,13 @@ def _latent(args):
     return latent.run(repeats=args.repeats)
 
 
-BENCHMARKS = {"startup": _startup, "zoo": _zoo, "latent": _latent}
+def _text(args):
+    from benchmarks import text
+
+    return text.run(repeats=args.repeats)
+
+
+BENCHMARKS = {"startup": _startup, "zoo": _zoo, "latent": _latent, "text": _text}
 
 
 def main() -> None:

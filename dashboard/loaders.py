@@ -271,7 +271,7 @@ def text_model(name: str):
     """A shipped GPT or LSTM with its tokenizer (``TextModel`` carries its own lock)."""
     from models.text import TextModel
 
-    return TextModel.load(name, device(), attentions=True)
+    return TextModel.load(name, device())
 
 
 @st.cache_resource(show_spinner=False)

@@ -181,7 +181,7 @@ class TextModel:
         return self.config.context
 
     @classmethod
-    def load(cls, name: str, device: str = "cpu", root: Path | None = None, attentions: bool = False) -> TextModel:
+    def load(cls, name: str, device: str = "cpu", root: Path | None = None) -> TextModel:
         from transformers import AutoModelForCausalLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
@@ -198,8 +198,9 @@ class TextModel:
                 checkpoints.load_state_into(model, tensors)
                 config = TextConfig(**cfg["training"])
             else:
-                model = AutoModelForCausalLM.from_pretrained(
-                    directory, use_safetensors=True, attn_implementation="eager" if attentions else "sdpa")
+                # eager attention returns the attention weights (the heatmaps); at this size it is as fast
+                model = AutoModelForCausalLM.from_pretrained(directory, use_safetensors=True,
+                                                             attn_implementation="eager")
                 config = TextConfig(**model.config.genai_lab)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise checkpoints.CheckpointError(
@@ -228,7 +229,7 @@ class TextModel:
 
     @torch.inference_mode()
     def attentions(self, ids: list[int]) -> np.ndarray:
-        """GPT attention weights, (layers, heads, T, T); needs the eager attention implementation."""
+        """GPT attention weights, (layers, heads, T, T)."""
         if self.arch != "gpt":
             raise ValueError("only the Transformer has attention")
         x = torch.tensor([ids[-self.context:]], device=self.device)
@@ -331,10 +332,16 @@ def stream(tm: TextModel, prompt_ids: list[int], decoding: Decoding, max_new_tok
             return
         with torch.inference_mode(), tm.lock:
             logits, cache = _step(tm, fresh, cache, len(ids))
-        stages = filter_stages(logits, decoding)
-        token = choose(stages["top_p"], decoding, rng)
+        if decoding.greedy:  # no filters needed: the most likely token under any temperature
+            raw = torch.softmax(logits, -1).numpy()
+            token = int(np.argmax(raw))
+            final = raw
+        else:
+            stages = filter_stages(logits, decoding)
+            raw, final = stages["raw"], stages["top_p"]
+            token = choose(final, decoding, rng)
         ids.append(token)
-        yield Step(token, tm.decode([token]), float(stages["top_p"][token]), float(stages["raw"][token]))
+        yield Step(token, tm.decode([token]), float(final[token]), float(raw[token]))
         if stop_at_eos and token == tm.tokenizer.eos_token_id:
             return
         fresh = [token]

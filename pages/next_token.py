@@ -72,9 +72,10 @@ st.markdown(text_view.token_html([(i, tm.decode([i])) for i in ids], show_ids=Fa
 st.header(t("next.stream.header"))
 st.markdown(t("next.stream.body"))
 g1, g2, _ = st.columns([1, 1, 3])
-go = g1.button(t("next.stream.go"), icon="▶️", type="primary")
+g1.button(t("next.stream.go"), icon="▶️", type="primary", on_click=lambda: st.session_state.update(nt_go=True))
 g2.button(t("next.stream.stop"), icon="⏹️", on_click=lambda: st.session_state.update(nt_stop=True))
 output = st.container(border=True)
+go = st.session_state.pop("nt_go", False)
 if go:
     st.session_state["nt_stop"] = False
     run = st.session_state["nt_run"] = {"text": "", "tokens": 0, "seconds": 0.0, "done": False}

@@ -66,7 +66,8 @@ for lg in corpus.LANGS:
 if rows:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     machine = loaders.benchmark("text").get("machine", {})
-    st.caption(t("tvr.measured.caption", machine=machine.get("summary", "?")) if machine
+    st.caption(t("tvr.measured.caption", machine=f"{machine.get('cpu', '?')} ({machine.get('cores', '?')} cores)")
+               if machine
                else t("tvr.measured.no_bench"))
 else:
     st.warning(t("tvr.measured.none"), icon="⚠️")
@@ -84,7 +85,8 @@ if curves:
 # 4. Try the speed yourself -----------------------------------------------------------------
 st.subheader(t("tvr.speed.header"))
 st.markdown(t("tvr.speed.body"))
-if st.button(t("tvr.speed.go"), icon="⏱️"):
+st.button(t("tvr.speed.go"), icon="⏱️", on_click=lambda: st.session_state.update(tvr_speed=True))
+if st.session_state.pop("tvr_speed", False):
     with st.spinner(t("tvr.speed.running")):
         lstm = widgets.load_or_stop(lambda: loaders.text_model(f"lstm_{name.split('_')[1]}"))
         measured = {t("tvr.speed.cache"): text.tokens_per_second(gpt, 60, use_cache=True),

@@ -1,0 +1,69 @@
+"""Text models: held-out loss per token and per character, generation speed, KV-cache speed-up.
+
+Per shipped text model: loss on (up to) the first 100k tokens of the held-out split, in nats
+per token and per character (comparable across tokenizers), perplexity; greedy generation of
+100 tokens after a 16-token prompt (median of repeats) with the KV cache and, for the GPT,
+without it. Targets from the issue: character-level English GPT ≤ 1.6 nats/char; GPT ≥ 200
+tokens/s on 2 CPU cores.
+"""
+
+from __future__ import annotations
+
+import time
+
+from benchmarks.common import save, summarise
+from models import checkpoints, corpus, text
+
+NATS_PER_CHAR_TARGET = 1.6
+TOKENS_PER_S_TARGET = 200
+EVAL_TOKENS = 100_000
+
+
+def _speed(tm: text.TextModel, repeats: int, use_cache: bool) -> dict:
+    text.tokens_per_second(tm, 20, use_cache=use_cache)  # warm-up
+    rates = [text.tokens_per_second(tm, 100, use_cache=use_cache, seed=i) for i in range(repeats)]
+    return summarise(rates)
+
+
+def measure(name: str, repeats: int) -> dict:
+    tm = text.TextModel.load(name)
+    start = time.perf_counter()
+    loss = tm.loss(corpus.load(tm.config.lang, "valid"), max_tokens=EVAL_TOKENS)
+    eval_s = time.perf_counter() - start
+    cached = _speed(tm, repeats, True)
+    result = {"arch": tm.arch, "lang": tm.config.lang, "tokenizer": tm.config.tokenizer,
+              "valid_nats_per_token": loss["nats_per_token"], "valid_nats_per_char": loss["nats_per_char"],
+              "valid_perplexity": loss["perplexity"], "valid_tokens_scored": loss["tokens"], "eval_s": eval_s,
+              "tokens_per_s": cached["median_s"], "tokens_per_s_spread": [cached["min_s"], cached["max_s"]]}
+    if tm.arch == "gpt":
+        plain = _speed(tm, repeats, False)
+        result.update(tokens_per_s_no_cache=plain["median_s"], kv_cache_speedup=cached["median_s"] / plain["median_s"])
+    trained = checkpoints.load_metrics(name)
+    result.update({k: trained.get(k) for k in ("parameters", "steps", "epochs", "wall_time_s", "seconds_per_epoch",
+                                              "train_tokens_per_s", "vocab_size")})
+    return result
+
+
+def run(repeats: int = 5, names: tuple[str, ...] = tuple(text.SHIPPED)) -> dict:
+    import torch
+
+    torch.set_num_threads(min(2, torch.get_num_threads()))
+    results = {name: measure(name, repeats) for name in names}
+    table = []
+    for name, r in results.items():
+        cache = (f"; without KV cache {r['tokens_per_s_no_cache']:.0f} tokens/s (cache ×{r['kv_cache_speedup']:.1f})"
+                 if "kv_cache_speedup" in r else "")
+        table.append((name, f"{r['valid_nats_per_token']:.3f} nats/token (perplexity {r['valid_perplexity']:.1f}), "
+                            f"{r['valid_nats_per_char']:.3f} nats/char; {r['tokens_per_s']:.0f} tokens/s{cache}; "
+                            f"{r['parameters']:,} parameters, {r['wall_time_s'] / 60:.1f} min training"))
+    if "gpt_en_char" in results:
+        char = results["gpt_en_char"]["valid_nats_per_char"]
+        table.append(("character GPT target", f"≤ {NATS_PER_CHAR_TARGET} nats/char: {char:.3f} "
+                                              f"({'met' if char <= NATS_PER_CHAR_TARGET else 'missed'})"))
+    gpts = [r["tokens_per_s"] for r in results.values() if r["arch"] == "gpt"]
+    if gpts:
+        table.append(("GPT speed target", f"≥ {TOKENS_PER_S_TARGET} tokens/s: slowest GPT {min(gpts):.0f} "
+                                          f"({'met' if min(gpts) >= TOKENS_PER_S_TARGET else 'missed'})"))
+    save("text", {"models": results, "targets": {"nats_per_char": NATS_PER_CHAR_TARGET,
+                                                 "tokens_per_s": TOKENS_PER_S_TARGET}}, table)
+    return results
