@@ -1,4 +1,4 @@
-"""``python -m benchmarks [startup] [zoo] [latent] [text] [--repeats N] [--n N]``: measure, print, save JSON + markdown."""
+"""``python -m benchmarks [startup] [zoo] [latent] [text] [--repeats N]``: measure, print, save JSON + markdown."""
 
 import argparse
 
