@@ -268,9 +268,14 @@ def latent_arithmetic(name: str, image, minus: int, plus: int, neighbours: int) 
 # ------------------------------------------------------------------------------------------- text
 @st.cache_resource(show_spinner=False)
 def text_model(name: str):
-    """A shipped GPT or LSTM with its tokenizer (``TextModel`` carries its own lock)."""
-    from models.text import TextModel
+    """A shipped GPT or LSTM with its tokenizer (``TextModel`` carries its own lock), or the
+    optional hub model named by ``$GENAI_LAB_HUB_LM`` (``name == "hub"``)."""
+    import os
 
+    from models.text import HUB, HUB_ENV, TextModel
+
+    if name == HUB:
+        return TextModel.from_hub(os.environ.get(HUB_ENV, ""), device())
     return TextModel.load(name, device())
 
 

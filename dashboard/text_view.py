@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 
 import streamlit as st
 
@@ -30,11 +31,17 @@ def token_html(pieces: list[tuple[int, str]], show_ids: bool = True, highlight_f
     return "<div style='line-height:2.2'>" + "".join(spans) + "</div>"
 
 
-def model_choice(name: str = "model", archs: tuple[str, ...] = ("gpt", "lstm"), container=st) -> str:
-    """Pick a shipped text model; the default follows the UI language (Korean UI → Korean model)."""
+def model_choice(name: str = "model", archs: tuple[str, ...] = ("gpt", "lstm"), container=st,
+                 hub: bool = False) -> str:
+    """Pick a shipped text model; the default follows the UI language (Korean UI → Korean model).
+
+    With ``hub`` and ``$GENAI_LAB_HUB_LM`` set (hosted Space), the hub model is one more option.
+    """
     options = [f"{arch}_{lg}" for lg in corpus.LANGS for arch in archs]
+    if hub and os.environ.get(text.HUB_ENV):
+        options.append(text.HUB)
     default = options.index(f"{archs[0]}_{lang()}")
-    labels = [t(f"text.model.{option}") for option in options]
+    labels = [t(f"text.model.{option}", hub=os.environ.get(text.HUB_ENV, "")) for option in options]
     index = widgets.synced_int(container.selectbox, t("text.model"), name, default, 0, len(options) - 1,
                                options=list(range(len(options))), format_func=labels.__getitem__)
     return options[index]
@@ -50,4 +57,4 @@ def prompt_box(label: str, key: str, default: str, height: int = 100, container=
 
 
 def default_prompt(name: str) -> str:
-    return text.DEFAULT_PROMPTS[name.split("_")[1]]
+    return text.DEFAULT_PROMPTS["en" if name == text.HUB else name.split("_")[1]]

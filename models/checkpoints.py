@@ -35,6 +35,10 @@ class CheckpointError(RuntimeError):
     """A shipped checkpoint is missing or does not match the manifest."""
 
 
+class HubModelError(CheckpointError):
+    """The optional hub model (hosted Space only) could not be loaded, typically for lack of network."""
+
+
 def checkpoint_root() -> Path:
     return Path(os.environ.get(ENV_DIR) or ROOT / "assets" / "checkpoints")
 

@@ -29,6 +29,10 @@ from torch import nn
 from models import checkpoints
 
 ARCHS = ("gpt", "lstm")
+#: Optional, off by default: a hub causal LM id for the hosted Space (e.g. ``gpt2``); needs network.
+HUB_ENV = "GENAI_LAB_HUB_LM"
+HUB = "hub"
+
 MAX_NEW_TOKENS = 400
 #: Characters of a prompt that are tokenized at all (the model sees at most ``context`` tokens anyway).
 MAX_PROMPT_CHARS = 4000
@@ -176,6 +180,7 @@ class TextModel:
     def arch(self) -> str:
         return "lstm" if isinstance(self.model, LSTMLM) else "gpt"
 
+
     @property
     def context(self) -> int:
         return self.config.context
@@ -206,6 +211,26 @@ class TextModel:
             raise checkpoints.CheckpointError(
                 f"Checkpoint {directory} is unreadable ({exc}). {checkpoints.retrain_hint(name)}") from None
         return cls(name, model.to(device).eval(), tokenizer, config, device)
+
+    @classmethod
+    def from_hub(cls, model_id: str, device: str = "cpu", lang: str = "en") -> TextModel:
+        """Optional, for the hosted Space: a causal LM from the Hugging Face hub (needs network).
+
+        Offline, or for an unknown id, raises ``checkpoints.HubModelError`` with one clear message.
+        """
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(model_id)
+            model = AutoModelForCausalLM.from_pretrained(model_id, attn_implementation="eager")
+        except (OSError, ValueError) as exc:
+            raise checkpoints.HubModelError(
+                f"The hub model {model_id!r} (set by ${HUB_ENV}) could not be loaded: this machine may be offline "
+                f"or the id is wrong ({type(exc).__name__}). The shipped models work without it.") from None
+        context = min(getattr(model.config, "n_positions", None) or model.config.max_position_embeddings, 1024)
+        if tokenizer.eos_token_id is None:
+            raise checkpoints.HubModelError(f"The hub model {model_id!r} has no end-of-text token; choose a causal LM.")
+        return cls(HUB, model.to(device).eval(), tokenizer, TextConfig(lang=lang, context=context), device)
 
     # -------------------------------------------------------------------------------- encoding
     def encode(self, text: str) -> tuple[list[int], bool]:

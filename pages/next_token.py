@@ -16,7 +16,7 @@ st.markdown(t("next.intro"))
 
 # 1. Model, prompt and decoding settings ----------------------------------------------------
 c1, c2 = st.columns([1, 2])
-name = text_view.model_choice(container=c1)
+name = text_view.model_choice(container=c1, hub=True)
 tm = widgets.load_or_stop(lambda: loaders.text_model(name))
 prompt = text_view.prompt_box(t("next.prompt"), f"prompt_{name}", text_view.default_prompt(name), container=c2)
 prompt_ids, cut = tm.encode(prompt)
@@ -132,6 +132,8 @@ wrong = [r for r in rows if not r["correct"]]
 st.caption(t("next.halluc.caption", wrong=len(wrong), total=len(rows),
              conf=f"{np.mean([r['confidence'] for r in wrong]) if wrong else 0:.0%}"))
 
+if name == text.HUB:
+    st.stop()  # a hub model has no model card of ours
 m = loaders.metrics(name)
 widgets.model_card([
     (t("card.data"), t(f"text.card.data.{tm.config.lang}")),

@@ -74,3 +74,14 @@ def test_attention_layer_and_head_follow_the_url():
     charts = len(at.get("plotly_chart"))
     [b for b in at.button if b.label == "Measure now"][0].click().run()
     assert not at.exception and len(at.get("plotly_chart")) == charts + 1  # the measured speeds
+
+
+def test_optional_hub_model_fails_offline_with_one_clear_message(monkeypatch):
+    monkeypatch.setenv("GENAI_LAB_HUB_LM", "genai-lab/no-such-model")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    at = run_app("en", "pages/next_token.py", query={"model": "4"})
+    assert not at.exception
+    assert len(at.error) == 1 and "could not be loaded" in at.error[0].value
+    assert "The shipped models work without it" in at.error[0].value
+    at.selectbox(key="_url_model").set_value(0).run()  # back to a shipped model: everything works
+    assert not at.exception and not at.error and at.button
