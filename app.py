@@ -26,7 +26,7 @@ pages = {
     t("section.text"): [
         st.Page("pages/tokens.py", title=t("nav.tokens"), icon="🔤", url_path="tokens"),
         st.Page("pages/next_token.py", title=t("nav.next_token"), icon="✍️", url_path="next_token"),
-        st.Page("pages/transformer_vs_rnn.py", title=t("nav.transformer_vs_rnn"), icon="🔭", url_path="transformer_vs_rnn"),
+        st.Page("pages/transformer_vs_rnn.py", title=t("nav.tvr"), icon="🔭", url_path="transformer_vs_rnn"),
     ],
 }
 page = st.navigation(pages)
