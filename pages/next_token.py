@@ -87,12 +87,16 @@ if go:
             run["text"] += step.text
             run["tokens"] += 1
             run["seconds"] = time.perf_counter() - start
+            if run["tokens"] % 8 == 0:  # live speed while it writes
+                live.caption(t("next.stream.live", n=run["tokens"], rate=f"{run['tokens'] / run['seconds']:,.0f}"))
             yield step.text
         run["done"] = True
 
     with output:
         st.markdown(f"**{t('next.stream.prompt')}** {prompt[-300:]}")
+        live = st.empty()
         st.write_stream(tokens())
+        live.empty()
 run = st.session_state.get("nt_run")
 if run and run["tokens"]:
     if not go:  # shown again after a rerun (e.g. the stop button): nothing is lost
