@@ -96,12 +96,12 @@ def pieces(tokenizer, text: str) -> list[tuple[int, str]]:
 
 
 def _byte_repr(tokenizer, token_id: int) -> str:
-    """A partial UTF-8 character as its hex bytes, e.g. ``<0xEC 0x95>``."""
+    """A partial UTF-8 character as its hex bytes, e.g. ``<0xEC><0x95>``."""
     from transformers.convert_slow_tokenizer import bytes_to_unicode
 
     table = {c: b for b, c in bytes_to_unicode().items()}
     token = tokenizer.convert_ids_to_tokens(token_id)
-    return "<" + " ".join(f"0x{table[c]:02X}" for c in token if c in table) + ">"
+    return "".join(f"<0x{table[c]:02X}>" for c in token if c in table)
 
 
 def chars_per_token(tokenizer, text: str) -> float:
