@@ -1,4 +1,4 @@
-"""``python -m benchmarks [startup] [zoo] [latent] [text] [--repeats N]``: measure, print, save JSON + markdown."""
+"""``python -m benchmarks [startup] [zoo] [latent] [text] [lab2d] [--repeats N]``: measure, print, save JSON + md."""
 
 import argparse
 
@@ -35,7 +35,13 @@ def _text(args):
     return text.run(repeats=args.repeats)
 
 
-BENCHMARKS = {"startup": _startup, "zoo": _zoo, "latent": _latent, "text": _text}
+def _lab2d(args):
+    from benchmarks import lab2d
+
+    return lab2d.run(repeats=args.repeats)
+
+
+BENCHMARKS = {"startup": _startup, "zoo": _zoo, "latent": _latent, "text": _text, "lab2d": _lab2d}
 
 
 def main() -> None:
