@@ -80,11 +80,11 @@ class TextConfig:
 #: Step budgets fit 2 CPU cores (minutes each); the Korean corpus is small (~0.34M BPE tokens), so its
 #: models train fewer steps with dropout.
 SHIPPED: dict[str, TextConfig] = {
-    "gpt_en": TextConfig(lang="en", steps=700),
-    "gpt_ko": TextConfig(lang="ko", steps=400, dropout=0.1),
+    "gpt_en": TextConfig(lang="en", steps=1000),
+    "gpt_ko": TextConfig(lang="ko", steps=500, dropout=0.1),
     "gpt_en_char": TextConfig(lang="en", tokenizer="char", steps=1500),
-    "lstm_en": TextConfig(lang="en", arch="lstm", n_layer=1, steps=700),
-    "lstm_ko": TextConfig(lang="ko", arch="lstm", n_layer=1, steps=400, dropout=0.1),
+    "lstm_en": TextConfig(lang="en", arch="lstm", n_layer=1, steps=1000),
+    "lstm_ko": TextConfig(lang="ko", arch="lstm", n_layer=1, steps=500, dropout=0.1),
 }
 
 
