@@ -60,7 +60,7 @@ def _drawn(container) -> list | None:
                            fill_color=FAKE, background_color="#FFFFFF", height=CANVAS_PX, width=CANVAS_PX,
                            key="lab_canvas")
     objects = ((getattr(result, "json_data", None) or {}).get("objects") or [])
-    points = [canvas_to_xy(o) for o in objects if o.get("type") == "circle"]
+    points = [canvas_to_xy(o) for o in objects if str(o.get("type", "")).lower() == "circle"]
     return points or None
 
 
@@ -129,14 +129,13 @@ def draw(run: toy2d_live.LabRun, t_step: int) -> None:
     m2.metric("MMD²", f"{run.mmd[-1]:.4f}")
     if run.ring:
         m3.metric(t("lab.modes"), f"{run.modes[-1]} / {toy2d.RING_MODES}")
-    if run.losses:
-        right.plotly_chart(charts.curves(run.losses, t("lab.steps"), t("lab.loss"), x=run.loss_steps,
+    losses = {name: values for name, values in run.losses.items() if name not in ("d_real", "d_fake")}
+    if losses:
+        right.plotly_chart(charts.curves(losses, t("lab.steps"), t("lab.loss"), x=run.loss_steps,
                                          markers=False, height=230), key="lab_loss")
     else:
         right.info(t("lab.no_losses"), icon="ℹ️")
-    series = {"MMD²": run.mmd} | ({t("lab.modes"): run.modes} if run.ring else {})
-    right.plotly_chart(charts.curves(series, t("lab.steps"), t("lab.divergence"), x=run.measured_at, markers=False,
-                                     height=230), key="lab_mmd")
+    right.plotly_chart(divergence_figure(run), key="lab_mmd")
     st.subheader(t(f"lab.inside.{run.family}"))
     st.markdown(t(f"lab.inside.{run.family}.body"))
     figures = family_figures(run, t_step)
@@ -179,6 +178,18 @@ def _lines(fig: go.Figure, lines: np.ndarray, name: str, color: str, width: floa
     flat = np.concatenate([lines, gap], 1).reshape(-1, 2)
     fig.add_scatter(x=flat[:, 0], y=flat[:, 1], mode="lines", name=name, hoverinfo="skip",
                     line=dict(color=color, width=width))
+
+
+def divergence_figure(run: toy2d_live.LabRun, height: int = 230) -> go.Figure:
+    """MMD² between generated points and data over training; for the ring, modes covered on a second axis."""
+    fig = charts.curves({"MMD²": run.mmd}, t("lab.steps"), "MMD²", x=run.measured_at, markers=False,
+                        height=height)
+    if run.ring:
+        fig.add_scatter(x=run.measured_at, y=run.modes, name=t("lab.modes"), yaxis="y2", mode="lines",
+                        line=dict(color="#117733", width=2, shape="hv"))
+        fig.update_layout(yaxis2=dict(title=t("lab.modes"), overlaying="y", side="right",
+                                      range=[0, toy2d.RING_MODES + 0.5], showgrid=False))
+    return fig
 
 
 def main_figure(run: toy2d_live.LabRun) -> go.Figure:

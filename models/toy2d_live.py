@@ -121,7 +121,8 @@ class LabRun:
         if self.measured_at and self.measured_at[-1] == self.steps:
             return
         finite = np.isfinite(self.samples).all(1)
-        self.mmd.append(toy2d.mmd(self.samples[finite], self.reference) if finite.any() else float("nan"))
+        with one_thread():
+            self.mmd.append(toy2d.mmd(self.samples[finite], self.reference) if finite.any() else float("nan"))
         self.modes.append(toy2d.modes_covered(self.samples[finite]) if self.ring else 0)
         self.measured_at.append(self.steps)
 

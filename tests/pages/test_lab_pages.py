@@ -163,3 +163,10 @@ def test_probability_page_clamps_url_values():
     assert at.slider(key="_url_mu1").value == 4.0 and at.slider(key="_url_s1").value == 0.1
     assert at.slider(key="_url_k").value == 12 and at.slider(key="_url_temp").value == 1.0
     assert len(at.toast) == 4
+
+
+def test_canvas_source_without_points_falls_back_to_the_ring():
+    at = run_app("en", LAB, query={"data": "5"})
+    assert not at.exception and not at.error
+    assert any("ring of Gaussians" in i.value for i in at.info)
+    assert metric(at, "Modes covered").endswith("/ 8")
