@@ -155,7 +155,8 @@ def _square(fig: go.Figure, title: str | None = None, height: int = 420, extent:
 
 
 def _points(fig: go.Figure, xy: np.ndarray, name: str, color: str, size: int = 5, opacity: float = 0.6) -> None:
-    fig.add_scattergl(x=xy[:, 0], y=xy[:, 1], mode="markers", name=name,
+    # SVG, not WebGL: a browser keeps only a few WebGL contexts, and this page draws up to six plots at once
+    fig.add_scatter(x=xy[:, 0], y=xy[:, 1], mode="markers", name=name,
                       marker=dict(size=size, color=color, opacity=opacity), hoverinfo="skip")
 
 
@@ -188,7 +189,8 @@ def divergence_figure(run: toy2d_live.LabRun, height: int = 230) -> go.Figure:
         fig.add_scatter(x=run.measured_at, y=run.modes, name=t("lab.modes"), yaxis="y2", mode="lines",
                         line=dict(color="#117733", width=2, shape="hv"))
         fig.update_layout(yaxis2=dict(title=t("lab.modes"), overlaying="y", side="right",
-                                      range=[0, toy2d.RING_MODES + 0.5], showgrid=False))
+                                      range=[0, toy2d.RING_MODES + 0.5], showgrid=False,
+                                      tickmode="linear", dtick=2))
     return fig
 
 
@@ -222,7 +224,7 @@ def family_figures(run: toy2d_live.LabRun, t_step: int) -> dict[str, go.Figure]:
         forward = go.Figure()
         _lines(forward, view["lines"], t("lab.flow.grid"), "#BBBBBB", 0.8)
         _lines(forward, view["f"], "f(x)", GRID)
-        _points(forward, run.reference, t("lab.real"), REAL, size=3, opacity=0.3)
+        _points(forward, view["f_data"], t("lab.flow.f_data"), FAKE, size=3, opacity=0.5)
         inverse = go.Figure()
         _lines(inverse, view["f_inv"], "f⁻¹(z)", GRID)
         _points(inverse, run.reference, t("lab.real"), REAL, size=3, opacity=0.4)
@@ -248,7 +250,7 @@ def family_figures(run: toy2d_live.LabRun, t_step: int) -> dict[str, go.Figure]:
                 "diff_field": _square(field, t("lab.diffusion.field_title", t=t_step), height=360)}
     view = run.vae_view()
     angle = np.arctan2(run.reference[:, 1], run.reference[:, 0])
-    latent = go.Figure(go.Scattergl(x=view["codes"][:, 0], y=view["codes"][:, 1], mode="markers", hoverinfo="skip",
+    latent = go.Figure(go.Scatter(x=view["codes"][:, 0], y=view["codes"][:, 1], mode="markers", hoverinfo="skip",
                                     marker=dict(size=5, color=angle, colorscale="Twilight", opacity=0.8),
                                     name=t("lab.vae.codes")))
     _lines(latent, view["lines"], t("lab.vae.grid"), "#BBBBBB", 0.8)
