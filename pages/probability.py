@@ -37,8 +37,8 @@ best = view.log_likelihood(view.best_1d(mixture), x)
 
 left, right = st.columns([3, 1])
 left.plotly_chart(view.histogram_figure(x, model, t("prob.data"), model_names[mixture]), key="prob_hist")
-right.metric(t("prob.ll"), f"{ll:.3f}", help=t("prob.ll_help"))
-right.metric(t("prob.best"), f"{best:.3f}", delta=f"{ll - best:.3f}", delta_color="normal")
+right.metric(t("prob.ll"), f"{ll:.3f}", delta=f"{ll - best:.3f}", delta_color="normal", help=t("prob.ll_help"))
+right.metric(t("prob.best"), f"{best:.3f}")
 right.button(t("prob.fit"), icon="🎯", type="primary", on_click=view.fit_1d, args=(mixture,))
 if st.session_state.pop("prob_fitted", False):
     right.success(t("prob.fitted"), icon="✅")
