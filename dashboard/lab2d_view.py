@@ -17,7 +17,8 @@ from models.toy2d_models import ToyDiffusionConfig
 
 SOURCES = ("ring", "moons", "spiral", "checkerboard", "upload", "draw")
 FAMILIES = ("gan", "vae", "flow", "diffusion")
-REFRESH_S = 0.2          # live refresh: five times per second
+REFRESH_S = 0.2          # live refresh: five times per second …
+INSIDE_S = 1.0           # … and the family's own views once a second
 CANVAS_PX = 360
 RUN, RUNNING = "lab_run", "lab_running"
 T_MAX = ToyDiffusionConfig.num_train_timesteps - 1
@@ -107,7 +108,9 @@ def one_step(lr: float) -> None:
 
 
 def live(steps: int, lr: float, t_step: int) -> None:
-    """The live panel: trains ``steps`` per refresh while running, inside a fragment (no full rerun)."""
+    """The live views, each in a fragment so the page does not fully rerun: points, curves and metrics
+    refresh every ``REFRESH_S`` (training ``steps`` first) while running; the family's own, heavier
+    views once a second."""
     running = bool(st.session_state.get(RUNNING))
 
     @st.fragment(run_every=REFRESH_S if running else None)
@@ -116,12 +119,22 @@ def live(steps: int, lr: float, t_step: int) -> None:
         if st.session_state.get(RUNNING):
             run.train(steps, lr)
             run.measure()
-        draw(run, t_step)
+        draw(run)
+
+    @st.fragment(run_every=INSIDE_S if running else None)
+    def inside() -> None:
+        run = st.session_state[RUN]
+        st.subheader(t(f"lab.inside.{run.family}"))
+        st.markdown(t(f"lab.inside.{run.family}.body"))
+        figures = family_figures(run, t_step)
+        for column, (name, fig) in zip(st.columns(len(figures)), figures.items(), strict=True):
+            column.plotly_chart(fig, key=f"lab_{name}")
 
     panel()
+    inside()
 
 
-def draw(run: toy2d_live.LabRun, t_step: int) -> None:
+def draw(run: toy2d_live.LabRun) -> None:
     left, right = st.columns([3, 2])
     left.plotly_chart(main_figure(run), key="lab_main")
     m1, m2, m3 = right.columns(3)
@@ -136,11 +149,6 @@ def draw(run: toy2d_live.LabRun, t_step: int) -> None:
     else:
         right.info(t("lab.no_losses"), icon="ℹ️")
     right.plotly_chart(divergence_figure(run), key="lab_mmd")
-    st.subheader(t(f"lab.inside.{run.family}"))
-    st.markdown(t(f"lab.inside.{run.family}.body"))
-    figures = family_figures(run, t_step)
-    for column, (name, fig) in zip(st.columns(len(figures)), figures.items(), strict=True):
-        column.plotly_chart(fig, key=f"lab_{name}")
 
 
 # --- figures --------------------------------------------------------------------------------------
