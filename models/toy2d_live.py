@@ -30,6 +30,7 @@ N_SHOWN = 400          # generated points drawn and measured each refresh (fixed
 USER_SCALE = 1.5       # user points are standardised, then scaled to the toy sets' size (about ±3)
 EXTENT = 3.5           # views cover [-EXTENT, EXTENT]²
 LIVE_SAMPLER, LIVE_STEPS = "ddim", 20  # diffusion samples every refresh: 20 DDIM steps, not 100 DDPM
+MAX_HISTORY = 1000     # curve points kept; beyond this every other one is dropped (an hour of training stays light)
 
 
 @contextlib.contextmanager
@@ -108,6 +109,9 @@ class LabRun:
             self.losses.setdefault(name, []).append(float(np.mean([h[name] for h in history])))
         if history:
             self.loss_steps.append(self.steps)
+        if len(self.loss_steps) > MAX_HISTORY:
+            self.loss_steps = _thin(self.loss_steps)
+            self.losses = {name: _thin(values) for name, values in self.losses.items()}
 
     def sample(self, n: int = N_SHOWN) -> np.ndarray:
         with one_thread():
@@ -125,6 +129,9 @@ class LabRun:
             self.mmd.append(toy2d.mmd(self.samples[finite], self.reference) if finite.any() else float("nan"))
         self.modes.append(toy2d.modes_covered(self.samples[finite]) if self.ring else 0)
         self.measured_at.append(self.steps)
+        if len(self.measured_at) > MAX_HISTORY:  # keep the first measurement (step 0) and thin the rest
+            self.mmd, self.modes, self.measured_at = (values[:1] + _thin(values[1:]) for values in
+                                                      (self.mmd, self.modes, self.measured_at))
 
     # --- family views, as arrays ------------------------------------------------------------------
 
@@ -169,6 +176,11 @@ class LabRun:
             codes = self.model.encode(self.reference)
             decoded = self.model.decode(lines.reshape(-1, 2)).reshape(lines.shape)
         return {"codes": codes, "lines": lines, "decoded": decoded}
+
+
+def _thin(values: list) -> list:
+    """Every other item, always keeping the newest."""
+    return values[::-1][::2][::-1]
 
 
 def grid_lines(n_lines: int, n_along: int, extent: float) -> np.ndarray:

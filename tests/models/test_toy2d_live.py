@@ -56,3 +56,16 @@ def test_family_views_have_the_documented_shapes():
     assert 0 < diffusion["signal"] < 1 and 0 < diffusion["noise"] < 1
     vae = toy2d_live.new_run("vae", "ring", 0).vae_view(n_lines=3, n_along=4)
     assert vae["codes"].shape == (toy2d_live.N_SHOWN, 2) and vae["decoded"].shape == (6, 4, 2)
+
+
+def test_long_runs_keep_light_curves(monkeypatch):
+    monkeypatch.setattr(toy2d_live, "MAX_HISTORY", 8)
+    run = toy2d_live.new_run("vae", "ring", seed=0)
+    for step in range(1, 21):
+        run.train(1, 1e-3)
+        run.measure()
+        assert run.measured_at[-1] == run.loss_steps[-1] == step  # the newest point is never dropped
+    assert len(run.loss_steps) <= 8 and len(run.measured_at) <= 8 and run.measured_at[0] == 0
+    assert all(len(v) == len(run.loss_steps) for v in run.losses.values())
+    assert len(run.mmd) == len(run.modes) == len(run.measured_at)
+    assert run.measured_at == sorted(run.measured_at)
