@@ -28,6 +28,10 @@ pages = {
         st.Page("pages/next_token.py", title=t("nav.next_token"), icon="✍️", url_path="next_token"),
         st.Page("pages/transformer_vs_rnn.py", title=t("nav.tvr"), icon="🔭", url_path="transformer_vs_rnn"),
     ],
+    t("section.lab"): [
+        st.Page("pages/lab_2d.py", title=t("nav.lab_2d"), icon="🧫", url_path="lab_2d"),
+        st.Page("pages/probability.py", title=t("nav.probability"), icon="🎲", url_path="probability"),
+    ],
 }
 page = st.navigation(pages)
 language_switch()

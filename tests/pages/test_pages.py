@@ -19,6 +19,8 @@ TITLE_KEYS = {
     "pages/tokens.py": "tokens.title",
     "pages/next_token.py": "next.title",
     "pages/transformer_vs_rnn.py": "tvr.title",
+    "pages/lab_2d.py": "lab.title",
+    "pages/probability.py": "prob.title",
 }
 EXPECTED_TITLES = {page: {lang: strings(lang)[key] for lang in ("ko", "en")} for page, key in TITLE_KEYS.items()}
 assert EXPECTED_TITLES["pages/overview.py"] == {"ko": "생성형 AI란?", "en": "What is generative AI?"}
