@@ -196,14 +196,17 @@ class TextModel:
         checkpoints.verify(name, root)
         directory = root / name
         try:
-            tokenizer = AutoTokenizer.from_pretrained(directory)
-            if name.startswith("lstm"):
+            if name.startswith("lstm"):  # AutoTokenizer would read our own config.json as a transformers one
+                from transformers import PreTrainedTokenizerFast
+
+                tokenizer = PreTrainedTokenizerFast.from_pretrained(directory)
                 cfg, tensors = checkpoints.load(name, root)
                 model = LSTMLM(LSTMConfig(**cfg))
                 tensors["head.weight"] = tensors["embed.weight"]
                 checkpoints.load_state_into(model, tensors)
                 config = TextConfig(**cfg["training"])
             else:
+                tokenizer = AutoTokenizer.from_pretrained(directory)
                 # eager attention returns the attention weights (the heatmaps); at this size it is as fast
                 model = AutoModelForCausalLM.from_pretrained(directory, use_safetensors=True,
                                                              attn_implementation="eager")
