@@ -181,7 +181,6 @@ class TextModel:
     def arch(self) -> str:
         return "lstm" if isinstance(self.model, LSTMLM) else "gpt"
 
-
     @property
     def context(self) -> int:
         return self.config.context
@@ -360,7 +359,7 @@ def stream(tm: TextModel, prompt_ids: list[int], decoding: Decoding, max_new_tok
         if should_stop():
             return
         with torch.inference_mode(), tm.lock:
-            logits, cache = _step(tm, fresh, cache, len(ids))
+            logits, cache = _step(tm, fresh, cache)
         if decoding.greedy:  # no filters needed: the most likely token under any temperature
             raw = torch.softmax(logits, -1).numpy()
             token = int(np.argmax(raw))
@@ -378,7 +377,8 @@ def stream(tm: TextModel, prompt_ids: list[int], decoding: Decoding, max_new_tok
             cache, fresh = None, ids[-(tm.context - 1):]
 
 
-def _step(tm: TextModel, fresh: list[int], cache, total: int):
+def _step(tm: TextModel, fresh: list[int], cache):
+    """Scores after the ``fresh`` tokens, continuing from ``cache`` (GPT keys/values or LSTM state)."""
     x = torch.tensor([fresh], device=tm.device)
     if tm.arch == "lstm":
         logits, state = tm.model(x, cache)

@@ -32,9 +32,8 @@ def _describe(cfg: dict) -> str:
 
 def _describe_text(cfg) -> str:
     lang = {"en": "English (Shakespeare)", "ko": "Korean"}[cfg.lang]
-    arch = {"gpt": f"{cfg.n_layer}-layer GPT", "lstm": f"{cfg.n_layer}-layer LSTM"}[cfg.arch]
     tok = {"bpe": "byte-level BPE", "char": "character"}[cfg.tokenizer]
-    return f"{arch}, {lang}, {tok} tokens"
+    return f"{cfg.n_layer}-layer {cfg.arch.upper()}, {lang}, {tok} tokens"
 
 
 @dataclass(frozen=True)

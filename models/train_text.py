@@ -20,7 +20,7 @@ from models import checkpoints, corpus, text, tokenization
 
 
 def encode_corpus(tokenizer, lang: str, split: str) -> torch.Tensor:
-    """All token ids of one corpus split (encoded paragraph by paragraph, joined by EOS)."""
+    """All token ids of one corpus split, encoded paragraph by paragraph (each keeps its blank line)."""
     paragraphs = corpus.load(lang, split).split("\n\n")
     encoded = tokenizer([p + "\n\n" for p in paragraphs], add_special_tokens=False)["input_ids"]
     return torch.tensor([i for ids in encoded for i in ids], dtype=torch.long)
