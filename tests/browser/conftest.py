@@ -38,5 +38,11 @@ def assert_no_exception(page):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
+def save_screenshot(page, name: str, full_page: bool = False) -> None:
+    """Keep a picture of the page under ``ARTIFACTS`` (created when missing) for a human to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / name, full_page=full_page)
+
+
 def heading(page) -> str:
     return page.locator("h1").first.inner_text().strip()

@@ -3,18 +3,17 @@
 from playwright.sync_api import expect
 
 from benchmarks.browser import streamlit_server, wait_rendered
-from tests.browser.conftest import ARTIFACTS, assert_no_exception, heading
+from tests.browser.conftest import assert_no_exception, heading, save_screenshot
 
 
 def test_language_switch_and_navigation(server, page):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.goto(server)
     wait_rendered(page)
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=60_000)
     assert heading(page) == "생성형 AI란?"
     assert "lang=ko" in page.url
     assert_no_exception(page)
-    page.screenshot(path=ARTIFACTS / "browser-overview-ko.png")
+    save_screenshot(page, "browser-overview-ko.png")
 
     page.get_by_role("radio", name="English", exact=True).click()
     page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').innerText.includes('What is')")
@@ -28,7 +27,7 @@ def test_language_switch_and_navigation(server, page):
     wait_rendered(page)
     assert heading(page) == "Glossary"  # the language survived sidebar navigation
     assert_no_exception(page)
-    page.screenshot(path=ARTIFACTS / "browser-glossary-en.png")
+    save_screenshot(page, "browser-glossary-en.png")
 
     page.reload()
     wait_rendered(page)
@@ -43,7 +42,7 @@ def test_generate_button_and_shared_link(server, page):
     page.wait_for_url("**seed=6**")
     wait_rendered(page)
     assert_no_exception(page)
-    page.screenshot(path=ARTIFACTS / "browser-overview-en.png", full_page=True)
+    save_screenshot(page, "browser-overview-en.png", full_page=True)
 
 
 def test_deep_link_on_a_fresh_server_uses_the_app_navigation(browser):

@@ -5,7 +5,7 @@ import time
 from playwright.sync_api import expect
 
 from benchmarks.browser import wait_rendered
-from tests.browser.conftest import ARTIFACTS, assert_no_exception, heading
+from tests.browser.conftest import assert_no_exception, heading, save_screenshot
 
 
 def steps(page) -> int:
@@ -33,8 +33,7 @@ def test_live_training_climbs_and_pause_stops_it(server, page):
     page.wait_for_timeout(2000)  # ten refresh intervals: nothing may move now
     assert steps(page) == paused > 0
     assert_no_exception(page)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "browser-lab-2d-paused.png", full_page=True)
+    save_screenshot(page, "browser-lab-2d-paused.png", full_page=True)
 
 
 def test_probability_page_in_korean_fits_on_click(server, page):
@@ -48,7 +47,7 @@ def test_probability_page_in_korean_fits_on_click(server, page):
     wait_rendered(page)
     assert float(value.inner_text()) > before
     assert_no_exception(page)
-    page.screenshot(path=ARTIFACTS / "browser-probability-ko.png", full_page=True)
+    save_screenshot(page, "browser-probability-ko.png", full_page=True)
 
 
 def drawing_canvas(page, timeout_s: float = 60) -> dict:
@@ -77,4 +76,4 @@ def test_points_placed_on_the_canvas_become_the_training_data(server, page):
     page.get_by_role("button", name="One step").click()
     expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text("1", timeout=60_000)
     assert_no_exception(page)
-    page.screenshot(path=ARTIFACTS / "browser-lab-2d-canvas.png", full_page=True)
+    save_screenshot(page, "browser-lab-2d-canvas.png", full_page=True)

@@ -8,7 +8,7 @@ from PIL import Image
 
 from benchmarks.browser import wait_rendered
 from models import data
-from tests.browser.conftest import ARTIFACTS, assert_no_exception, heading
+from tests.browser.conftest import assert_no_exception, heading, save_screenshot
 
 
 def png(image: Image.Image) -> bytes:
@@ -62,8 +62,7 @@ def test_drawing_on_the_canvas_is_used(server, page):
     page.get_by_text("From A (test image #0 (Ankle boot)) to B (your drawing)").wait_for(timeout=60_000)
     wait_rendered(page)
     assert_no_exception(page)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "browser-interpolation-drawn.png", full_page=True)
+    save_screenshot(page, "browser-interpolation-drawn.png", full_page=True)
 
 
 def test_latent_map_and_encoder_pages(server, page):
@@ -72,7 +71,7 @@ def test_latent_map_and_encoder_pages(server, page):
     assert heading(page).startswith("잠재 공간 지도")
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=60_000)
     assert_no_exception(page)
-    page.screenshot(path=ARTIFACTS / "browser-latent-map-ko.png")
+    save_screenshot(page, "browser-latent-map-ko.png")
     # clicking a dot moves the decoded point there (the sliders follow, and so does the URL)
     before = page.url
     x, y = page.evaluate("""() => { const gd = document.querySelectorAll('.js-plotly-plot')[0];

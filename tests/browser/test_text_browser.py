@@ -1,7 +1,7 @@
 """Text pages in Chromium: streaming generation with a stop button that stops, tokens typed live."""
 
 from benchmarks.browser import wait_rendered
-from tests.browser.conftest import ARTIFACTS, assert_no_exception, heading
+from tests.browser.conftest import assert_no_exception, heading, save_screenshot
 
 
 def test_stop_button_stops_streaming_and_keeps_the_text(server, page):
@@ -19,8 +19,7 @@ def test_stop_button_stops_streaming_and_keeps_the_text(server, page):
     assert 0 < n < 400
     assert page.get_by_text("tokens per second").count() == 1
     assert_no_exception(page)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "browser-next-token-stopped.png", full_page=True)
+    save_screenshot(page, "browser-next-token-stopped.png", full_page=True)
 
 
 def test_tokens_page_in_korean_shows_byte_tokens_for_emoji(server, page):
@@ -33,4 +32,4 @@ def test_tokens_page_in_korean_shows_byte_tokens_for_emoji(server, page):
     page.get_by_text("<0xF0>").first.wait_for(timeout=60_000)
     wait_rendered(page)
     assert_no_exception(page)
-    page.screenshot(path=ARTIFACTS / "browser-tokens-ko.png", full_page=True)
+    save_screenshot(page, "browser-tokens-ko.png", full_page=True)
