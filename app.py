@@ -32,6 +32,9 @@ pages = {
         st.Page("pages/lab_2d.py", title=t("nav.lab_2d"), icon="🧫", url_path="lab_2d"),
         st.Page("pages/probability.py", title=t("nav.probability"), icon="🎲", url_path="probability"),
     ],
+    t("section.society"): [
+        st.Page("pages/landscape.py", title=t("nav.landscape"), icon="🌐", url_path="landscape"),
+    ],
 }
 page = st.navigation(pages)
 language_switch()

@@ -3,9 +3,10 @@
 import numpy as np
 import streamlit as st
 
-from dashboard import charts, loaders, widgets
+from dashboard import charts, links, loaders, widgets
 from dashboard.i18n import t
 from models import data
+from models.landscape import MODALITIES
 from models.overview import CLASSIFIER, GAUSSIAN
 
 widgets.setup_page()
@@ -89,14 +90,13 @@ widgets.model_card([
 # 3. What generative AI makes --------------------------------------------------------------
 st.header(t("overview.modalities.header"))
 st.markdown(t("overview.modalities.intro"))
-MODALITIES = [("text", "📝"), ("image", "🖼️"), ("audio", "🎵"), ("video", "🎬"),
-              ("code", "💻"), ("3d", "🧊"), ("protein", "🧬")]
 for row in (MODALITIES[:4], MODALITIES[4:]):
-    for col, (key, icon) in zip(st.columns(4), row, strict=False):
+    for col, m in zip(st.columns(4), row, strict=False):
         with col.container(border=True):
-            st.markdown(f"#### {icon} {t(f'modality.{key}.name')}")
-            st.markdown(t(f"modality.{key}.what"))
-            st.caption(t("overview.modalities.systems", systems=t(f"modality.{key}.systems")))
+            st.markdown(f"#### {m.icon} {t(f'modality.{m.key}.name')}")
+            st.markdown(t(f"modality.{m.key}.what"))
+            st.caption(t("overview.modalities.systems", systems=t(f"modality.{m.key}.systems")))
+links.page_link("landscape", label=t("overview.modalities.more"), icon="🗺️")
 
 # 4. Traditional vs generative AI ----------------------------------------------------------
 st.header(t("overview.trad.header"))

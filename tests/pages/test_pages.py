@@ -21,6 +21,7 @@ TITLE_KEYS = {
     "pages/transformer_vs_rnn.py": "tvr.title",
     "pages/lab_2d.py": "lab.title",
     "pages/probability.py": "prob.title",
+    "pages/landscape.py": "landscape.title",
 }
 EXPECTED_TITLES = {page: {lang: strings(lang)[key] for lang in ("ko", "en")} for page, key in TITLE_KEYS.items()}
 assert EXPECTED_TITLES["pages/overview.py"] == {"ko": "생성형 AI란?", "en": "What is generative AI?"}

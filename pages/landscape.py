@@ -1,0 +1,53 @@
+"""The generative AI landscape: output modalities, the model families behind them, and where
+each idea can be tried in this app."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import links, widgets
+from dashboard.i18n import t
+from models.landscape import FAMILIES, MAIN, MODALITIES, PART
+
+widgets.setup_page()
+st.title(t("landscape.title"))
+st.markdown(t("landscape.intro"))
+
+# 1. Modality x model family --------------------------------------------------------------
+st.header(t("landscape.table.header"))
+st.markdown(t("landscape.table.body"))
+table = pd.DataFrame(
+    [[f"{m.icon} {t(f'modality.{m.key}.name')}", *(t(f"landscape.level.{m.families[f]}") for f in FAMILIES)]
+     for m in MODALITIES],
+    columns=[t("landscape.table.modality"), *(t(f"landscape.family.{f}") for f in FAMILIES)],
+)
+st.table(table, hide_index=True, border="horizontal")
+st.caption(t("landscape.legend"))
+st.info(t("landscape.flow_note"), icon="🔁")
+
+
+def family_names(modality, level: int) -> str:
+    return ", ".join(t(f"landscape.family.{f}") for f in FAMILIES if modality.families[f] == level)
+
+
+# 2. Output by output ----------------------------------------------------------------------
+st.header(t("landscape.detail.header"))
+for row in (MODALITIES[:4], MODALITIES[4:]):
+    for col, m in zip(st.columns(4), row, strict=False):
+        with col.container(border=True):
+            st.subheader(f"{m.icon} {t(f'modality.{m.key}.name')}", anchor=f"modality-{m.key}")
+            st.markdown(t(f"modality.{m.key}.what"))
+            st.caption(t("overview.modalities.systems", systems=t(f"modality.{m.key}.systems")))
+            st.markdown(f"**{t('landscape.main', families=family_names(m, MAIN))}**  \n"
+                        + t("landscape.also", families=family_names(m, PART) or "–"))
+            st.markdown(t(f"landscape.{m.key}.how"))
+            st.markdown(t(f"landscape.{m.key}.here"))
+            if m.made_here:
+                st.success(t("landscape.made_here"), icon="✅")
+            st.markdown(f"**{t('landscape.try')}**")
+            for stem in m.planned:
+                if links.page_exists(stem):
+                    links.page_link(stem)
+                else:
+                    st.caption(t("landscape.planned"))
+            for stem in m.demos:
+                links.page_link(stem)
