@@ -31,8 +31,8 @@ def family_names(modality, level: int) -> str:
 
 # 2. Output by output ----------------------------------------------------------------------
 st.header(t("landscape.detail.header"))
-for row in (MODALITIES[:4], MODALITIES[4:]):
-    for col, m in zip(st.columns(4), row, strict=False):
+for row in (MODALITIES[i:i + 2] for i in range(0, len(MODALITIES), 2)):
+    for col, m in zip(st.columns(2, gap="medium"), row, strict=False):
         with col.container(border=True):
             st.subheader(f"{m.icon} {t(f'modality.{m.key}.name')}", anchor=f"modality-{m.key}")
             st.markdown(t(f"modality.{m.key}.what"))
