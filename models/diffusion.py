@@ -121,17 +121,27 @@ class Diffusion:
         ε = ε_uncond + w (ε_cond − ε_uncond); w = 1 is plain conditional sampling, w = 0
         ignores the label. ``callback(i, t, x_t, x0_pred)`` sees every step.
         """
-        labels = torch.as_tensor(np.asarray(labels, dtype=np.int64), device=self.device)
-        n = len(labels)
         scheduler = sampler_from(self.scheduler, sampler)
         scheduler.set_timesteps(steps, device=self.device)
         generator = torch.Generator(device="cpu").manual_seed(int(seed))
         # 1. start from pure Gaussian noise x_T
-        x = torch.randn((n, 1, *data.IMAGE_SHAPE), generator=generator).to(self.device)
+        x = torch.randn((len(labels), 1, *data.IMAGE_SHAPE), generator=generator).to(self.device)
         x = x * scheduler.init_noise_sigma
+        return to_uint8(self.denoise(x, labels, scheduler, scheduler.timesteps, generator, guidance, callback))
+
+    @torch.inference_mode()
+    def denoise(self, x: torch.Tensor, labels: np.ndarray, scheduler, timesteps, generator: torch.Generator,
+                guidance: float = 2.0, callback: Callable[[int, int, torch.Tensor, torch.Tensor], None] | None = None,
+                after_step: Callable[[int, torch.Tensor], torch.Tensor] | None = None) -> torch.Tensor:
+        """The reverse process from ``x`` (model space) over ``timesteps`` of a scheduler already set up.
+
+        ``after_step(i, x)`` may change the image after step i (inpainting puts the known pixels
+        back, super-resolution its low frequencies); ``callback`` as in :meth:`sample`.
+        """
+        labels = torch.as_tensor(np.asarray(labels, dtype=np.int64), device=self.device)
         guided = guidance != 1.0
         null = torch.full_like(labels, NULL_CLASS)
-        for i, t in enumerate(scheduler.timesteps):
+        for i, t in enumerate(timesteps):
             model_in = scheduler.scale_model_input(x, t)
             # 2. predict the noise ε (twice with guidance: with and without the label)
             if guided:
@@ -145,7 +155,9 @@ class Diffusion:
                 abar = scheduler.alphas_cumprod[int(t)]
                 callback(i, int(t), x, (x - (1 - abar).sqrt() * eps) / abar.sqrt())
             x = scheduler.step(eps, t, x, generator=generator).prev_sample
-        return to_uint8(x)
+            if after_step is not None:
+                x = after_step(i, x)
+        return x
 
     def trajectory(self, labels: np.ndarray, seed: int, sampler: str = "dpm", steps: int = 20,
                    guidance: float = 2.0, keep: int = 8) -> dict[str, np.ndarray]:
