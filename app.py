@@ -33,6 +33,7 @@ pages = {
         st.Page("pages/probability.py", title=t("nav.probability"), icon="🎲", url_path="probability"),
     ],
     t("section.society"): [
+        st.Page("pages/applications.py", title=t("nav.applications"), icon="🛠️", url_path="applications"),
         st.Page("pages/landscape.py", title=t("nav.landscape"), icon="🌐", url_path="landscape"),
     ],
 }

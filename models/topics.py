@@ -56,11 +56,11 @@ TOPICS: tuple[Topic, ...] = (
     # The generation pipeline -------------------------------------------------------------
     Topic("generation_pipeline", "pipeline", "pipeline", phrase="iterative refinement"),
     # Applications -------------------------------------------------------------------------
-    Topic("inpainting", "applications", "applications", phrase="inpainting"),
-    Topic("super_resolution", "applications", "applications", phrase="super-resolution"),
-    Topic("image_editing", "applications", "applications", phrase="editing"),
-    Topic("text_to_image", "applications", "applications", phrase="text-to-image"),
-    Topic("data_augmentation", "applications", "applications", phrase="data augmentation"),
+    Topic("inpainting", "applications", "applications", "apps.intro", "inpainting"),
+    Topic("super_resolution", "applications", "applications", "apps.intro", "super-resolution"),
+    Topic("image_editing", "applications", "applications", "apps.intro", "editing"),
+    Topic("text_to_image", "applications", "applications", "apps.intro", "text-to-image"),
+    Topic("data_augmentation", "applications", "augmentation", phrase="data augmentation"),
     Topic("music_generation", "applications", "music", phrase="music"),
     Topic("text_generation", "applications", "next_token", "next.stream.header", "let it write"),
     # Output modalities (text, image, audio, video, code, 3D, protein) --------------------
@@ -83,7 +83,7 @@ TOPICS: tuple[Topic, ...] = (
 # Not taught by any page yet (issue 7 plans the pipeline, applications, pros & cons and music pages).
 PLANNED: frozenset[str] = frozenset({
     "generation_pipeline",
-    "inpainting", "super_resolution", "image_editing", "text_to_image", "data_augmentation", "music_generation",
+    "data_augmentation", "music_generation",
     "creativity", "automation", "personalisation", "inspiration",
     "copyright_memorisation", "misuse_deepfakes", "bias", "control_difficulty", "compute_cost",
     "quality_inconsistency",

@@ -22,6 +22,7 @@ TITLE_KEYS = {
     "pages/lab_2d.py": "lab.title",
     "pages/probability.py": "prob.title",
     "pages/landscape.py": "landscape.title",
+    "pages/applications.py": "apps.title",
 }
 EXPECTED_TITLES = {page: {lang: strings(lang)[key] for lang in ("ko", "en")} for page, key in TITLE_KEYS.items()}
 assert EXPECTED_TITLES["pages/overview.py"] == {"ko": "생성형 AI란?", "en": "What is generative AI?"}

@@ -1,0 +1,209 @@
+"""The applications page's sections: inpainting, super-resolution, editing, text → image, image → video.
+
+Each section: a short explanation, its controls, one cached call into :mod:`models.editing` (through
+:mod:`dashboard.loaders`) and a figure with the measured quality. Bad masks and descriptions become
+translated messages.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+from dashboard import charts, exports, loaders, widgets
+from dashboard.i18n import lang, t
+from dashboard.image_picker import pick_image
+from models import data, editing, prompt_to_class
+
+SECTIONS = ("inpaint", "superres", "edit", "text", "video")
+MASK_MODES = ("rect", "brush")
+CANVAS_PX = 224
+HOLE = 128                      # how the hidden pixels are shown: mid grey
+STRENGTHS = (0.2, 0.4, 0.6, 0.8, 1.0)
+PER_CLASS = 6                   # text → image: samples per named class
+MAX_CLASSES = 3
+EXAMPLES = {"en": ("a red striped dress", "black ankle boots and a T-shirt", "a cat wearing a hat"),
+            "ko": ("빨간 줄무늬 원피스", "검은 앵클부츠와 티셔츠", "모자를 쓴 고양이")}
+
+
+def _error(exc: editing.EditError | prompt_to_class.PromptError) -> None:
+    st.error(t(f"apps.error.{exc.code}", **exc.params), icon="🚫")
+
+
+def _quality_table(quality: dict[str, dict[str, float]], seconds: float | None = None) -> None:
+    rows = [f"| {t(f'apps.method.{name}')} | {q['psnr']:.1f} dB | {q['ssim']:.3f} |" for name, q in quality.items()]
+    st.markdown("\n".join([f"| {t('apps.method')} | PSNR | SSIM |", "|---|---|---|", *rows]))
+    if seconds is not None:
+        st.caption(t("apps.seconds", s=f"{seconds:.2f}", steps=editing.EDIT_STEPS))
+
+
+def _class_for(label: int | None, name: str, container=st) -> int:
+    """The class to condition on: the test image's own, which the user may change."""
+    return widgets.class_select(t("apps.condition"), name, 0 if label is None else label, container=container)
+
+
+# --- inpainting -----------------------------------------------------------------------------------
+
+
+def _brush_mask(image: np.ndarray, container) -> np.ndarray:
+    try:
+        from streamlit_drawable_canvas import st_canvas
+    except Exception:  # the optional component is missing or broken
+        container.warning(t("apps.no_canvas"), icon="⚠️")
+        return np.zeros(data.IMAGE_SHAPE, dtype=bool)
+    background = Image.fromarray(image).resize((CANVAS_PX, CANVAS_PX), Image.Resampling.NEAREST).convert("RGB")
+    with container:
+        st.caption(t("apps.inpaint.brush_help"))
+        result = st_canvas(stroke_width=20, stroke_color="rgba(255, 80, 40, 0.8)", background_image=background,
+                           height=CANVAS_PX, width=CANVAS_PX, drawing_mode="freedraw", return_image_data=True,
+                           key="apps_mask_canvas")
+    try:
+        pixels = result.image_data
+    except Exception:  # nothing sent back yet (first run, or AppTest without a browser)
+        pixels = None
+    return editing.mask_from_drawing(pixels)
+
+
+def inpainting() -> None:
+    st.markdown(t("apps.inpaint.body"))
+    left, right = st.columns([1, 2], gap="large")
+    image, caption, label = pick_image("a", 0, container=left)
+    cls = _class_for(label, "icls", left)
+    seed = widgets.seed_input(container=left)
+    modes = [t(f"apps.inpaint.mode.{m}") for m in MASK_MODES]
+    mode = MASK_MODES[widgets.synced_int(right.radio, t("apps.inpaint.mode"), "mask", 0, 0, 1, options=[0, 1],
+                                         format_func=modes.__getitem__, horizontal=True)]
+    if mode == "rect":
+        c1, c2 = right.columns(2)
+        top, bottom = c1.slider(t("apps.inpaint.rows"), 0, 28, (8, 20), key="apps_rows")
+        lft, rgt = c2.slider(t("apps.inpaint.cols"), 0, 28, (4, 24), key="apps_cols")
+        mask = editing.rect_mask(top, lft, bottom, rgt)
+    else:
+        mask = _brush_mask(image, right)
+    with right:
+        try:
+            result = loaders.inpainting(image, editing.check_mask(mask), cls, seed)
+        except editing.EditError as exc:
+            _error(exc)
+            return
+        shown = np.stack([image, np.where(mask, HOLE, image), result["images"]["diffusion"], result["images"]["vae"]])
+        titles = [t("apps.original"), t("apps.masked", share=f"{mask.mean():.0%}"), t("apps.method.diffusion"),
+                  t("apps.method.vae")]
+        st.plotly_chart(charts.image_grid(shown.astype(np.uint8), cols=4, titles=titles, height=230), key="inpaint")
+        _quality_table(result["quality"], result["seconds"])
+        st.caption(t("apps.inpaint.caption", source=caption))
+
+
+# --- super-resolution ------------------------------------------------------------------------------
+
+
+def super_resolution() -> None:
+    st.markdown(t("apps.sr.body"))
+    left, right = st.columns([1, 2], gap="large")
+    image, caption, label = pick_image("b", 1, container=left)
+    cls = _class_for(label, "scls", left)
+    seed = widgets.seed_input(container=left)
+    factor = editing.SR_FACTORS[widgets.synced_int(
+        right.radio, t("apps.sr.factor"), "factor", 1, 0, len(editing.SR_FACTORS) - 1,
+        options=list(range(len(editing.SR_FACTORS))), horizontal=True,
+        format_func=lambda i: t("apps.sr.factor_option", f=editing.SR_FACTORS[i], n=28 // editing.SR_FACTORS[i]))]
+    result = loaders.super_resolution(image, factor, cls, seed)
+    small = np.asarray(Image.fromarray(result["small"]).resize((28, 28), Image.Resampling.NEAREST))
+    shown = np.stack([small, result["images"]["bicubic"], result["images"]["diffusion"], image])
+    titles = [t("apps.sr.input", n=28 // factor), t("apps.method.bicubic"), t("apps.method.diffusion"),
+              t("apps.original")]
+    with right:
+        st.plotly_chart(charts.image_grid(shown, cols=4, titles=titles, height=230), key="superres")
+        _quality_table(result["quality"], result["seconds"])
+        st.caption(t("apps.sr.caption", source=caption))
+
+
+# --- editing -------------------------------------------------------------------------------------
+
+
+def editing_section() -> None:
+    st.markdown(t("apps.edit.body"))
+    names = widgets.class_names()
+    left, right = st.columns([1, 2], gap="large")
+    image, caption, label = pick_image("c", 2, container=left)
+    default_target = 3 if label != 3 else 4
+    target = widgets.class_select(t("apps.edit.target"), "target", default_target, container=left)
+    seed = widgets.seed_input(container=left)
+    result = loaders.sdedit_strengths(image, target, STRENGTHS, seed)
+    titles = [f"{s:.0%} (t={ts})" for s, ts in zip(STRENGTHS, result["t_start"], strict=True)]
+    with right:
+        st.plotly_chart(charts.image_grid(np.concatenate([image[None], result["images"]]), cols=len(STRENGTHS) + 1,
+                                          titles=[t("apps.original"), *titles], height=200,
+                                          title=t("apps.edit.row", name=names[target])), key="sdedit")
+        st.plotly_chart(charts.curves({t("apps.edit.p_target", name=names[target]): result["p_target"],
+                                       t("apps.edit.ssim"): result["ssim"]},
+                                      t("apps.edit.strength"), t("apps.edit.score"), x=list(STRENGTHS), height=280),
+                        key="sdedit_curve")
+        st.caption(t("apps.edit.caption", source=caption))
+
+
+# --- text → image --------------------------------------------------------------------------------
+
+
+def text_to_image() -> None:
+    st.markdown(t("apps.text.body"))
+    names = widgets.class_names()
+    examples = EXAMPLES["ko" if lang() == "ko" else "en"]
+    choice = st.pills(t("apps.text.examples"), examples, key="apps_text_example")
+    text = st.text_input(t("apps.text.prompt"), value=choice or examples[0], max_chars=prompt_to_class.MAX_CHARS,
+                         key=f"apps_text_{choice}")
+    seed = widgets.seed_input()
+    try:
+        parsed = prompt_to_class.parse(text)
+    except prompt_to_class.PromptError as exc:
+        _error(exc)
+        known = ", ".join(prompt_to_class.class_words(k, lang())[0] for k in range(data.NUM_CLASSES))
+        st.info(t("apps.text.known", words=known), icon="ℹ️")
+        return
+    st.markdown(t("apps.text.understood", classes=", ".join(names[k] for k in parsed.labels),
+                  words=", ".join(f"`{w}`" for w in parsed.matched)))
+    if parsed.ignored:
+        st.warning(t("apps.text.ignored", words=", ".join(f"`{w}`" for w in parsed.ignored)), icon="⚠️")
+    labels = [k for k in parsed.labels[:MAX_CLASSES] for _ in range(PER_CLASS)]
+    try:
+        images, seconds = loaders.generate("diffusion", labels, seed)
+    except loaders.LOAD_ERRORS as exc:
+        st.error(t("common.load_error", detail=str(exc)), icon="🚫")
+        return
+    st.plotly_chart(charts.image_grid(images, cols=PER_CLASS, height=130 * len(parsed.labels[:MAX_CLASSES]),
+                                      titles=[names[k] if i % PER_CLASS == 0 else "" for i, k in enumerate(labels)]),
+                    key="text_images")
+    st.caption(t("apps.seconds_plain", s=f"{seconds:.2f}"))
+
+
+# --- image → video --------------------------------------------------------------------------------
+
+
+def video() -> None:
+    st.markdown(t("apps.video.body"))
+    names = widgets.class_names()
+    c1, c2 = st.columns(2)
+    label = widgets.class_select(t("apps.video.class"), "vcls", 9, container=c1)
+    seed = widgets.seed_input(container=c2)
+    trajectory = loaders.diffusion_trajectory(label, seed, "dpm", 20, 2.0, 1)
+    frames = np.concatenate([trajectory["x0"][:, 0], trajectory["images"]])
+    left, right = st.columns(2)
+    film = exports.gif_bytes(frames, scale=8, ms_per_frame=200, bounce=False)
+    left.image(film, caption=t("apps.video.denoise", name=names[label]))
+    left.download_button(t("apps.video.download"), film, file_name="denoising.gif", mime="image/gif", icon="🎞️",
+                         key="gif_denoise")
+    try:
+        walk = loaders.gan_walk(label, seed, (seed + 1) % 2**32, 16)
+    except loaders.LOAD_ERRORS as exc:
+        right.warning(t("common.load_error", detail=str(exc)), icon="⚠️")
+        return
+    film = exports.gif_bytes(walk, scale=8, ms_per_frame=120)
+    right.image(film, caption=t("apps.video.walk", name=names[label]))
+    right.download_button(t("apps.video.download"), film, file_name="latent-walk.gif", mime="image/gif", icon="🎞️",
+                          key="gif_walk")
+    st.caption(t("apps.video.caption"))
+
+
+SECTION_VIEWS = {"inpaint": inpainting, "superres": super_resolution, "edit": editing_section,
+                 "text": text_to_image, "video": video}

@@ -1,0 +1,23 @@
+"""Applications: inpainting, super-resolution, editing, text → image and image → video with our own models."""
+
+import streamlit as st
+
+from dashboard import apps_view as view
+from dashboard import loaders, widgets
+from dashboard.i18n import t
+
+widgets.setup_page()
+st.title(t("apps.title"))
+st.markdown(t("apps.intro"))
+widgets.load_or_stop(lambda: loaders.zoo_model("diffusion"))
+
+names = [t(f"apps.section.{s}") for s in view.SECTIONS]
+section = view.SECTIONS[widgets.synced_int(st.radio, t("apps.choose"), "app", 0, 0, len(view.SECTIONS) - 1,
+                                           options=list(range(len(view.SECTIONS))), format_func=names.__getitem__,
+                                           horizontal=True)]
+st.header(names[view.SECTIONS.index(section)])
+view.SECTION_VIEWS[section]()
+
+st.divider()
+st.subheader(t("apps.limits.header"))
+st.markdown(t("apps.limits.body"))
