@@ -14,12 +14,12 @@ from typing import Generic, TypeVar
 
 import streamlit as st
 
-from models import checkpoints, corpus, data
+from models import checkpoints, corpus, data, melody_corpus
 
 T = TypeVar("T")
 
 #: Errors a page turns into a friendly message instead of a traceback.
-LOAD_ERRORS = (checkpoints.CheckpointError, data.FashionMNISTError, corpus.CorpusError)
+LOAD_ERRORS = (checkpoints.CheckpointError, data.FashionMNISTError, corpus.CorpusError, melody_corpus.MelodyError)
 
 
 @dataclass
@@ -386,3 +386,56 @@ def sdedit_strengths(image, target: int, strengths: tuple[float, ...], seed: int
     return {"images": edited, "starts": np.stack([r["start"][0] for r in runs]),
             "t_start": [r["t_start"] for r in runs], "p_target": p_target.tolist(),
             "ssim": editing.quality(edited, np.repeat(np.asarray(image)[None], len(runs), 0))["ssim"].tolist()}
+
+
+# ------------------------------------------------------------------------------------------ music
+@st.cache_resource(show_spinner=False)
+def melody_model():
+    """The shipped melody GPT (``MelodyModel`` carries its own lock)."""
+    from models.music import MelodyModel
+
+    return MelodyModel.load(device=device())
+
+
+@st.cache_resource(show_spinner=False)
+def melodies(split: str) -> list:
+    return melody_corpus.load(split)
+
+
+@st.cache_resource(show_spinner=False)
+def melody_baseline(order: int):
+    """Unigram (1) or bigram (2) token table of the training tunes."""
+    from models import music
+
+    return music.NGram.fit([music.melody_tokens(m) for m in melodies("train")], order)
+
+
+def _rendered(tokens: list[int], given_steps: int, bpm: int, seconds: float | None = None) -> dict:
+    from models import music
+
+    notes = music.decode(tokens)
+    return {"tokens": tokens, "notes": notes, "given_steps": given_steps, "roll": music.piano_roll(notes, given_steps),
+            "wav": music.render_wav(notes, bpm), "stats": music.note_statistics(notes), "seconds": seconds,
+            "duration": music.duration_seconds(notes, bpm)}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def melody(mode: str, bars: int, temperature: float, seed: int, start: tuple, bpm: int) -> dict:
+    """A generated melody (tokens, notes, piano roll, WAV bytes, statistics); cached per settings."""
+    import time
+
+    began = time.perf_counter()
+    tokens = melody_model().sample(mode, bars, temperature, seed, start)
+    return _rendered(tokens, sum(d for _, d in start), bpm, time.perf_counter() - began)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def melody_references(index: int, mode: str, bars: int, seed: int, bpm: int) -> dict:
+    """Held-out tune ``index`` (its first ``bars`` bars) and a unigram-table sample of the same length."""
+    from models import music
+
+    tune = melodies("valid")[index]
+    real = music.melody_tokens(tune)[: bars * music.STEPS_PER_BAR + 1]
+    unigram = melody_baseline(1).sample(mode, bars * music.STEPS_PER_BAR, seed)
+    return {"real": _rendered(real, 0, bpm), "unigram": _rendered(unigram, 0, bpm), "title": tune.title,
+            "name": tune.name, "mode": tune.mode}

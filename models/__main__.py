@@ -2,6 +2,7 @@
 
 ``python -m models train --list`` / ``python -m models train NAME [--epochs E] [--device D] [--resume]``
 ``python -m models corpus [--from DIR]`` rebuilds the text corpora and tokenizers under assets/text
+``python -m models melodies [--from DIR]`` rebuilds assets/music (Bach chorale tunes, with music21 at build time)
 ``python -m models sample --family F --n N --seed S [--label K] [--sampler S --steps T --guidance W] --out F.npz``
 """
 
@@ -44,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", default=str(data.ASSETS_DATA))
     text = sub.add_parser("corpus", help="rebuild assets/text (corpora and tokenizers) from the original archives")
     text.add_argument("--from", dest="source", help="directory holding the archives (default: download them)")
+    melodies = sub.add_parser("melodies", help="rebuild assets/music (chorale tunes) with music21, a build-time tool")
+    melodies.add_argument("--from", dest="source",
+                          help="directory holding the music21 wheel and its dependencies (default: download them)")
     return parser
 
 
@@ -103,8 +107,24 @@ def _corpus(source: str | None) -> int:
     return 0
 
 
+def _melodies(source: str | None) -> int:
+    import json
+    import subprocess
+
+    from models import melody_corpus
+
+    try:
+        summary = melody_corpus.build(Path(source) if source else None)
+    except (subprocess.CalledProcessError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(summary, indent=1))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from models.corpus import CorpusError
+    from models.melody_corpus import MelodyError
     from models.train import TRAINERS, summary, train
 
     parser = build_parser()
@@ -120,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "corpus":
         return _corpus(args.source)
+    if args.command == "melodies":
+        return _melodies(args.source)
     if args.list:
         for name, trainer in TRAINERS.items():
             print(f"{name:24s} {trainer.description}")
@@ -135,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         options = {"minutes": args.minutes} if args.minutes else {}
         metrics = train(args.name, epochs=args.epochs, device=args.device, resume=args.resume, **options)
-    except (data.FashionMNISTError, checkpoints.CheckpointError, CorpusError) as exc:
+    except (data.FashionMNISTError, checkpoints.CheckpointError, CorpusError, MelodyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(summary(metrics))

@@ -80,10 +80,10 @@ TOPICS: tuple[Topic, ...] = (
     Topic("quality_inconsistency", "cons", "pros_cons", phrase="inconsisten"),
 )
 
-# Not taught by any page yet (issue 7 plans the pipeline, applications, pros & cons and music pages).
+# Not taught by any page yet (issue 7 plans the pipeline, data augmentation and pros & cons pages).
 PLANNED: frozenset[str] = frozenset({
     "generation_pipeline",
-    "data_augmentation", "music_generation",
+    "data_augmentation",
     "creativity", "automation", "personalisation", "inspiration",
     "copyright_memorisation", "misuse_deepfakes", "bias", "control_difficulty", "compute_cost",
     "quality_inconsistency",

@@ -63,6 +63,8 @@ TRAINERS: dict[str, Trainer] = {
         *(Trainer(name, f"latent-space {_describe(cfg)}", _lazy("autoencoders", name))
           for name, cfg in LATENT_MODELS.items()),
         *(Trainer(name, _describe_text(cfg), _lazy("train_text", name)) for name, cfg in TEXT_MODELS.items()),
+        Trainer("melody_gpt", "4-layer GPT over sixteenth-note tokens, soprano lines of Bach chorales",
+                _lazy("train_music")),
     )
 }
 

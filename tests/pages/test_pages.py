@@ -23,6 +23,7 @@ TITLE_KEYS = {
     "pages/probability.py": "prob.title",
     "pages/landscape.py": "landscape.title",
     "pages/applications.py": "apps.title",
+    "pages/music.py": "music.title",
 }
 EXPECTED_TITLES = {page: {lang: strings(lang)[key] for lang in ("ko", "en")} for page, key in TITLE_KEYS.items()}
 assert EXPECTED_TITLES["pages/overview.py"] == {"ko": "생성형 AI란?", "en": "What is generative AI?"}

@@ -1,0 +1,21 @@
+"""The music page in Chromium: a playable audio element and a piano roll, no exception."""
+
+from benchmarks.browser import wait_rendered
+from tests.browser.conftest import assert_no_exception, heading, save_screenshot
+
+
+def test_music_page_has_audio_and_a_piano_roll(server, page):
+    page.goto(f"{server}/music?lang=en&bars=4&seed=2")
+    wait_rendered(page)
+    assert heading(page).startswith("Music")
+    page.wait_for_function("document.querySelectorAll('audio').length >= 4", timeout=90_000)
+    wait_rendered(page)
+    assert page.locator("audio").count() == 4  # the generated melody, then real / generated / unigram
+    duration = page.evaluate(
+        "async () => { const a = document.querySelector('audio');"
+        " if (a.readyState < 1) await new Promise(r => a.addEventListener('loadedmetadata', r, {once: true}));"
+        " return a.duration; }")
+    assert abs(duration - 4 * 4 * 60 / 96) < 0.1  # 4 bars of 4 beats at the default 96 bpm
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 4
+    assert_no_exception(page)
+    save_screenshot(page, "browser-music-en.png", full_page=True)
