@@ -1,0 +1,43 @@
+"""Pros & cons measurements: nearest neighbours find copies, control and detector scores behave."""
+
+import numpy as np
+import pytest
+
+from models import data, risks
+
+
+@pytest.fixture(scope="module")
+def splits():
+    return data.load_shipped("train10k"), data.load_shipped("test")
+
+
+def test_copies_of_training_images_are_flagged(splits):
+    train, test = splits
+    copies = train.images[:50]
+    fresh = test.images[:50]
+    copied = risks.memorisation(copies, train.images[:2000], test.images[50:550])
+    assert copied["copy_share"] == 1.0 and np.allclose(copied["generated"], 0, atol=1e-3)
+    assert copied["nearest_index"].tolist() == list(range(50))
+    new = risks.memorisation(fresh, train.images[:2000], test.images[50:550])
+    assert new["copy_share"] < 0.1 and 0.7 < new["median_ratio"] < 1.4  # test images look like test images
+
+
+def test_control_scores_the_asked_class(splits):
+    from models.judge import Judge
+
+    _, test = splits
+    judge = Judge.load()
+    right = risks.control(judge, test.images[:200], test.labels[:200])
+    wrong = risks.control(judge, test.images[:200], (test.labels[:200] + 1) % 10)
+    assert right["accuracy"] > 0.8 > 0.2 > wrong["accuracy"]
+    assert np.median(right["confidence"]) > np.median(wrong["confidence"])
+    assert len(right["per_class"]) == 10
+
+
+def test_detector_tells_noise_from_clothes_but_not_clothes_from_clothes(splits):
+    train, test = splits
+    noise = data.noise_images(300, seed=0)
+    easy = risks.detector(test.images[:300], noise, steps=60)
+    hard = risks.detector(test.images[:300], train.images[:300], steps=60)
+    assert easy["accuracy"] > 0.95 and easy["held_out"] == 180
+    assert hard["accuracy"] < 0.7  # real vs real: nothing to find
