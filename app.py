@@ -34,6 +34,7 @@ pages = {
     ],
     t("section.society"): [
         st.Page("pages/applications.py", title=t("nav.applications"), icon="🛠️", url_path="applications"),
+        st.Page("pages/augmentation.py", title=t("nav.augmentation"), icon="🧩", url_path="augmentation"),
         st.Page("pages/landscape.py", title=t("nav.landscape"), icon="🌐", url_path="landscape"),
         st.Page("pages/music.py", title=t("nav.music"), icon="🎼", url_path="music"),
     ],

@@ -60,7 +60,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic("super_resolution", "applications", "applications", "apps.intro", "super-resolution"),
     Topic("image_editing", "applications", "applications", "apps.intro", "editing"),
     Topic("text_to_image", "applications", "applications", "apps.intro", "text-to-image"),
-    Topic("data_augmentation", "applications", "augmentation", phrase="data augmentation"),
+    Topic("data_augmentation", "applications", "augmentation", "augment.title", "data augmentation"),
     Topic("music_generation", "applications", "music", phrase="music"),
     Topic("text_generation", "applications", "next_token", "next.stream.header", "let it write"),
     # Output modalities (text, image, audio, video, code, 3D, protein) --------------------
@@ -80,10 +80,9 @@ TOPICS: tuple[Topic, ...] = (
     Topic("quality_inconsistency", "cons", "pros_cons", phrase="inconsisten"),
 )
 
-# Not taught by any page yet (issue 7 plans the pipeline, data augmentation and pros & cons pages).
+# Not taught by any page yet (issue 7 plans the pipeline and pros & cons pages).
 PLANNED: frozenset[str] = frozenset({
     "generation_pipeline",
-    "data_augmentation",
     "creativity", "automation", "personalisation", "inspiration",
     "copyright_memorisation", "misuse_deepfakes", "bias", "control_difficulty", "compute_cost",
     "quality_inconsistency",

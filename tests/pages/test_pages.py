@@ -23,6 +23,7 @@ TITLE_KEYS = {
     "pages/probability.py": "prob.title",
     "pages/landscape.py": "landscape.title",
     "pages/applications.py": "apps.title",
+    "pages/augmentation.py": "augment.title",
     "pages/music.py": "music.title",
 }
 EXPECTED_TITLES = {page: {lang: strings(lang)[key] for lang in ("ko", "en")} for page, key in TITLE_KEYS.items()}

@@ -1,0 +1,71 @@
+"""Data augmentation: do images from our generators help a classifier that has only a few real labels?"""
+
+import numpy as np
+import streamlit as st
+
+from dashboard import augment_view as view
+from dashboard import charts, loaders, widgets
+from dashboard.i18n import t
+from models import zoo
+
+widgets.setup_page()
+st.title(t("augment.title"))
+st.markdown(t("augment.intro"))
+names = widgets.class_names()
+
+# 1. The measured answer (shipped benchmark) ------------------------------------------------
+st.header(t("augment.measured.header"))
+results = loaders.benchmark("augment")
+if not results:
+    st.info(t("augment.measured.missing"), icon="ℹ️")
+else:
+    conditions = results["conditions"]
+    config = results["config"]
+    labels = [t(f"augment.condition.{c.replace('+', '_')}") for c in conditions]
+    means = [100 * c["mean"] for c in conditions.values()]
+    st.plotly_chart(charts.bars(means, labels, "", t("augment.measured.accuracy"),
+                                title=t("augment.measured.title", real=config["real_per_class"],
+                                        synthetic=config["synthetic_per_class"], seeds=len(results["seeds"]))),
+                    key="augment_bars")
+    base = conditions["real"]["mean"]
+    rows = [f"| {label} | {c['train_images']:,} | {100 * c['mean']:.1f} % ± {100 * c['std']:.1f} | "
+            + ("—" if name == "real" else f"{100 * (c['mean'] - base):+.1f}") + " |"
+            for label, (name, c) in zip(labels, conditions.items(), strict=True)]
+    st.markdown("\n".join([t("augment.measured.table_head"), "|---|---|---|---|", *rows]))
+    st.caption(t("augment.measured.caption", steps=config["steps"], machine=results["machine"]["cpu"]))
+st.markdown(t("augment.measured.reading"))
+
+# 2. Try it yourself --------------------------------------------------------------------------
+st.header(t("augment.live.header"))
+st.markdown(t("augment.live.body"))
+families = [f for f in zoo.FAMILIES if f != "diffusion"]  # diffusion takes minutes for 1000 images on CPU
+c1, c2, c3, c4 = st.columns(4)
+family = families[widgets.synced_int(c1.radio, t("augment.live.family"), "fam", 1, 0, len(families) - 1,
+                                     options=list(range(len(families))),
+                                     format_func=lambda i: t(f"augment.family.{families[i]}"))]
+REAL, SYNTHETIC = (5, 10, 20, 50, 100), (20, 50, 100, 200, 300)
+real_n = REAL[widgets.synced_int(c2.select_slider, t("augment.live.real"), "real", 2, 0, len(REAL) - 1,
+                                 options=list(range(len(REAL))), format_func=REAL.__getitem__)]
+synth_n = SYNTHETIC[widgets.synced_int(c3.select_slider, t("augment.live.synthetic"), "synth", 2, 0,
+                                       len(SYNTHETIC) - 1, options=list(range(len(SYNTHETIC))),
+                                       format_func=SYNTHETIC.__getitem__)]
+seed = widgets.seed_input(container=c4)
+result = view.live_result(family, real_n, synth_n, seed)
+st.button(t("augment.live.run"), icon="🏋️", type="primary", on_click=view.request_run)
+if view.run_requested():
+    try:
+        result = view.run_live(family, real_n, synth_n, seed, steps=300)
+    except loaders.LOAD_ERRORS as exc:
+        st.error(t("common.load_error", detail=str(exc)), icon="🚫")
+if result is None:
+    st.caption(t("augment.live.hint"))
+else:
+    m1, m2, m3 = st.columns(3)
+    real_acc, aug_acc = result["real"]["accuracy"], result["augmented"]["accuracy"]
+    m1.metric(t("augment.live.real_only"), f"{real_acc:.1%}")
+    m2.metric(t("augment.live.with", family=t(f"augment.family.{family}")), f"{aug_acc:.1%}",
+              delta=f"{100 * (aug_acc - real_acc):+.1f} pt")
+    m3.metric(t("augment.live.time"), f"{result['sample_s'] + result['augmented']['seconds']:.1f} s")
+    st.plotly_chart(charts.image_grid(np.asarray(result["examples"]), cols=10, titles=names, height=150,
+                                      title=t("augment.live.examples")), key="augment_examples")
+st.markdown(t("augment.limits"))
