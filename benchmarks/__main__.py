@@ -1,4 +1,4 @@
-"""``python -m benchmarks [startup] [zoo] [latent] [text] [lab2d] [--repeats N]``: measure, print, save JSON + md."""
+"""``python -m benchmarks [startup] [zoo] [latent] [text] [lab2d] [refresh] [augment] [--repeats N]``: measure, save."""
 
 import argparse
 
@@ -41,7 +41,20 @@ def _lab2d(args):
     return lab2d.run(repeats=args.repeats)
 
 
-BENCHMARKS = {"startup": _startup, "zoo": _zoo, "latent": _latent, "text": _text, "lab2d": _lab2d}
+def _augment(args):
+    from benchmarks import augment
+
+    return augment.run()
+
+
+def _refresh(args):
+    from benchmarks import refresh
+
+    return refresh.run()
+
+
+BENCHMARKS = {"startup": _startup, "zoo": _zoo, "latent": _latent, "text": _text, "lab2d": _lab2d,
+              "refresh": _refresh, "augment": _augment}
 
 
 def main() -> None:

@@ -6,9 +6,12 @@ Tensor work lives in :mod:`models.toy2d_live`; this module keeps the run in ``st
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
+from PIL import Image, ImageDraw
 
 from dashboard import charts
 from dashboard.i18n import t
@@ -17,9 +20,12 @@ from models.toy2d_models import ToyDiffusionConfig
 
 SOURCES = ("ring", "moons", "spiral", "checkerboard", "upload", "draw")
 FAMILIES = ("gan", "vae", "flow", "diffusion")
-REFRESH_S = 0.2          # live refresh: five times per second …
-INSIDE_S = 1.0           # … and the family's own views once a second
+REFRESH_S = 0.16         # live refresh: about six frames a second (≥ 5 with the pauses between runs) …
+FRAMES_PER_RUN = 12      # … twelve frames per fragment run (two seconds), see live()
+INSIDE_S = 2.0           # … and the curves and the family's own views every two seconds
+DEFAULT_SPR = 20         # training steps per refresh, unless the URL or the slider says otherwise
 CANVAS_PX = 360
+LIVE_PX = 520            # the live picture's size in pixels
 RUN, RUNNING = "lab_run", "lab_running"
 T_MAX = ToyDiffusionConfig.num_train_timesteps - 1
 REAL, FAKE, GRID = "#888888", "#CC3311", "#332288"
@@ -108,18 +114,42 @@ def one_step(lr: float) -> None:
 
 
 def live(steps: int, lr: float, t_step: int) -> None:
-    """The live views, each in a fragment so the page does not fully rerun: points, curves and metrics
-    refresh every ``REFRESH_S`` (training ``steps`` first) while running; the family's own, heavier
-    views once a second."""
+    """The live views, each in its own fragment so the page does not fully rerun.
+
+    While running, the fast fragment trains ``steps`` steps then redraws the step count, the
+    divergence and the points ``1 / REFRESH_S`` times a second; the curves and the family's own,
+    heavier views follow once a second (each redraw costs the browser time; curves need not move
+    five times a second)."""
     running = bool(st.session_state.get(RUNNING))
 
     @st.fragment(run_every=REFRESH_S if running else None)
-    def panel() -> None:
+    def points() -> None:
         run = st.session_state[RUN]
-        if st.session_state.get(RUNNING):
-            run.train(steps, lr)
-            run.measure()
-        draw(run)
+        live = bool(st.session_state.get(RUNNING))
+        slot = st.empty()
+        # Several frames per fragment run: each rerun costs Streamlit more than a frame does, so one
+        # run trains, measures and redraws FRAMES_PER_RUN times, REFRESH_S apart (Pause still stops it:
+        # the click's rerun interrupts the loop at its next Streamlit call).
+        for frame in range(FRAMES_PER_RUN if live else 1):
+            start = time.perf_counter()
+            if live:
+                run.train(steps, lr)
+                run.measure()
+            with slot.container():
+                draw_points(run, live)
+            if frame < FRAMES_PER_RUN - 1 and live:
+                time.sleep(max(0.0, REFRESH_S - (time.perf_counter() - start)))
+
+    @st.fragment(run_every=INSIDE_S if running else None)
+    def curves() -> None:
+        run = st.session_state[RUN]
+        losses = {name: values for name, values in run.losses.items() if name not in ("d_real", "d_fake")}
+        if losses:
+            st.plotly_chart(charts.curves(losses, t("lab.steps"), t("lab.loss"), x=run.loss_steps,
+                                          markers=False, height=260), key="lab_loss")
+        else:
+            st.info(t("lab.no_losses"), icon="ℹ️")
+        st.plotly_chart(divergence_figure(run), key="lab_mmd")
 
     @st.fragment(run_every=INSIDE_S if running else None)
     def inside() -> None:
@@ -130,25 +160,12 @@ def live(steps: int, lr: float, t_step: int) -> None:
         for column, (name, fig) in zip(st.columns(len(figures)), figures.items(), strict=True):
             column.plotly_chart(fig, key=f"lab_{name}")
 
-    panel()
-    inside()
-
-
-def draw(run: toy2d_live.LabRun) -> None:
     left, right = st.columns([3, 2])
-    left.plotly_chart(main_figure(run), key="lab_main")
-    m1, m2, m3 = right.columns(3)
-    m1.metric(t("lab.steps"), f"{run.steps:,}")
-    m2.metric("MMD²", f"{run.mmd[-1]:.4f}")
-    if run.ring:
-        m3.metric(t("lab.modes"), f"{run.modes[-1]} / {toy2d.RING_MODES}")
-    losses = {name: values for name, values in run.losses.items() if name not in ("d_real", "d_fake")}
-    if losses:
-        right.plotly_chart(charts.curves(losses, t("lab.steps"), t("lab.loss"), x=run.loss_steps,
-                                         markers=False, height=230), key="lab_loss")
-    else:
-        right.info(t("lab.no_losses"), icon="ℹ️")
-    right.plotly_chart(divergence_figure(run), key="lab_mmd")
+    with left:
+        points()
+    with right:
+        curves()
+    inside()
 
 
 # --- figures --------------------------------------------------------------------------------------
@@ -189,7 +206,7 @@ def _lines(fig: go.Figure, lines: np.ndarray, name: str, color: str, width: floa
                     line=dict(color=color, width=width))
 
 
-def divergence_figure(run: toy2d_live.LabRun, height: int = 230) -> go.Figure:
+def divergence_figure(run: toy2d_live.LabRun, height: int = 260) -> go.Figure:
     """MMD² between generated points and data over training; for the ring, modes covered on a second axis."""
     fig = charts.curves({"MMD²": run.mmd}, t("lab.steps"), "MMD²", x=run.measured_at, markers=False,
                         height=height)
@@ -210,7 +227,7 @@ def main_figure(run: toy2d_live.LabRun) -> go.Figure:
         fig.add_heatmap(x=view["xs"], y=view["xs"], z=view["heat"], zmin=0, zmax=1, colorscale="RdBu",
                         opacity=0.55, colorbar=dict(title="D(x)", len=0.6), hovertemplate="D=%{z:.2f}<extra></extra>")
     elif run.family == "flow":
-        view = run.flow_view()
+        view = run.flow_density()
         fig.add_heatmap(x=view["xs"], y=view["xs"], z=view["density"], colorscale="Blues", opacity=0.7,
                         colorbar=dict(title="p(x)", len=0.6), hovertemplate="p=%{z:.3f}<extra></extra>")
     _points(fig, run.reference, t("lab.real"), REAL)
@@ -218,6 +235,75 @@ def main_figure(run: toy2d_live.LabRun) -> go.Figure:
     if run.family == "gan":
         _arrows(fig, view["points"], view["directions"], t("lab.gan.arrows"), "#117733")
     return _square(fig, t("lab.main.title", step=f"{run.steps:,}"))
+
+
+def draw_points(run: toy2d_live.LabRun, live: bool) -> None:
+    """Step count, MMD, modes, and the points: a picture while training (cheap for the browser to
+    redraw five times a second), the interactive chart while paused (hover, zoom)."""
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("lab.steps"), f"{run.steps:,}")
+    m2.metric("MMD²", f"{run.mmd[-1]:.4f}")
+    if run.ring:
+        m3.metric(t("lab.modes"), f"{run.modes[-1]} / {toy2d.RING_MODES}")
+    if live:
+        st.image(live_image(run), caption=live_caption(run), width=LIVE_PX)
+    else:
+        st.plotly_chart(main_figure(run), key="lab_main")
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def _background(values: np.ndarray, low: str, high: str, size: int, strength: float) -> Image.Image:
+    """A grid of values in [0, 1] (row 0 = lowest y) as colours between ``low`` and ``high``, over white."""
+    t = np.clip(values, 0, 1)[::-1, :, None]
+    colour = (1 - t) * np.array(_rgb(low)) + t * np.array(_rgb(high))
+    blended = (1 - strength) * 255 + strength * colour
+    return Image.fromarray(blended.astype(np.uint8), "RGB").resize((size, size), Image.Resampling.BILINEAR)
+
+
+def live_image(run: toy2d_live.LabRun, size: int = LIVE_PX) -> Image.Image:
+    """The live view as a picture: data (grey) and generated points (red); the GAN's discriminator
+    (red = "fake", blue = "real") and pushes, or the flow's density (blue), behind them."""
+    extent = toy2d_live.EXTENT
+
+    def px(xy: np.ndarray) -> np.ndarray:
+        return np.stack([(xy[:, 0] + extent) / (2 * extent) * size, (extent - xy[:, 1]) / (2 * extent) * size], 1)
+
+    view = None
+    if run.family == "gan":
+        view = run.gan_view()
+        image = _background(view["heat"], "#CC3311", "#2166AC", size, 0.3)
+    elif run.family == "flow":
+        density = run.flow_density()["density"]
+        image = _background(density / max(float(density.max()), 1e-12), "#FFFFFF", "#2166AC", size, 0.7)
+    else:
+        image = Image.new("RGB", (size, size), "white")
+    draw = ImageDraw.Draw(image, "RGBA")
+    for tick in range(-int(extent), int(extent) + 1):
+        a = px(np.array([[tick, tick]], dtype=np.float32))[0]
+        width = 2 if tick == 0 else 1
+        draw.line([(a[0], 0), (a[0], size)], fill=(0, 0, 0, 40), width=width)
+        draw.line([(0, a[1]), (size, a[1])], fill=(0, 0, 0, 40), width=width)
+    for xy, color in ((run.reference, REAL), (run.samples, FAKE)):
+        finite = xy[np.isfinite(xy).all(1)]
+        for x, y in px(finite):
+            draw.ellipse([x - 3, y - 3, x + 3, y + 3], fill=(*_rgb(color), 190), outline=(255, 255, 255, 160))
+    if view is not None:
+        norms = np.linalg.norm(view["directions"], axis=1)
+        ends = view["points"] + view["directions"] * (0.45 / max(float(norms.max()), 1e-12))
+        for (x0, y0), (x1, y1) in zip(px(view["points"]), px(ends), strict=True):
+            draw.line([(x0, y0), (x1, y1)], fill=(*_rgb("#117733"), 255), width=2)
+            draw.ellipse([x1 - 2.5, y1 - 2.5, x1 + 2.5, y1 + 2.5], fill=(*_rgb("#117733"), 255))
+    return image
+
+
+def live_caption(run: toy2d_live.LabRun) -> str:
+    parts = [t("lab.main.title", step=f"{run.steps:,}"), f"⚪ {t('lab.real')}", f"🔴 {t('lab.generated')}"]
+    if run.family == "gan":
+        parts.append(f"🟢 {t('lab.gan.arrows')}")
+    return " · ".join(parts)
 
 
 def family_figures(run: toy2d_live.LabRun, t_step: int) -> dict[str, go.Figure]:

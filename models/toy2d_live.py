@@ -143,18 +143,22 @@ class LabRun:
             pushes = self.model.generator_gradients(self.model.latent(n_arrows, seed=self.seed + 1))
         return {"xs": xs, "heat": heat, **pushes}
 
+    def flow_density(self, n_grid: int = 40) -> dict[str, np.ndarray]:
+        """The learned density p(x) on an ``n_grid``² grid (what the live scatter draws behind the points)."""
+        xs = grid(n_grid)
+        with one_thread():
+            return {"xs": xs, "density": self.model.density_grid(xs, xs)}
+
     def flow_view(self, n_grid: int = 40, n_lines: int = 13, n_along: int = 40) -> dict[str, np.ndarray]:
         """Learned density on a grid; the data and a regular grid mapped by f (data → latent), a grid by f⁻¹;
         log|det J| along the mapped grids."""
-        xs = grid(n_grid)
         lines = grid_lines(n_lines, n_along, 3.0)
         with one_thread():
-            density = self.model.density_grid(xs, xs)
             data_z = self.model.forward(self.reference)[0]
             forward, log_det_f = self.model.forward(lines.reshape(-1, 2))
             inverse, log_det_inv = self.model.inverse(lines.reshape(-1, 2))
         shape = lines.shape
-        return {"xs": xs, "density": density, "lines": lines, "f": forward.reshape(shape), "f_data": data_z,
+        return {**self.flow_density(n_grid), "lines": lines, "f": forward.reshape(shape), "f_data": data_z,
                 "f_logdet": log_det_f.reshape(shape[:2]), "f_inv": inverse.reshape(shape),
                 "f_inv_logdet": log_det_inv.reshape(shape[:2])}
 

@@ -33,7 +33,7 @@ if source in ("upload", "draw"):
 s1, s2, s3, s4 = st.columns(4)
 lr = widgets.synced_float(s1.number_input, t("lab.lr"), "lr", 0.002, 0.0001, 0.05, step=0.0005, format="%.4f",
                           help=t("lab.lr_help"))
-steps = widgets.synced_int(s2.slider, t("lab.spr"), "spr", 20, 1, 200, help=t("lab.spr_help"))
+steps = widgets.synced_int(s2.slider, t("lab.spr"), "spr", view.DEFAULT_SPR, 1, 200, help=t("lab.spr_help"))
 seed = widgets.seed_input(container=s3)
 t_step = 0
 if family == "diffusion":

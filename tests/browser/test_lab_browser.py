@@ -77,3 +77,12 @@ def test_points_placed_on_the_canvas_become_the_training_data(server, page):
     expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text("1", timeout=60_000)
     assert_no_exception(page)
     save_screenshot(page, "browser-lab-2d-canvas.png", full_page=True)
+
+
+def test_refresh_benchmark_counts_what_the_browser_shows(server, page):
+    from benchmarks import refresh
+
+    out = refresh.measure(page, server, family=3, spr=5, seconds=3, warmup_s=1)  # diffusion
+    assert out["updates"] >= 2 and out["shown_per_s"] > 0 and out["trained_per_s"] > 0, out
+    assert out["median_gap_ms"] <= out["max_gap_ms"]
+    expect(page.get_by_role("button", name="Start")).to_be_enabled(timeout=30_000)  # paused again
