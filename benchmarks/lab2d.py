@@ -109,6 +109,6 @@ def run(repeats: int = 5, seeds: int = 5, steps: int = 3000, families: tuple[str
     save("lab2d", {"step_ms": timing, "step_target_ms": STEP_TARGET_MS, "modes": modes, "mmd_real_vs_real": floor,
                    "steps": steps, "seeds": seeds, "op_overhead_us": overhead,
                    "loadavg_before": load_before, "loadavg_after": load_after,
-                   "note": "Measured while other trainings ran on the same 2 cores: step times are inflated; "
-                           "compare op_overhead_us with an idle machine's."}, table)
+                   "note": "Tiny networks' step times follow the machine's per-operation cost: compare "
+                           "op_overhead_us and the load averages before comparing two runs."}, table)
     return {"step_ms": timing, "modes": modes}
