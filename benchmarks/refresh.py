@@ -10,7 +10,8 @@ then for ``seconds`` count
 
 Server and browser share this machine's cores here; on a laptop viewing a hosted app the browser
 has its own. ``shown`` is the figure that counts: it includes the pauses between fragment runs,
-when the curves and the family's own views are redrawn. Target from the issue: ≥ 5 refreshes per second with 1k points on 2 CPU cores.
+when the curves and the family's own views are redrawn.
+Target from the issue: ≥ 5 refreshes per second with 1k points on 2 CPU cores.
 """
 
 from __future__ import annotations
