@@ -45,10 +45,11 @@ family = families[widgets.synced_int(c1.radio, t("augment.live.family"), "fam", 
                                      format_func=lambda i: t(f"augment.family.{families[i]}"))]
 REAL, SYNTHETIC = (5, 10, 20, 50, 100), (20, 50, 100, 200, 300)
 real_n = REAL[widgets.synced_int(c2.select_slider, t("augment.live.real"), "real", 2, 0, len(REAL) - 1,
-                                 options=list(range(len(REAL))), format_func=lambda i: str(REAL[i]))]
+                                 options=list(range(len(REAL))),
+                                 format_func=lambda i: t("augment.live.count", n=REAL[i]))]
 synth_n = SYNTHETIC[widgets.synced_int(c3.select_slider, t("augment.live.synthetic"), "synth", 2, 0,
                                        len(SYNTHETIC) - 1, options=list(range(len(SYNTHETIC))),
-                                       format_func=lambda i: str(SYNTHETIC[i]))]
+                                       format_func=lambda i: t("augment.live.count", n=SYNTHETIC[i]))]
 seed = widgets.seed_input(container=c4)
 result = view.live_result(family, real_n, synth_n, seed)
 st.button(t("augment.live.run"), icon="🏋️", type="primary", on_click=view.request_run)
