@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from models import checkpoints, melody_corpus, music
+from models.train_text import lm_step
 
 IGNORE = -100
 
@@ -105,16 +106,7 @@ def train(out_dir: Path, *, epochs: float | None = None, device: str = "cpu", re
         logits = model(input_ids=inputs.to(accelerator.device)).logits.float()
         loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), targets.to(accelerator.device).flatten(),
                                                  ignore_index=IGNORE)
-        optimizer.zero_grad(set_to_none=True)
-        accelerator.backward(loss)
-        accelerator.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        schedule.step()
-        running.append(loss.item())
-        if (step + 1) % 10 == 0:
-            losses.append(float(np.mean(running)))
-            running = []
-            bar.set_postfix(loss=f"{losses[-1]:.3f}")
+        running = lm_step(accelerator, model, optimizer, schedule, loss, step, running, losses, bar)
         if (step + 1) % config.eval_every == 0 or step + 1 == total:
             valid_curve.append({"step": step + 1,
                                 "loss": evaluate(model, valid_seqs, config.context, accelerator.device)})

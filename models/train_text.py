@@ -19,6 +19,22 @@ import torch
 from models import checkpoints, corpus, text, tokenization
 
 
+def lm_step(accelerator, model, optimizer, schedule, loss, step: int, running: list[float], losses: list[float],
+            bar) -> list[float]:
+    """One clipped optimiser and schedule step for a language model; every 10 steps the mean loss joins
+    ``losses`` and the progress bar. Returns the losses not yet averaged."""
+    optimizer.zero_grad(set_to_none=True)
+    accelerator.backward(loss)
+    accelerator.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    schedule.step()
+    running = [*running, loss.item()]
+    if (step + 1) % 10 == 0:
+        losses.append(float(np.mean(running)))
+        bar.set_postfix(loss=f"{losses[-1]:.3f}")
+        return []
+    return running
+
 def encode_corpus(tokenizer, lang: str, split: str) -> torch.Tensor:
     """All token ids of one corpus split, encoded paragraph by paragraph (each keeps its blank line)."""
     paragraphs = corpus.load(lang, split).split("\n\n")
@@ -91,16 +107,7 @@ def train(name: str, out_dir: Path, *, epochs: float | None = None, device: str 
         batch = windows(train_ids, config.batch_size, config.context, gen).to(accelerator.device)
         logits = text.logits_of(model, batch[:, :-1])
         loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1).float(), batch[:, 1:].flatten())
-        optimizer.zero_grad(set_to_none=True)
-        accelerator.backward(loss)
-        accelerator.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        schedule.step()
-        running.append(loss.item())
-        if (step + 1) % 10 == 0:
-            losses.append(float(np.mean(running)))
-            running = []
-            bar.set_postfix(loss=f"{losses[-1]:.3f}")
+        running = lm_step(accelerator, model, optimizer, schedule, loss, step, running, losses, bar)
         if (step + 1) % config.eval_every == 0 or step + 1 == total:
             valid_curve.append({"step": step + 1, "loss": evaluate(model, eval_batches, accelerator.device)})
     wall = time.perf_counter() - start
