@@ -43,6 +43,15 @@ def _class_for(label: int | None, name: str, container=st) -> int:
     return widgets.class_select(t("apps.condition"), name, 0 if label is None else label, container=container)
 
 
+def _image_and_controls(name: str, index: int, class_key: str):
+    """Left column: the picture, the class to condition on and the seed; returns the right column too."""
+    left, right = st.columns([1, 2], gap="large")
+    image, caption, label = pick_image(name, index, container=left)
+    cls = _class_for(label, class_key, left)
+    seed = widgets.seed_input(container=left)
+    return right, image, caption, cls, seed
+
+
 # --- inpainting -----------------------------------------------------------------------------------
 
 
@@ -67,10 +76,7 @@ def _brush_mask(image: np.ndarray, container) -> np.ndarray:
 
 def inpainting() -> None:
     st.markdown(t("apps.inpaint.body"))
-    left, right = st.columns([1, 2], gap="large")
-    image, caption, label = pick_image("a", 0, container=left)
-    cls = _class_for(label, "icls", left)
-    seed = widgets.seed_input(container=left)
+    right, image, caption, cls, seed = _image_and_controls("a", 0, "icls")
     modes = [t(f"apps.inpaint.mode.{m}") for m in MASK_MODES]
     mode = MASK_MODES[widgets.synced_int(right.radio, t("apps.inpaint.mode"), "mask", 0, 0, 1, options=[0, 1],
                                          format_func=modes.__getitem__, horizontal=True)]
@@ -100,10 +106,7 @@ def inpainting() -> None:
 
 def super_resolution() -> None:
     st.markdown(t("apps.sr.body"))
-    left, right = st.columns([1, 2], gap="large")
-    image, caption, label = pick_image("b", 1, container=left)
-    cls = _class_for(label, "scls", left)
-    seed = widgets.seed_input(container=left)
+    right, image, caption, cls, seed = _image_and_controls("b", 1, "scls")
     factor = editing.SR_FACTORS[widgets.synced_int(
         right.radio, t("apps.sr.factor"), "factor", 1, 0, len(editing.SR_FACTORS) - 1,
         options=list(range(len(editing.SR_FACTORS))), horizontal=True,
