@@ -46,3 +46,18 @@ def save_screenshot(page, name: str, full_page: bool = False) -> None:
 
 def heading(page) -> str:
     return page.locator("h1").first.inner_text().strip()
+
+
+def draw_stroke(page, start: tuple[float, float], end: tuple[float, float], points: int = 12) -> None:
+    """Drag the mouse across the first drawing canvas from ``start`` to ``end`` (fractions of its size)."""
+    import numpy as np
+
+    canvas = page.locator("canvas.upper-canvas").first
+    canvas.wait_for(timeout=60_000)
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + start[0] * box["width"], box["y"] + start[1] * box["height"])
+    page.mouse.down()
+    for frac in np.linspace(0, 1, points):
+        x, y = (start[k] + frac * (end[k] - start[k]) for k in (0, 1))
+        page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=2)
+    page.mouse.up()

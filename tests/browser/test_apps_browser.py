@@ -1,10 +1,9 @@
 """Applications and data augmentation in Chromium: a brushed mask is filled, a live training run ends."""
 
-import numpy as np
 from playwright.sync_api import expect
 
 from benchmarks.browser import wait_rendered
-from tests.browser.conftest import assert_no_exception, heading, save_screenshot
+from tests.browser.conftest import assert_no_exception, draw_stroke, heading, save_screenshot
 
 
 def test_brushed_mask_is_filled(server, page):
@@ -12,14 +11,7 @@ def test_brushed_mask_is_filled(server, page):
     wait_rendered(page)
     assert heading(page).startswith("Applications")
     expect(page.get_by_text("Nothing is hidden yet")).to_be_visible(timeout=60_000)  # no stroke yet
-    canvas = page.locator("canvas.upper-canvas").first
-    canvas.wait_for(timeout=60_000)
-    box = canvas.bounding_box()
-    page.mouse.move(box["x"] + 0.2 * box["width"], box["y"] + 0.5 * box["height"])
-    page.mouse.down()
-    for frac in np.linspace(0.2, 0.8, 12):
-        page.mouse.move(box["x"] + frac * box["width"], box["y"] + 0.5 * box["height"], steps=2)
-    page.mouse.up()
+    draw_stroke(page, (0.2, 0.5), (0.8, 0.5))
     page.get_by_role("columnheader", name="PSNR").first.wait_for(timeout=90_000)  # the quality table: it was filled
     wait_rendered(page)
     expect(page.get_by_text("Nothing is hidden yet")).to_have_count(0)

@@ -8,7 +8,7 @@ from PIL import Image
 
 from benchmarks.browser import wait_rendered
 from models import data
-from tests.browser.conftest import assert_no_exception, heading, save_screenshot
+from tests.browser.conftest import assert_no_exception, draw_stroke, heading, save_screenshot
 
 
 def png(image: Image.Image) -> bytes:
@@ -51,14 +51,7 @@ def test_upload_gives_a_message_and_the_page_keeps_working(server, page, case):
 def test_drawing_on_the_canvas_is_used(server, page):
     page.goto(f"{server}/interpolation?lang=en&bsrc=2")
     wait_rendered(page)
-    canvas = page.locator("canvas.upper-canvas").first
-    canvas.wait_for(timeout=60_000)
-    box = canvas.bounding_box()
-    page.mouse.move(box["x"] + 0.5 * box["width"], box["y"] + 0.15 * box["height"])
-    page.mouse.down()
-    for frac in np.linspace(0.15, 0.85, 12):
-        page.mouse.move(box["x"] + 0.5 * box["width"], box["y"] + frac * box["height"], steps=2)
-    page.mouse.up()
+    draw_stroke(page, (0.5, 0.15), (0.5, 0.85))
     page.get_by_text("From A (test image #0 (Ankle boot)) to B (your drawing)").wait_for(timeout=60_000)
     wait_rendered(page)
     assert_no_exception(page)
