@@ -3,7 +3,7 @@
 from playwright.sync_api import expect
 
 from benchmarks.browser import wait_rendered
-from tests.browser.conftest import assert_no_exception, draw_stroke, heading, save_screenshot
+from tests.browser.conftest import assert_no_exception, choose, draw_stroke, heading, save_screenshot
 
 
 def test_brushed_mask_is_filled(server, page):
@@ -45,15 +45,6 @@ def _plot_text(page, text: str):
     return page.locator(".js-plotly-plot text", has_text=text)
 
 
-def _choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the select box ``label``; a click sometimes only focuses it, then ↓ opens the list."""
-    box = page.get_by_role("combobox", name=label)
-    box.click()
-    if box.get_attribute("aria-expanded") != "true":
-        box.press("ArrowDown")
-    page.get_by_role("option", name=option, exact=True).click()
-
-
 def test_super_resolution_measures_bicubic_and_diffusion(server, page):
     page.goto(f"{server}/applications?lang=en&app=1&factor=1")
     wait_rendered(page)
@@ -83,7 +74,7 @@ def test_sdedit_follows_the_target_class_in_korean(server, page):
     expect(_plot_text(page, "드레스 쪽으로")).to_have_count(1, timeout=90_000)  # the default target: a dress
     wait_rendered(page)  # the first run is over: a click now is not lost to it
     p_dress = {tr["name"]: tr["y"] for tr in _plot_traces(page)}["판정 분류기의 P(드레스)"]
-    _choose(page, "바꿀 클래스", "가방")
+    choose(page, "바꿀 클래스", "가방")
     expect(_plot_text(page, "가방 쪽으로")).to_have_count(1, timeout=90_000)
     wait_rendered(page)
     assert "target=8" in page.url
