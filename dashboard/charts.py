@@ -171,11 +171,15 @@ def grouped_bars(series: dict[str, Sequence[float]], x: Sequence[str], y_title: 
 
 
 def labelled_scatter(x: Sequence[float], y: Sequence[float], names: Sequence[str], x_title: str, y_title: str,
-                     title: str | None = None, height: int = 420, log: bool = True) -> go.Figure:
-    """One named point per item (e.g. a model: parameters vs training hours), log axes by default."""
-    fig = go.Figure(go.Scatter(x=list(x), y=list(y), mode="markers+text", text=list(names),
+                     title: str | None = None, height: int = 420, log: bool = True,
+                     labelled: Sequence[bool] | None = None) -> go.Figure:
+    """One named point per item (e.g. a model: parameters vs training hours), log axes by default.
+    Every point names itself on hover; ``labelled`` picks the ones whose name is also written on the
+    chart (all by default), so crowded clusters stay readable."""
+    shown = [n if labelled is None or labelled[i] else "" for i, n in enumerate(names)]
+    fig = go.Figure(go.Scatter(x=list(x), y=list(y), mode="markers+text", text=shown, customdata=list(names),
                                textposition="top center", marker=dict(size=11, color=ACCENT, opacity=0.8),
-                               hovertemplate="%{text}<br>" + x_title + ": %{x:,.0f}<br>" + y_title
+                               hovertemplate="%{customdata}<br>" + x_title + ": %{x:,.0f}<br>" + y_title
                                              + ": %{y:.2f}<extra></extra>"))
     fig.update_xaxes(title=x_title, type="log" if log else "linear")
     fig.update_yaxes(title=y_title, type="log" if log else "linear")

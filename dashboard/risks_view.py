@@ -72,14 +72,24 @@ def bias_sample(family_name: str, seed: int, n: int) -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def variations(image: np.ndarray, label: int | None, spread: float, seed: int, n: int) -> dict:
-    """VAE variations of one picture; a user's picture gets the class the judge sees in it."""
+def variations(image: np.ndarray, label: int | None, strength: float, seed: int, n: int) -> dict:
+    """``n`` diffusion variations of one picture (SDEdit toward its own class at ``strength``); a
+    user's picture gets the class the judge sees in it."""
+    from models import editing
+
     if label is None:
         with loaders.judge() as judge:
             label = int(judge.predict_proba(image[None]).argmax(1)[0])
-    with loaders.zoo_model("vae") as vae:
-        images = risks.variations(vae, image, label, n, spread, seed)
-    return {"images": images, "label": label}
+    with loaders.zoo_model("diffusion") as diffusion:
+        out = editing.sdedit(diffusion, np.repeat(np.asarray(image)[None], n, 0), label, strength, seed)
+    return {"images": out["images"], "label": label}
+
+
+def label_costs(costs: list[dict], keep: tuple[str, ...] = ("diffusion", "gan", "vae", "flow", "gpt_en", "judge")
+                ) -> list[bool]:
+    """Which points of the cost chart carry their name: the image families, a GPT, the judge and the extremes."""
+    hours = [c["seconds"] for c in costs]
+    return [c["name"] in keep or c["seconds"] in (min(hours), max(hours)) for c in costs]
 
 
 @st.cache_data(show_spinner=False)

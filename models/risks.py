@@ -112,19 +112,6 @@ def histogram(values: np.ndarray, edges: np.ndarray) -> list[float]:
     return (np.histogram(clipped, edges)[0] / max(len(values), 1)).tolist()
 
 
-# ------------------------------------------------------------------------------ personalisation
-@torch.inference_mode()
-def variations(vae, image: np.ndarray, label: int, n: int, spread: float, seed: int) -> np.ndarray:
-    """``n`` variations of one picture: encode it with the VAE, decode codes drawn around its code
-    (μ + spread·σ·ε). ``spread`` 0 gives the reconstruction n times; 1 samples the encoder's own
-    uncertainty; larger values wander further from the picture."""
-    labels = np.full(n, int(label), np.int64)
-    mu, logvar = vae.encode(np.asarray(image, np.uint8)[None], labels[:1])
-    eps = vae.latent(n, seed).numpy()
-    z = mu + float(spread) * np.exp(0.5 * logvar) * eps
-    return vae.decode(torch.from_numpy(z.astype(np.float32)), labels)
-
-
 # --------------------------------------------------------------------------------- compute cost
 #: Assumed power of the two busy CPU cores that trained every model, in watts. An assumption, not
 #: a measurement: a 64-core server CPU of ~240 W spends ~4 W per core, plus memory and cooling.

@@ -52,9 +52,9 @@ try:
         st.markdown(t("risks.personal.body"))
         left, right = st.columns([1, 2], gap="large")
         image, caption, label = pick_image("p", 7, container=left)
-        spread = widgets.synced_float(right.slider, t("risks.personal.spread"), "spread", 1.5, 0.0, 4.0, step=0.5)
+        strength = widgets.synced_float(right.slider, t("risks.personal.spread"), "spread", 0.5, 0.2, 0.9, step=0.1)
         seed = widgets.seed_input(container=right)
-        out = view.variations(image, label, spread, seed, 16)
+        out = view.variations(image, label, strength, seed, 16)
         right.plotly_chart(charts.image_grid(np.concatenate([image[None], out["images"]]), cols=9,
                                              title=t("risks.personal.grid", cls=names[out["label"]])),
                            key="risks_variations")
@@ -132,11 +132,13 @@ try:
                                t("risks.compute.hours"): c["seconds"] / 3600, t("risks.compute.wh"): c["wh"]}
                               for c in costs])
         st.dataframe(table.sort_values(t("risks.compute.hours"), ascending=False), hide_index=True,
-                     column_config={t("risks.compute.hours"): st.column_config.NumberColumn(format="%.2f"),
+                     column_config={t("risks.compute.params"): st.column_config.NumberColumn(format="localized"),
+                                    t("risks.compute.hours"): st.column_config.NumberColumn(format="%.2f"),
                                     t("risks.compute.wh"): st.column_config.NumberColumn(format="%.1f")})
         st.plotly_chart(charts.labelled_scatter([c["parameters"] for c in costs],
                                                 [c["seconds"] / 3600 for c in costs], [c["name"] for c in costs],
-                                                t("risks.compute.params"), t("risks.compute.hours")),
+                                                t("risks.compute.params"), t("risks.compute.hours"),
+                                                labelled=view.label_costs(costs)),
                         key="risks_compute")
         st.caption(t("risks.compute.caption", watts=results["cpu_watts"]))
     else:  # hallucination

@@ -62,11 +62,11 @@ def test_bias_section_samples_the_imbalanced_model():
 
 
 def test_variations_follow_the_spread_slider():
-    at = run_app("en", PAGE, query={"sec": "0", "spread": "0"})
+    at = run_app("en", PAGE, query={"sec": "0", "spread": "0.2"})
     assert not at.exception
     grid = _chart(at, "risks_variations")
-    at.slider(key="_url_spread").set_value(3.0).run()
-    assert not at.exception and at.query_params["spread"] == "3.0"
+    at.slider(key="_url_spread").set_value(0.8).run()
+    assert not at.exception and at.query_params["spread"] == "0.8"
     assert _chart(at, "risks_variations") != grid  # new variations, further from the picture
 
 
