@@ -111,7 +111,7 @@ def draw_data(config: pipeline.PipelineConfig, slot) -> None:
                                     config.seed)
     names = widgets.class_names()
     with slot.container():
-        st.plotly_chart(charts.image_grid(subset.images[:pipeline.GRID], cols=8, height=200), key="pipeline_data")
+        st.plotly_chart(charts.image_grid(subset.images[:pipeline.GRID], cols=8), key="pipeline_data")
         st.caption(t("pipeline.data.caption", n=len(subset), classes=", ".join(names[c] for c in config.classes)))
 
 
