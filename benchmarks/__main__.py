@@ -1,4 +1,5 @@
-"""``python -m benchmarks [startup] [zoo] [latent] [text] [lab2d] [refresh] [augment] [--repeats N]``: measure, save."""
+"""``python -m benchmarks [startup] [zoo] [latent] [text] [lab2d] [refresh] [augment] [pipeline] [--repeats N]``:
+measure, save."""
 
 import argparse
 
@@ -47,6 +48,12 @@ def _augment(args):
     return augment.run()
 
 
+def _pipeline(args):
+    from benchmarks import pipeline
+
+    return pipeline.run(repeats=min(args.repeats, 2))
+
+
 def _refresh(args):
     from benchmarks import refresh
 
@@ -54,7 +61,7 @@ def _refresh(args):
 
 
 BENCHMARKS = {"startup": _startup, "zoo": _zoo, "latent": _latent, "text": _text, "lab2d": _lab2d,
-              "refresh": _refresh, "augment": _augment}
+              "refresh": _refresh, "augment": _augment, "pipeline": _pipeline}
 
 
 def main() -> None:
