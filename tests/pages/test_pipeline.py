@@ -114,3 +114,18 @@ def test_url_settings_are_read_and_bad_values_clamped():
     assert at.multiselect(key="pipeline_classes").value == [3]
     assert at.query_params["fam"] == "1" and at.query_params["n"] == "5" and at.query_params["ep"] == "1"
     assert at.radio[0].value == 1  # GAN
+
+
+def test_missing_judge_gives_a_translated_message_not_a_traceback(tmp_checkpoints):
+    st.cache_resource.clear()  # loaders are shared across runs: force a fresh load from the empty root
+    try:
+        at = run_app("ko", PAGE, query=SHORT)
+        at.button(key="pipeline_train").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        prefix = strings("ko")["common.load_error"].split("{detail}")[0]
+        assert [e.value.startswith(prefix) and "judge" in e.value for e in at.error] == [True]
+        assert at.session_state[RUNNING] is None and RUNS not in at.session_state  # nothing half-made is kept
+        at.run()  # the failed start does not retry on every rerun
+        assert not at.error and not at.exception
+    finally:
+        st.cache_resource.clear()
