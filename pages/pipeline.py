@@ -39,6 +39,7 @@ try:
     config = pipeline.validate(pipeline.PipelineConfig(family=family, classes=tuple(classes), per_class=per_class,
                                                        seed=seed))
 except pipeline.PipelineInputError as exc:
+    view.stop()  # a run in progress pauses (and is kept) while the choice cannot be trained
     st.warning(view.error_text(exc), icon="⚠️")
     st.stop()
 

@@ -100,6 +100,15 @@ def test_changing_the_settings_mid_run_pauses_and_keeps_the_run(monkeypatch):
     assert [w.value for w in at.warning] == [strings("ko")["pipeline.stopped"].format(n=3, total=4)]
 
 
+def test_clearing_the_classes_mid_run_pauses_the_run(monkeypatch):
+    at = interrupted_mid_run(monkeypatch)
+    at.multiselect(key="pipeline_classes").set_value([]).run()
+    assert [w.value for w in at.warning] == [strings("en")["pipeline.error.no_classes"]]
+    at.multiselect(key="pipeline_classes").set_value([1, 8]).run()  # the same settings again: still paused
+    assert not at.exception
+    assert at.session_state[RUNS][KEY].epoch == 3 and at.session_state[RUNNING] is None
+
+
 def test_no_class_chosen_shows_the_translated_warning(lang):
     at = run_app(lang, PAGE, query={"classes": ""})
     assert not at.exception
