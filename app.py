@@ -38,6 +38,7 @@ pages = {
         st.Page("pages/augmentation.py", title=t("nav.augmentation"), icon="🧩", url_path="augmentation"),
         st.Page("pages/landscape.py", title=t("nav.landscape"), icon="🌐", url_path="landscape"),
         st.Page("pages/music.py", title=t("nav.music"), icon="🎼", url_path="music"),
+        st.Page("pages/pros_cons.py", title=t("nav.pros_cons"), icon="📏", url_path="pros_cons"),
     ],
 }
 page = st.navigation(pages)

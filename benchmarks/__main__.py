@@ -1,5 +1,6 @@
-"""``python -m benchmarks [startup] [zoo] [latent] [text] [lab2d] [refresh] [augment] [pipeline] [--repeats N]``:
-measure, save."""
+"""``python -m benchmarks [startup] [zoo] [latent] [text] [lab2d] [refresh] [augment] [risks] [pipeline] …``.
+
+Measure, print, save to ``benchmarks/results/``."""
 
 import argparse
 
@@ -48,6 +49,12 @@ def _augment(args):
     return augment.run()
 
 
+def _risks(args):
+    from benchmarks import risks
+
+    return risks.bias_only() if args.bias_only else risks.run(n=args.n)
+
+
 def _pipeline(args):
     from benchmarks import pipeline
 
@@ -61,14 +68,14 @@ def _refresh(args):
 
 
 BENCHMARKS = {"startup": _startup, "zoo": _zoo, "latent": _latent, "text": _text, "lab2d": _lab2d,
-              "refresh": _refresh, "augment": _augment, "pipeline": _pipeline}
+              "refresh": _refresh, "augment": _augment, "risks": _risks, "pipeline": _pipeline}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--n", type=int, default=2000, help="zoo: samples per family for FID (default 2000)")
+    parser.add_argument("--n", type=int, default=2000, help="zoo, risks: samples per family (default 2000)")
     parser.add_argument("--families", help="zoo: comma-separated subset of gan,vae,flow,diffusion")
     parser.add_argument("--no-curve", action="store_true", help="zoo: skip the diffusion steps curve")
     parser.add_argument("--latency-only", action="store_true",
@@ -76,6 +83,8 @@ def main() -> None:
     parser.add_argument("--curve-samplers", help="zoo: re-measure only these samplers' rows of the saved curve")
     parser.add_argument("--ddpm1000-only", action="store_true",
                         help="zoo: only add DDPM at 1000 steps to the saved curve (over an hour on 2 CPU cores)")
+    parser.add_argument("--bias-only", action="store_true",
+                        help="risks: only re-measure the imbalanced-subset models in the saved results")
     parser.add_argument("--no-ddpm1000", action="store_true", help="zoo: skip DDPM at 1000 steps (slow on CPU)")
     args = parser.parse_args()
     unknown = sorted(set(args.names) - set(BENCHMARKS))

@@ -193,7 +193,7 @@ def video() -> None:
     frames = np.concatenate([trajectory["x0"][:, 0], trajectory["images"]])
     left, right = st.columns(2)
     film = exports.gif_bytes(frames, scale=8, ms_per_frame=200, bounce=False)
-    left.image(film, caption=t("apps.video.denoise", name=names[label]))
+    left.image(film, caption=t("apps.video.denoise", name=names[label], n=len(frames) - 1, steps=20))
     left.download_button(t("apps.video.download"), film, file_name="denoising.gif", mime="image/gif", icon="🎞️",
                          key="gif_denoise")
     try:

@@ -163,5 +163,20 @@ def grouped_bars(series: dict[str, Sequence[float]], x: Sequence[str], y_title: 
         fig.add_bar(x=list(x), y=list(values), name=name, marker_color=CLASS_COLORS[(i * 3 + 1) % len(CLASS_COLORS)],
                     hovertext=None if hover_text is None else list(hover_text[i]))
     fig.update_yaxes(title=y_title, tickformat=".0%" if percent else None, rangemode="tozero")
-    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.12, x=0))
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))
+    _layout(fig, height, title)
+    if title:  # the legend sits between the title and the plot
+        fig.update_layout(margin=dict(t=80))
+    return fig
+
+
+def labelled_scatter(x: Sequence[float], y: Sequence[float], names: Sequence[str], x_title: str, y_title: str,
+                     title: str | None = None, height: int = 420, log: bool = True) -> go.Figure:
+    """One named point per item (e.g. a model: parameters vs training hours), log axes by default."""
+    fig = go.Figure(go.Scatter(x=list(x), y=list(y), mode="markers+text", text=list(names),
+                               textposition="top center", marker=dict(size=11, color=ACCENT, opacity=0.8),
+                               hovertemplate="%{text}<br>" + x_title + ": %{x:,.0f}<br>" + y_title
+                                             + ": %{y:.2f}<extra></extra>"))
+    fig.update_xaxes(title=x_title, type="log" if log else "linear")
+    fig.update_yaxes(title=y_title, type="log" if log else "linear")
     return _layout(fig, height, title)

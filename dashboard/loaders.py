@@ -81,6 +81,14 @@ def zoo_model(family: str) -> Guarded:
 
 
 @st.cache_resource(show_spinner=False)
+def bias_model(family: str) -> Guarded:
+    """The unconditional GAN or VAE trained on the class-imbalanced subset (pros & cons page)."""
+    from models import bias
+
+    return Guarded(bias.load(family, device()))
+
+
+@st.cache_resource(show_spinner=False)
 def judge() -> Guarded:
     from models.judge import Judge
 

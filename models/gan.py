@@ -47,6 +47,7 @@ G_PREFIX, EMA_PREFIX, D_PREFIX = "generator.", "generator_ema.", "discriminator.
 @dataclass
 class GANConfig:
     z_dim: int = 64
+    num_classes: int = data.NUM_CLASSES          # 1 = unconditional (every image gets label 0)
     embed_dim: int = 16                          # label embedding concatenated with z
     g_channels: tuple[int, int, int] = (64, 32, 16)  # G feature maps at 7×7, 14×14, 28×28
     d_channels: tuple[int, int, int] = (16, 32, 64)  # D feature maps at 28×28, 14×14, 7×7
@@ -94,13 +95,14 @@ class Generator(nn.Module):
         super().__init__()
         c0, c1, c2 = config.g_channels
         self.c0 = c0
-        self.embed = nn.Embedding(data.NUM_CLASSES, config.embed_dim)
+        k = config.num_classes
+        self.embed = nn.Embedding(k, config.embed_dim)
         self.fc = nn.Linear(config.z_dim + config.embed_dim, c0 * 7 * 7)
-        self.bn0 = ConditionalBatchNorm(c0)
+        self.bn0 = ConditionalBatchNorm(c0, k)
         self.up1 = nn.ConvTranspose2d(c0, c1, 4, stride=2, padding=1, bias=False)  # 7 → 14
-        self.bn1 = ConditionalBatchNorm(c1)
+        self.bn1 = ConditionalBatchNorm(c1, k)
         self.up2 = nn.ConvTranspose2d(c1, c2, 4, stride=2, padding=1, bias=False)  # 14 → 28
-        self.bn2 = ConditionalBatchNorm(c2)
+        self.bn2 = ConditionalBatchNorm(c2, k)
         self.out = nn.Conv2d(c2, 1, 3, padding=1)
 
     def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -124,7 +126,7 @@ class Discriminator(nn.Module):
             spectral_norm(nn.Conv2d(c1, c2, 4, stride=2, padding=1)), act,     # 7×7
         )
         self.linear = spectral_norm(nn.Linear(c2, 1))
-        self.embed = spectral_norm(nn.Embedding(data.NUM_CLASSES, c2))  # projection term
+        self.embed = spectral_norm(nn.Embedding(config.num_classes, c2))  # projection term
 
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         h = self.body(x).sum(dim=(2, 3))
@@ -184,14 +186,15 @@ class GAN:
         self.metrics = metrics or {}
 
     @classmethod
-    def load(cls, device: str = "cpu") -> GAN:
-        config_dict, tensors = checkpoints.load(NAME)
+    def load(cls, device: str = "cpu", name: str = NAME) -> GAN:
+        """The shipped GAN, or another checkpoint of this architecture (e.g. ``gan_imbalanced``)."""
+        config_dict, tensors = checkpoints.load(name)
         config = GANConfig.from_dict(config_dict)
         generator, discriminator = Generator(config), Discriminator(config)
         has_ema = any(k.startswith(EMA_PREFIX) for k in tensors)
         _load_state(generator, tensors, EMA_PREFIX if has_ema else G_PREFIX)
         _load_state(discriminator, tensors, D_PREFIX)
-        return cls(config, generator, discriminator, device, checkpoints.load_metrics(NAME))
+        return cls(config, generator, discriminator, device, checkpoints.load_metrics(name))
 
     @property
     def num_parameters(self) -> int:
@@ -243,7 +246,7 @@ def load_snapshots() -> np.ndarray:
 def snapshot_inputs(config: GANConfig) -> tuple[torch.Tensor, torch.Tensor]:
     """The fixed noise and labels (``i % 10``) behind every epoch's snapshot."""
     z = torch.randn(SNAPSHOT_COUNT, config.z_dim, generator=torch.Generator().manual_seed(config.snapshot_seed))
-    return z, torch.arange(SNAPSHOT_COUNT) % data.NUM_CLASSES
+    return z, torch.arange(SNAPSHOT_COUNT) % config.num_classes
 
 
 @torch.no_grad()
@@ -263,7 +266,7 @@ def recalibrate_batch_norm(generator: Generator, config: GANConfig, device: torc
     generator.train()
     for _ in range(config.bn_batches):
         z = torch.randn(config.batch_size, config.z_dim, generator=rng)
-        y = torch.randint(0, data.NUM_CLASSES, (config.batch_size,), generator=rng)
+        y = torch.randint(0, config.num_classes, (config.batch_size,), generator=rng)
         generator(z.to(device), y.to(device))
     for bn in bns:
         bn.momentum = 0.1

@@ -94,3 +94,57 @@ def detector(real: np.ndarray, fake: np.ndarray, seed: int = 0, steps: int = 300
     truth = target[test_idx]
     return {"accuracy": float(((p_fake > 0.5) == truth).mean()), "held_out": int(len(test_idx)),
             "p_fake_real": p_fake[truth == 0], "p_fake_generated": p_fake[truth == 1]}
+
+
+# ------------------------------------------------------------------------------------- novelty
+def novelty(nearest_distance: np.ndarray, confidence: np.ndarray, threshold: float, confident: float = 0.9) -> dict:
+    """Creativity as something measurable: samples the judge recognises (``confidence`` in the asked
+    class ≥ ``confident``) that are *not* near-copies (nearest training image farther than
+    ``threshold``, the test set's 1 % quantile)."""
+    good, new = confidence >= confident, nearest_distance >= threshold
+    return {"recognisable": float(good.mean()), "not_copied": float(new.mean()),
+            "novel_and_recognisable": float((good & new).mean())}
+
+
+def histogram(values: np.ndarray, edges: np.ndarray) -> list[float]:
+    """Share of ``values`` per bin (values outside the edges go to the end bins)."""
+    clipped = np.clip(values, edges[0], np.nextafter(edges[-1], -np.inf))
+    return (np.histogram(clipped, edges)[0] / max(len(values), 1)).tolist()
+
+
+# ------------------------------------------------------------------------------ personalisation
+@torch.inference_mode()
+def variations(vae, image: np.ndarray, label: int, n: int, spread: float, seed: int) -> np.ndarray:
+    """``n`` variations of one picture: encode it with the VAE, decode codes drawn around its code
+    (μ + spread·σ·ε). ``spread`` 0 gives the reconstruction n times; 1 samples the encoder's own
+    uncertainty; larger values wander further from the picture."""
+    labels = np.full(n, int(label), np.int64)
+    mu, logvar = vae.encode(np.asarray(image, np.uint8)[None], labels[:1])
+    eps = vae.latent(n, seed).numpy()
+    z = mu + float(spread) * np.exp(0.5 * logvar) * eps
+    return vae.decode(torch.from_numpy(z.astype(np.float32)), labels)
+
+
+# --------------------------------------------------------------------------------- compute cost
+#: Assumed power of the two busy CPU cores that trained every model, in watts. An assumption, not
+#: a measurement: a 64-core server CPU of ~240 W spends ~4 W per core, plus memory and cooling.
+CPU_WATTS = 15.0
+
+
+def compute_costs(names: list[str] | None = None) -> list[dict]:
+    """Parameters, training seconds and an energy estimate (Wh at :data:`CPU_WATTS`) of every
+    shipped checkpoint whose metrics record both; read from ``metrics.json``."""
+    from models import checkpoints
+
+    rows = []
+    for name in names or sorted({path.split("/")[0] for path in checkpoints.read_manifest()}):
+        try:
+            metrics = checkpoints.load_metrics(name)
+        except checkpoints.CheckpointError:
+            continue
+        seconds, params = metrics.get("wall_time_s"), metrics.get("parameters")
+        if not seconds or not params:
+            continue
+        rows.append({"name": name, "parameters": int(params), "seconds": float(seconds),
+                     "device": str(metrics.get("device", "cpu")), "wh": float(seconds) * CPU_WATTS / 3600})
+    return rows

@@ -66,26 +66,22 @@ TOPICS: tuple[Topic, ...] = (
     # Output modalities (text, image, audio, video, code, 3D, protein) --------------------
     *_modality_topics(),
     # Pros -----------------------------------------------------------------------------------
-    Topic("creativity", "pros", "pros_cons", phrase="creativ"),
-    Topic("automation", "pros", "pros_cons", phrase="automat"),
-    Topic("personalisation", "pros", "pros_cons", phrase="personali"),
-    Topic("inspiration", "pros", "pros_cons", phrase="inspiration"),
+    Topic("creativity", "pros", "pros_cons", "risks.card.creativity.topic", phrase="creativ"),
+    Topic("automation", "pros", "pros_cons", "risks.card.automation.topic", phrase="automat"),
+    Topic("personalisation", "pros", "pros_cons", "risks.card.personalisation.topic", phrase="personali"),
+    Topic("inspiration", "pros", "pros_cons", "risks.card.personalisation.topic", phrase="inspiration"),
     # Cons -----------------------------------------------------------------------------------
     Topic("hallucination", "cons", "next_token", "next.halluc.header", "hallucination"),
-    Topic("copyright_memorisation", "cons", "pros_cons", phrase="copyright"),
-    Topic("misuse_deepfakes", "cons", "pros_cons", phrase="deepfake"),
-    Topic("bias", "cons", "pros_cons", phrase="bias"),
-    Topic("control_difficulty", "cons", "pros_cons", phrase="control"),
-    Topic("compute_cost", "cons", "pros_cons", phrase="compute"),
-    Topic("quality_inconsistency", "cons", "pros_cons", phrase="inconsisten"),
+    Topic("copyright_memorisation", "cons", "pros_cons", "risks.card.memorisation.topic", phrase="copyright"),
+    Topic("misuse_deepfakes", "cons", "pros_cons", "risks.card.deepfakes.topic", phrase="deepfake"),
+    Topic("bias", "cons", "pros_cons", "risks.card.bias.topic", phrase="bias"),
+    Topic("control_difficulty", "cons", "pros_cons", "risks.card.control.topic", phrase="control"),
+    Topic("compute_cost", "cons", "pros_cons", "risks.card.compute.topic", phrase="compute"),
+    Topic("quality_inconsistency", "cons", "pros_cons", "risks.card.inconsistency.topic", phrase="inconsisten"),
 )
 
-# Not taught by any page yet (issue 7 plans the pros & cons page).
-PLANNED: frozenset[str] = frozenset({
-    "creativity", "automation", "personalisation", "inspiration",
-    "copyright_memorisation", "misuse_deepfakes", "bias", "control_difficulty", "compute_cost",
-    "quality_inconsistency",
-})
+# Not taught by any page yet: none left (issue 7's pipeline and pros & cons pages exist).
+PLANNED: frozenset[str] = frozenset()
 
 GROUPS: tuple[str, ...] = ("basics", "families", "pipeline", "applications", "modalities", "pros", "cons")
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from models import checkpoints, overview
 from models.autoencoders import SHIPPED as LATENT_MODELS
+from models.bias import NAMES as BIAS_MODELS
 from models.device import pick_device
 from models.text import SHIPPED as TEXT_MODELS
 
@@ -63,6 +64,8 @@ TRAINERS: dict[str, Trainer] = {
         *(Trainer(name, f"latent-space {_describe(cfg)}", _lazy("autoencoders", name))
           for name, cfg in LATENT_MODELS.items()),
         *(Trainer(name, _describe_text(cfg), _lazy("train_text", name)) for name, cfg in TEXT_MODELS.items()),
+        *(Trainer(name, f"unconditional {family.upper()} on a class-imbalanced subset (bias on the pros & cons page)",
+                  _lazy("bias", family)) for family, name in BIAS_MODELS.items()),
         Trainer("melody_gpt", "4-layer GPT over sixteenth-note tokens, soprano lines of Bach chorales",
                 _lazy("train_music")),
     )

@@ -29,6 +29,7 @@ PIXELS = 28 * 28
 @dataclass
 class VAEConfig:
     latent_dim: int = 16
+    num_classes: int = data.NUM_CLASSES  # 1 = unconditional (every image gets label 0)
     channels: tuple[int, int] = (32, 64)
     hidden: int = 256
     min_log_sigma: float = -6.0
@@ -77,7 +78,7 @@ class ConditionalVAE(nn.Module):
     def __init__(self, config: VAEConfig):
         super().__init__()
         c1, c2 = config.channels
-        k, h = data.NUM_CLASSES, config.hidden
+        k, h = config.num_classes, config.hidden
         self.config = config
         self.encoder = nn.Sequential(*conv_encoder(c1, c2), nn.Flatten())
         self.enc_fc = nn.Sequential(nn.Linear(c2 * 49 + k, h), nn.SiLU(), nn.Linear(h, 2 * config.latent_dim))
@@ -89,7 +90,7 @@ class ConditionalVAE(nn.Module):
         nn.init.zeros_(self.prior_mean.weight)
 
     def onehot(self, y: torch.Tensor) -> torch.Tensor:
-        return nn.functional.one_hot(y, data.NUM_CLASSES).float()
+        return nn.functional.one_hot(y, self.config.num_classes).float()
 
     def encode(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         mu, logvar = self.enc_fc(torch.cat([self.encoder(x), self.onehot(y)], 1)).chunk(2, dim=1)
@@ -126,8 +127,9 @@ class VAE:
         self.net = net.to(device).eval()
 
     @classmethod
-    def load(cls, device: str = "cpu") -> VAE:
-        raw, tensors = checkpoints.load(NAME)
+    def load(cls, device: str = "cpu", name: str = NAME) -> VAE:
+        """The shipped VAE, or another checkpoint of this architecture (e.g. ``vae_imbalanced``)."""
+        raw, tensors = checkpoints.load(name)
         config = VAEConfig(**{**raw, "channels": tuple(raw["channels"])})
         net = ConditionalVAE(config)
         checkpoints.load_state_into(net, tensors)
@@ -168,10 +170,10 @@ class VAE:
 
 
 def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resume: bool = False,
-          progress: bool = True, train_split: data.Split | None = None) -> dict:
+          progress: bool = True, train_split: data.Split | None = None, config: VAEConfig | None = None) -> dict:
     from tqdm.auto import tqdm
 
-    config = VAEConfig(**({"epochs": epochs} if epochs else {}))
+    config = VAEConfig(**{**asdict(config or VAEConfig()), **({"epochs": epochs} if epochs else {})})
     torch.manual_seed(config.seed)
     split, test = train_split or data.load_train(), data.load_shipped("test")
     accelerator, net, optimizer, loader, schedule = training.prepare(
@@ -201,7 +203,8 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
 
     net = accelerator.unwrap_model(net).cpu().eval()
     model = VAE(config, net)
-    test_bpd = float(model.bits_per_dim(test.images, test.labels).mean())
+    test_labels = test.labels if config.num_classes > 1 else np.zeros(len(test), np.int64)
+    test_bpd = float(model.bits_per_dim(test.images, test_labels).mean())
     state = {k: v.detach().cpu().numpy() for k, v in net.state_dict().items()}
     metrics = {**curves, "test_bpd_bound": test_bpd, "epochs": config.epochs, "wall_time_s": wall,
                "device": str(accelerator.device), "train_images": len(split),

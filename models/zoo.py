@@ -16,10 +16,11 @@ DIFFUSION_DEFAULTS = {"sampler": "dpm", "steps": 20, "guidance": 2.0}
 CHUNK = 500
 
 
-def load(family: str, device: str = "cpu"):
-    """The family's shipped model (raises ``CheckpointError`` when missing or corrupt)."""
+def load(family: str, device: str = "cpu", name: str | None = None):
+    """The family's shipped model (raises ``CheckpointError`` when missing or corrupt); ``name`` picks
+    another checkpoint of the family's architecture (GAN and VAE only, e.g. ``gan_imbalanced``)."""
     module, cls = _WRAPPERS[family]
-    return getattr(importlib.import_module(module), cls).load(device=device)
+    return getattr(importlib.import_module(module), cls).load(device=device, **({"name": name} if name else {}))
 
 
 def cycle_labels(n: int, label: int | None = None) -> np.ndarray:

@@ -35,7 +35,10 @@ def row(name: str) -> str:
         return f"| `{name}` | {what} | — | not trained | — | `python -m models train {name}` |"
     params = f"{m.get('parameters', 0):,}" + (f" + {m['parameters_d']:,}" if "parameters_d" in m else "")
     images, tokens = m.get("train_images", 0), m.get("train_tokens", 0)
-    data = f"{images // 1000}k images" if images else f"{tokens / 1e6:.2f}M tokens" if tokens else "?"
+    if images:
+        data = (f"{images // 1000}k" if images % 1000 == 0 else f"{images:,}") + " images"
+    else:
+        data = f"{tokens / 1e6:.2f}M tokens" if tokens else "?"
     amount = (f", {m['step']:,} steps" if "step" in m else
               f", {m['steps']:,} steps ({m['epochs']:.1f} epochs)" if tokens else
               f", {m['epochs']} epochs" if "epochs" in m else "")

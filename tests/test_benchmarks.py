@@ -63,6 +63,24 @@ def test_resample_curve_needs_a_saved_curve(results):
         zoo.resample_curve(("ddim",), n=2000)
 
 
+def test_risks_benchmark_partial_run_and_bias_update(results):
+    from benchmarks import risks
+
+    out = risks.run(n=60, bias_n=100, families=("vae",))
+    saved = json.loads((results / "risks.json").read_text())
+    vae = saved["families"]["vae"]
+    assert set(saved["families"]) == {"vae"} and set(saved["bias"]) == {"gan", "vae"}
+    assert 0 <= vae["copy_share"] <= 1 and vae["median_ratio"] > 0.5 and 0.5 <= vae["detector_accuracy"] <= 1
+    assert len(vae["closest"]["generated"]) == risks.PAIRS and abs(sum(vae["distance_hist"]) - 1) < 1e-9
+    assert sum(saved["bias_training_counts"]) == 5963 and abs(sum(saved["bias"]["vae"]["generated"]) - 1) < 1e-9
+    assert "bias vae: rarest 5 classes" in (results / "risks.md").read_text()
+    saved["bias"] = {}
+    (results / "risks.json").write_text(json.dumps(saved))
+    again = risks.bias_only()
+    assert again["families"]["vae"]["copy_share"] == out["families"]["vae"]["copy_share"]  # families untouched
+    assert set(again["bias"]) == {"gan", "vae"}
+
+
 def test_pipeline_benchmark(results):
     from benchmarks import pipeline
 

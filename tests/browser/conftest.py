@@ -61,3 +61,12 @@ def draw_stroke(page, start: tuple[float, float], end: tuple[float, float], poin
         x, y = (start[k] + frac * (end[k] - start[k]) for k in (0, 1))
         page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=2)
     page.mouse.up()
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the select box ``label``; a click sometimes only focuses it, then ↓ opens the list."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    if box.get_attribute("aria-expanded") != "true":
+        box.press("ArrowDown")
+    page.get_by_role("option", name=option, exact=True).click()

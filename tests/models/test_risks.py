@@ -41,3 +41,38 @@ def test_detector_tells_noise_from_clothes_but_not_clothes_from_clothes(splits):
     hard = risks.detector(test.images[:300], train.images[:300], steps=60)
     assert easy["accuracy"] > 0.95 and easy["held_out"] == 180
     assert hard["accuracy"] < 0.7  # real vs real: nothing to find
+
+
+def test_novelty_needs_both_recognisable_and_new():
+    distance = np.array([0.0, 0.2, 0.2, 0.3])
+    confidence = np.array([0.99, 0.95, 0.3, 0.91])
+    scores = risks.novelty(distance, confidence, threshold=0.1)
+    assert scores == {"recognisable": 0.75, "not_copied": 0.75, "novel_and_recognisable": 0.5}
+
+
+def test_histogram_shares_sum_to_one_with_outliers_in_end_bins():
+    edges = np.linspace(0, 1, 5)
+    shares = risks.histogram(np.array([-1.0, 0.1, 0.6, 0.99, 5.0]), edges)
+    assert shares == [0.4, 0.0, 0.2, 0.4]
+
+
+def test_variations_stay_near_the_picture_and_spread_with_the_slider(splits):
+    from models.vae import VAE
+
+    _, test = splits
+    vae, image, label = VAE.load(), test.images[0], int(test.labels[0])
+    still = risks.variations(vae, image, label, 4, spread=0.0, seed=0)
+    assert (still == still[0]).all()  # spread 0: the reconstruction, n times
+    near = risks.variations(vae, image, label, 8, spread=1.0, seed=0).astype(float)
+    far = risks.variations(vae, image, label, 8, spread=4.0, seed=0).astype(float)
+    gap = lambda v: np.abs(v - still[0]).mean()  # noqa: E731
+    assert 0 < gap(near) < gap(far)
+    assert np.abs(still[0].astype(float) - image).mean() < np.abs(still[0].astype(float) - test.images[1]).mean()
+
+
+def test_compute_costs_cover_the_shipped_models():
+    rows = {r["name"]: r for r in risks.compute_costs()}
+    assert {"gan", "vae", "flow", "diffusion", "judge", "gpt_en"} <= set(rows)
+    assert rows["diffusion"]["seconds"] > rows["gan"]["seconds"]  # hours vs minutes
+    for row in rows.values():
+        assert row["parameters"] > 0 and row["wh"] == pytest.approx(row["seconds"] * risks.CPU_WATTS / 3600)

@@ -2,6 +2,8 @@
 
 import pytest
 
+from dashboard.apps_view import SECTIONS
+from dashboard.i18n import strings
 from tests.pages.conftest import run_app, ui_texts
 
 
@@ -12,6 +14,7 @@ def test_every_section_renders(lang, section):
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     assert at.query_params["app"] == str(section)
+    assert at.header[0].value == strings(lang)[f"apps.section.{SECTIONS[section]}"]  # the chosen section ran
     assert ui_texts(at)
 
 

@@ -26,6 +26,7 @@ TITLE_KEYS = {
     "pages/augmentation.py": "augment.title",
     "pages/music.py": "music.title",
     "pages/pipeline.py": "pipeline.title",
+    "pages/pros_cons.py": "risks.title",
 }
 EXPECTED_TITLES = {page: {lang: strings(lang)[key] for lang in ("ko", "en")} for page, key in TITLE_KEYS.items()}
 assert EXPECTED_TITLES["pages/overview.py"] == {"ko": "생성형 AI란?", "en": "What is generative AI?"}
