@@ -17,6 +17,7 @@ pages = {
         st.Page("pages/gan.py", title=t("nav.gan"), icon="🥊", url_path="gan"),
         st.Page("pages/flow.py", title=t("nav.flow"), icon="🔁", url_path="flow"),
         st.Page("pages/diffusion.py", title=t("nav.diffusion"), icon="🌫️", url_path="diffusion"),
+        st.Page("pages/pipeline.py", title=t("nav.pipeline"), icon="🏋️", url_path="pipeline"),
     ],
     t("section.latent"): [
         st.Page("pages/latent_map.py", title=t("nav.latent_map"), icon="🗺️", url_path="latent_map"),

@@ -1,4 +1,4 @@
-"""``python -m benchmarks [startup] [zoo] [latent] [text] [lab2d] [refresh] [augment] [risks] [--repeats N]``.
+"""``python -m benchmarks [startup] [zoo] [latent] [text] [lab2d] [refresh] [augment] [risks] [pipeline] …``.
 
 Measure, print, save to ``benchmarks/results/``."""
 
@@ -55,6 +55,12 @@ def _risks(args):
     return risks.bias_only() if args.bias_only else risks.run(n=args.n)
 
 
+def _pipeline(args):
+    from benchmarks import pipeline
+
+    return pipeline.run(repeats=min(args.repeats, 2))
+
+
 def _refresh(args):
     from benchmarks import refresh
 
@@ -62,7 +68,7 @@ def _refresh(args):
 
 
 BENCHMARKS = {"startup": _startup, "zoo": _zoo, "latent": _latent, "text": _text, "lab2d": _lab2d,
-              "refresh": _refresh, "augment": _augment, "risks": _risks}
+              "refresh": _refresh, "augment": _augment, "risks": _risks, "pipeline": _pipeline}
 
 
 def main() -> None:

@@ -54,7 +54,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic("transformer_self_attention", "families", "transformer_vs_rnn", "tvr.attn.header", "self-attention"),
     Topic("llm", "families", "next_token", "next.intro", "language model"),
     # The generation pipeline -------------------------------------------------------------
-    Topic("generation_pipeline", "pipeline", "pipeline", phrase="iterative refinement"),
+    Topic("generation_pipeline", "pipeline", "pipeline", "pipeline.intro", "iterative refinement"),
     # Applications -------------------------------------------------------------------------
     Topic("inpainting", "applications", "applications", "apps.intro", "inpainting"),
     Topic("super_resolution", "applications", "applications", "apps.intro", "super-resolution"),
@@ -80,10 +80,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic("quality_inconsistency", "cons", "pros_cons", "risks.card.inconsistency.topic", phrase="inconsisten"),
 )
 
-# Not taught by any page yet (issue 7 plans the pipeline and pros & cons pages).
-PLANNED: frozenset[str] = frozenset({
-    "generation_pipeline",
-})
+# Not taught by any page yet: none left (issue 7's pipeline and pros & cons pages exist).
+PLANNED: frozenset[str] = frozenset()
 
 GROUPS: tuple[str, ...] = ("basics", "families", "pipeline", "applications", "modalities", "pros", "cons")
 

@@ -79,3 +79,16 @@ def test_risks_benchmark_partial_run_and_bias_update(results):
     again = risks.bias_only()
     assert again["families"]["vae"]["copy_share"] == out["families"]["vae"]["copy_share"]  # families untouched
     assert set(again["bias"]) == {"gan", "vae"}
+
+
+def test_pipeline_benchmark(results):
+    from benchmarks import pipeline
+
+    out = pipeline.run(epochs=2, repeats=2, families=("vae",), per_class=40, fid_samples=60)
+    saved = json.loads((results / "pipeline.json").read_text())
+    vae = saved["families"]["vae"]
+    assert set(saved["families"]) == {"vae"} and vae["train_images"] == 120 and vae["train_epoch"]["runs"] == 4
+    assert vae["deterministic"] and len(vae["fid_curve"]) == 3 and vae["fid_final"] == out["vae"]["fid_final"]
+    assert 0 < vae["train_epoch"]["median_s"] <= vae["epoch_with_fid"]["median_s"]
+    assert vae["fid_floor"] < vae["fid_final"] < vae["fid_untrained"]
+    assert "vae: domain FID untrained → after 2 epochs" in (results / "pipeline.md").read_text()

@@ -25,6 +25,7 @@ TITLE_KEYS = {
     "pages/applications.py": "apps.title",
     "pages/augmentation.py": "augment.title",
     "pages/music.py": "music.title",
+    "pages/pipeline.py": "pipeline.title",
     "pages/pros_cons.py": "risks.title",
 }
 EXPECTED_TITLES = {page: {lang: strings(lang)[key] for lang in ("ko", "en")} for page, key in TITLE_KEYS.items()}
