@@ -40,9 +40,7 @@ class AugmentConfig:
 
 def few_real(split: data.Split, per_class: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """``per_class`` images of every class, drawn with ``seed``."""
-    rng = np.random.default_rng(seed)
-    index = np.concatenate([rng.choice(np.flatnonzero(split.labels == k), per_class, replace=False)
-                            for k in range(data.NUM_CLASSES)])
+    index = np.concatenate(data.pick_per_class(split.labels, dict.fromkeys(range(data.NUM_CLASSES), per_class), seed))
     return split.images[index], split.labels[index].astype(np.int64)
 
 

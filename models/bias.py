@@ -35,15 +35,12 @@ def class_counts() -> np.ndarray:
 
 def imbalanced_indices(labels: np.ndarray, seed: int = SEED) -> np.ndarray:
     """Indices of ``class_counts()[k]`` images of every class k, drawn with ``seed`` (sorted)."""
-    rng = np.random.default_rng(seed)
-    picks = []
-    for k, count in enumerate(class_counts()):
-        pool = np.flatnonzero(labels == k)
-        if len(pool) < count:
-            raise data.FashionMNISTError(
-                f"the imbalanced subset needs {count} images of class {k}, the training split has {len(pool)}. "
-                + data.INSTALL_HINT)
-        picks.append(rng.choice(pool, count, replace=False))
+    try:
+        picks = data.pick_per_class(labels, dict(enumerate(class_counts().tolist())), seed)
+    except data.ShortClassError as exc:
+        raise data.FashionMNISTError(
+            f"the imbalanced subset needs {exc.wanted} images of class {exc.label}, the training split has "
+            f"{exc.available}. " + data.INSTALL_HINT) from None
     return np.sort(np.concatenate(picks))
 
 

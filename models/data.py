@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import os
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +62,14 @@ _LABEL_MAGIC = 0x00000801  # unsigned byte, 1 dimension
 
 class FashionMNISTError(RuntimeError):
     """Fashion-MNIST files are missing, truncated or not what they claim to be."""
+
+
+class ShortClassError(ValueError):
+    """A class has fewer images than were asked for (``label``, ``available``, ``wanted``)."""
+
+    def __init__(self, label: int, available: int, wanted: int):
+        super().__init__(f"class {label} has {available} images, {wanted} asked for")
+        self.label, self.available, self.wanted = label, available, wanted
 
 
 @dataclass(frozen=True)
@@ -160,12 +169,23 @@ def load_train(prefer_full: bool = True) -> Split:
     return load_shipped("train10k")
 
 
+def pick_per_class(labels: np.ndarray, counts: Mapping[int, int], seed: int) -> list[np.ndarray]:
+    """Indices of ``counts[k]`` images of each class k, in the mapping's order, drawn without
+    replacement from one ``default_rng(seed)`` stream; :class:`ShortClassError` when a class has too few."""
+    rng = np.random.default_rng(seed)
+    picks = []
+    for label, count in counts.items():
+        pool = np.flatnonzero(labels == label)
+        if len(pool) < count:
+            raise ShortClassError(int(label), len(pool), int(count))
+        picks.append(rng.choice(pool, size=count, replace=False))
+    return picks
+
+
 def subset_indices(labels: np.ndarray, size: int = SUBSET_SIZE, seed: int = SUBSET_SEED) -> np.ndarray:
     """The fixed training subset: ``size // 10`` images per class, sorted indices."""
-    rng = np.random.default_rng(seed)
-    per_class = size // NUM_CLASSES
-    picks = [rng.choice(np.flatnonzero(labels == c), size=per_class, replace=False) for c in range(NUM_CLASSES)]
-    return np.sort(np.concatenate(picks))
+    return np.sort(np.concatenate(pick_per_class(labels, dict.fromkeys(range(NUM_CLASSES), size // NUM_CLASSES),
+                                                 seed)))
 
 
 def write_idx(path: str | os.PathLike, array: np.ndarray) -> None:
@@ -216,12 +236,11 @@ def noise_images(n: int, seed: int) -> np.ndarray:
 
 def examples_balanced(split: Split, n: int, seed: int) -> np.ndarray:
     """``n`` images with classes cycling 0–9, drawn reproducibly (real counterpart of cycled samples)."""
-    rng = np.random.default_rng(seed)
     labels = np.arange(n) % NUM_CLASSES
     picks = np.empty(n, dtype=np.int64)
-    for c in range(NUM_CLASSES):
-        slots = np.flatnonzero(labels == c)
-        picks[slots] = rng.choice(np.flatnonzero(split.labels == c), size=len(slots), replace=False)
+    counts = {c: int((labels == c).sum()) for c in range(NUM_CLASSES)}
+    for c, chosen in zip(counts, pick_per_class(split.labels, counts, seed), strict=True):
+        picks[labels == c] = chosen
     return split.images[picks]
 
 

@@ -95,14 +95,11 @@ def validate(config: PipelineConfig, available: int = data.SUBSET_SIZE // data.N
 
 def select_subset(split: data.Split, classes: tuple[int, ...], per_class: int, seed: int) -> data.Split:
     """``per_class`` images of every class in ``classes``, drawn with ``seed``, classes interleaved."""
-    rng = np.random.default_rng(seed)
-    picks = []
-    for c in classes:
-        pool = np.flatnonzero(split.labels == c)
-        if len(pool) < per_class:
-            raise PipelineInputError("too_many", f"class {c} has only {len(pool)} images, {per_class} asked for",
-                                     n=per_class, maximum=len(pool))
-        picks.append(rng.choice(pool, per_class, replace=False))
+    try:
+        picks = data.pick_per_class(split.labels, dict.fromkeys(classes, per_class), seed)
+    except data.ShortClassError as exc:
+        raise PipelineInputError("too_many", f"class {exc.label} has only {exc.available} images, "
+                                 f"{per_class} asked for", n=per_class, maximum=exc.available) from None
     index = np.stack(picks, axis=1).reshape(-1)  # c0, c1, c2, c0, c1, c2, …
     return data.Split(split.images[index], split.labels[index])
 
