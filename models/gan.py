@@ -149,12 +149,12 @@ def _load_state(module: nn.Module, tensors: dict[str, np.ndarray], prefix: str) 
     module.load_state_dict(state)
 
 
-def _labels(labels, n: int | None = None) -> torch.Tensor:
+def _labels(labels, n: int | None = None, classes: int = data.NUM_CLASSES) -> torch.Tensor:
     y = np.asarray(labels)
     if y.ndim != 1 or (n is not None and len(y) != n):
         raise ValueError(f"labels must be a 1-D array{'' if n is None else f' of length {n}'}, not shape {y.shape}")
-    if y.size and (not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= data.NUM_CLASSES):
-        raise ValueError("labels must be integers in 0-9")
+    if y.size and (not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= classes):
+        raise ValueError(f"labels must be integers in 0-{classes - 1}")
     return torch.from_numpy(y.astype(np.int64))
 
 
@@ -210,20 +210,20 @@ class GAN:
     @torch.inference_mode()
     def decode(self, z: torch.Tensor, labels: np.ndarray) -> np.ndarray:
         """G(z, y): noise (N, z_dim) and labels (N,) → uint8 images (N,28,28)."""
-        y = _labels(labels, len(z)).to(self.device)
+        y = _labels(labels, len(z), self.config.num_classes).to(self.device)
         return to_images(self.generator(z.to(self.device, torch.float32), y))
 
     @torch.inference_mode()
     def sample(self, labels: np.ndarray, seed: int) -> np.ndarray:
         """One new image per label; the same labels and seed give the same images."""
-        y = _labels(labels)
+        y = _labels(labels, classes=self.config.num_classes)
         return self.decode(self.latent(len(y), seed), y.numpy())
 
     @torch.inference_mode()
     def discriminate(self, images: np.ndarray, labels: np.ndarray) -> np.ndarray:
         """D's raw score per image (N,): higher = "looks like a real image of this class"."""
         x = from_images(images)
-        y = _labels(labels, len(x))
+        y = _labels(labels, len(x), self.config.num_classes)
         return self.discriminator(x.to(self.device), y.to(self.device)).float().cpu().numpy()
 
 

@@ -51,3 +51,9 @@ def test_shipped_imbalanced_models_are_unconditional_and_sample(family):
     assert images.shape == (16, 28, 28) and images.dtype == np.uint8 and images.std() > 10
     assert (bias.sample(model, family, 16, seed=3) == images).all()
     assert checkpoints.load_metrics(bias.NAMES[family])["class_counts"] == bias.class_counts().tolist()
+
+
+def test_the_unconditional_gan_refuses_class_labels():
+    model = bias.load("gan")
+    with pytest.raises(ValueError, match="labels must be integers in 0-0"):
+        model.sample(np.array([0, 3]), seed=0)
