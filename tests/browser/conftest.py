@@ -44,8 +44,9 @@ def save_screenshot(page, name: str, full_page: bool = False) -> None:
     page.screenshot(path=ARTIFACTS / name, full_page=full_page)
 
 
-def heading(page) -> str:
-    return page.locator("h1").first.inner_text().strip()
+def heading(page, tag: str = "h1") -> str:
+    """The text of the first ``tag`` heading: the page title, or with "h2" the first section's."""
+    return page.locator(tag).first.inner_text().strip()
 
 
 def draw_stroke(page, start: tuple[float, float], end: tuple[float, float], points: int = 12) -> None:

@@ -48,7 +48,7 @@ def _plot_text(page, text: str):
 def test_super_resolution_measures_bicubic_and_diffusion(server, page):
     page.goto(f"{server}/applications?lang=en&app=1&factor=1")
     wait_rendered(page)
-    assert page.locator("h2").first.inner_text().strip() == "Super-resolution"
+    assert heading(page, "h2") == "Super-resolution"
     page.get_by_role("columnheader", name="SSIM").first.wait_for(timeout=90_000)
     expect(_plot_text(page, "input 7×7")).to_have_count(1)
     wait_rendered(page)
@@ -70,7 +70,7 @@ def test_super_resolution_measures_bicubic_and_diffusion(server, page):
 def test_sdedit_follows_the_target_class_in_korean(server, page):
     page.goto(f"{server}/applications?lang=ko&app=2")
     wait_rendered(page)
-    assert page.locator("h2").first.inner_text().strip() == "이미지 편집"
+    assert heading(page, "h2") == "이미지 편집"
     expect(_plot_text(page, "드레스 쪽으로")).to_have_count(1, timeout=90_000)  # the default target: a dress
     wait_rendered(page)  # the first run is over: a click now is not lost to it
     p_dress = {tr["name"]: tr["y"] for tr in _plot_traces(page)}["판정 분류기의 P(드레스)"]
@@ -91,7 +91,7 @@ def test_sdedit_follows_the_target_class_in_korean(server, page):
 def test_text_to_image_in_korean_maps_words_and_refuses_a_cat(server, page):
     page.goto(f"{server}/applications?lang=ko&app=3")
     wait_rendered(page)
-    assert page.locator("h2").first.inner_text().strip() == "텍스트 → 이미지"
+    assert heading(page, "h2") == "텍스트 → 이미지"
     expect(page.get_by_text("알아들은 것:")).to_contain_text("드레스", timeout=90_000)  # the default example
     wait_rendered(page)
     box = page.get_by_role("textbox", name="설명")
@@ -122,7 +122,7 @@ def test_video_gifs_play_and_download(server, page):
 
     page.goto(f"{server}/applications?lang=en&app=4&vcls=7")
     wait_rendered(page)
-    assert page.locator("h2").first.inner_text().strip() == "Image → video"
+    assert heading(page, "h2") == "Image → video"
     images = page.locator('[data-testid="stImage"] img')
     expect(images).to_have_count(2, timeout=90_000)
     expect(page.get_by_text("Denoising film of a Sneaker")).to_be_visible()
