@@ -107,10 +107,9 @@ def inpainting() -> None:
 def super_resolution() -> None:
     st.markdown(t("apps.sr.body"))
     right, image, caption, cls, seed = _image_and_controls("b", 1, "scls")
-    factor = editing.SR_FACTORS[widgets.synced_int(
-        right.radio, t("apps.sr.factor"), "factor", 1, 0, len(editing.SR_FACTORS) - 1,
-        options=list(range(len(editing.SR_FACTORS))), horizontal=True,
-        format_func=lambda i: t("apps.sr.factor_option", f=editing.SR_FACTORS[i], n=28 // editing.SR_FACTORS[i]))]
+    factor_names = [t("apps.sr.factor_option", f=f, n=28 // f) for f in editing.SR_FACTORS]
+    factor = editing.SR_FACTORS[widgets.synced_index(right.radio, t("apps.sr.factor"), "factor", factor_names, 1,
+                                                     horizontal=True)]
     result = loaders.super_resolution(image, factor, cls, seed)
     small = np.asarray(Image.fromarray(result["small"]).resize((28, 28), Image.Resampling.NEAREST))
     shown = np.stack([small, result["images"]["bicubic"], result["images"]["diffusion"], image])

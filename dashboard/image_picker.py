@@ -26,9 +26,8 @@ def pick_image(name: str, default_index: int, container=st) -> tuple[np.ndarray,
     names = widgets.class_names()
     box = container.container(border=True)
     labels = [t(f"picker.source.{s}") for s in SOURCES]
-    source = SOURCES[widgets.synced_int(box.radio, t("picker.source", name=name.upper()), f"{name}src", 0, 0,
-                                        len(SOURCES) - 1, options=list(range(len(SOURCES))),
-                                        format_func=lambda i: labels[i], horizontal=True)]
+    source = SOURCES[widgets.synced_index(box.radio, t("picker.source", name=name.upper()), f"{name}src", labels,
+                                          horizontal=True)]
     index = widgets.synced_int(box.number_input, t("picker.index", n=len(test) - 1), name, default_index, 0,
                                len(test) - 1, step=1, disabled=source != "test")
     fallback = (test.images[index], t("picker.caption.test", index=index, name=names[int(test.labels[index])]))

@@ -42,8 +42,7 @@ def model_choice(name: str = "model", archs: tuple[str, ...] = ("gpt", "lstm"), 
         options.append(text.HUB)
     default = options.index(f"{archs[0]}_{lang()}")
     labels = [t(f"text.model.{option}", hub=os.environ.get(text.HUB_ENV, "")) for option in options]
-    index = widgets.synced_int(container.selectbox, t("text.model"), name, default, 0, len(options) - 1,
-                               options=list(range(len(options))), format_func=labels.__getitem__)
+    index = widgets.synced_index(container.selectbox, t("text.model"), name, labels, default)
     return options[index]
 
 

@@ -80,6 +80,14 @@ def synced_int(widget: Callable[..., T], label: str, name: str, default: int, lo
     return value
 
 
+def synced_index(widget: Callable[..., T], label: str, name: str, labels: Sequence[str], default: int = 0,
+                 **kwargs) -> int:
+    """:func:`synced_int` for one choice among ``labels`` (radio, select box, select slider): the URL
+    holds the chosen position, clamped to the offered choices; returns that position."""
+    return synced_int(widget, label, name, default, 0, len(labels) - 1, options=list(range(len(labels))),
+                      format_func=list(labels).__getitem__, **kwargs)
+
+
 def synced_float(widget: Callable[..., T], label: str, name: str, default: float, lo: float, hi: float,
                  **kwargs) -> T:
     """:func:`synced_int` for a float control (a slider with a ``step``)."""
@@ -87,9 +95,7 @@ def synced_float(widget: Callable[..., T], label: str, name: str, default: float
 
 
 def class_select(label: str, name: str, default: int = 0, container=st) -> int:
-    names = class_names()
-    return synced_int(container.selectbox, label, name, default, 0, data.NUM_CLASSES - 1,
-                      options=list(range(data.NUM_CLASSES)), format_func=lambda i: names[i])
+    return synced_index(container.selectbox, label, name, class_names(), default)
 
 
 def class_and_two_seeds(names: tuple[str, str, str], defaults: tuple[int, int, int]) -> tuple[int, int, int]:

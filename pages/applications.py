@@ -12,9 +12,7 @@ st.markdown(t("apps.intro"))
 widgets.load_or_stop(lambda: loaders.zoo_model("diffusion"))
 
 names = [t(f"apps.section.{s}") for s in view.SECTIONS]
-section = view.SECTIONS[widgets.synced_int(st.radio, t("apps.choose"), "app", 0, 0, len(view.SECTIONS) - 1,
-                                           options=list(range(len(view.SECTIONS))), format_func=names.__getitem__,
-                                           horizontal=True)]
+section = view.SECTIONS[widgets.synced_index(st.radio, t("apps.choose"), "app", names, horizontal=True)]
 st.header(names[view.SECTIONS.index(section)])
 view.SECTION_VIEWS[section]()
 

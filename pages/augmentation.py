@@ -40,16 +40,13 @@ st.header(t("augment.live.header"))
 st.markdown(t("augment.live.body"))
 families = [f for f in zoo.FAMILIES if f != "diffusion"]  # diffusion takes minutes for 1000 images on CPU
 c1, c2, c3, c4 = st.columns(4)
-family = families[widgets.synced_int(c1.radio, t("augment.live.family"), "fam", 1, 0, len(families) - 1,
-                                     options=list(range(len(families))),
-                                     format_func=lambda i: t(f"augment.family.{families[i]}"))]
+family = families[widgets.synced_index(c1.radio, t("augment.live.family"), "fam",
+                                       [t(f"augment.family.{f}") for f in families], 1)]
 REAL, SYNTHETIC = (5, 10, 20, 50, 100), (20, 50, 100, 200, 300)
-real_n = REAL[widgets.synced_int(c2.select_slider, t("augment.live.real"), "real", 2, 0, len(REAL) - 1,
-                                 options=list(range(len(REAL))),
-                                 format_func=lambda i: t("augment.live.count", n=REAL[i]))]
-synth_n = SYNTHETIC[widgets.synced_int(c3.select_slider, t("augment.live.synthetic"), "synth", 2, 0,
-                                       len(SYNTHETIC) - 1, options=list(range(len(SYNTHETIC))),
-                                       format_func=lambda i: t("augment.live.count", n=SYNTHETIC[i]))]
+real_n = REAL[widgets.synced_index(c2.select_slider, t("augment.live.real"), "real",
+                                   [t("augment.live.count", n=n) for n in REAL], 2)]
+synth_n = SYNTHETIC[widgets.synced_index(c3.select_slider, t("augment.live.synthetic"), "synth",
+                                         [t("augment.live.count", n=n) for n in SYNTHETIC], 2)]
 seed = widgets.seed_input(container=c4)
 result = view.live_result(family, real_n, synth_n, seed)
 st.button(t("augment.live.run"), icon="🏋️", type="primary", on_click=view.request_run)

@@ -22,9 +22,8 @@ c1, c2, c3 = st.columns([2, 2, 1])
 index = widgets.synced_int(c1.number_input, t("autoencoder.image", n=len(test) - 1), "img", 0, 0, len(test) - 1,
                            step=1)
 beta_labels = [f"β = {b}" for b in BETAS]
-beta_i = widgets.synced_int(c2.select_slider, t("autoencoder.beta"), "beta", 1, 0, len(BETAS) - 1,
-                            options=list(range(len(BETAS))), format_func=lambda i: beta_labels[i],
-                            help=t("autoencoder.beta_help"))
+beta_i = widgets.synced_index(c2.select_slider, t("autoencoder.beta"), "beta", beta_labels, 1,
+                              help=t("autoencoder.beta_help"))
 seed = widgets.seed_input(container=c3)
 name = f"vae16_beta{BETAS[beta_i]}"
 image = test.images[index]

@@ -14,8 +14,7 @@ names = widgets.class_names()
 # 1. Controls ---------------------------------------------------------------------------
 c1, c2, c3 = st.columns(3)
 ANY = len(names)
-label = widgets.synced_int(c1.selectbox, t("compare.class"), "cls", ANY, 0, ANY, options=list(range(ANY + 1)),
-                           format_func=(names + [t("compare.any")]).__getitem__)
+label = widgets.synced_index(c1.selectbox, t("compare.class"), "cls", names + [t("compare.any")], ANY)
 seed = widgets.seed_input(container=c2)
 count = widgets.synced_int(c3.slider, t("compare.count"), "n", 8, 4, 16)
 labels = zoo.cycle_labels(count, None if label == ANY else label)

@@ -14,11 +14,8 @@ st.markdown(t("lab.intro"))
 c1, c2 = st.columns(2)
 data_names = [t(f"lab.data.{s}") for s in view.SOURCES]
 family_names = [t(f"lab.family.{f}") for f in view.FAMILIES]
-source = view.SOURCES[widgets.synced_int(c1.selectbox, t("lab.data"), "data", 0, 0, len(view.SOURCES) - 1,
-                                         options=list(range(len(view.SOURCES))), format_func=data_names.__getitem__)]
-family = view.FAMILIES[widgets.synced_int(c2.radio, t("lab.family"), "family", 0, 0, len(view.FAMILIES) - 1,
-                                          options=list(range(len(view.FAMILIES))), horizontal=True,
-                                          format_func=family_names.__getitem__)]
+source = view.SOURCES[widgets.synced_index(c1.selectbox, t("lab.data"), "data", data_names)]
+family = view.FAMILIES[widgets.synced_index(c2.radio, t("lab.family"), "family", family_names, horizontal=True)]
 c1.caption(t(f"lab.data.{source}.help"))
 c2.caption(t(f"lab.family.{family}.help"))
 points = None

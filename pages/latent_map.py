@@ -19,9 +19,7 @@ for m in MAP_MODELS:
 
 # 1. The map --------------------------------------------------------------------------
 st.header(t("latent_map.map.header"))
-choice = widgets.synced_int(st.radio, t("latent_map.model"), "model", 1, 0, len(MAP_MODELS) - 1,
-                            options=list(range(len(MAP_MODELS))), format_func=lambda i: model_names[i],
-                            horizontal=True)
+choice = widgets.synced_index(st.radio, t("latent_map.model"), "model", model_names, 1, horizontal=True)
 name = MAP_MODELS[choice]
 st.caption(t(f"latent_map.about.{name}"))
 view = loaders.latent_map(name)

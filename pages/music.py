@@ -69,8 +69,7 @@ with st.expander(t("music.result.tokens")):
 st.header(t("music.compare.header"))
 st.markdown(t("music.compare.body"))
 titles = [f"{m.title or m.name} ({m.name}, {t('music.mode.' + m.mode)})" for m in held_out]
-tune = widgets.synced_int(st.selectbox, t("music.compare.tune"), "tune", 0, 0, len(held_out) - 1,
-                          options=list(range(len(held_out))), format_func=titles.__getitem__)
+tune = widgets.synced_index(st.selectbox, t("music.compare.tune"), "tune", titles)
 refs = loaders.melody_references(tune, mode, bars, seed, bpm)
 columns = st.columns(3)
 for column, (key, shown) in zip(columns, (("real", refs["real"]), ("model", result), ("unigram", refs["unigram"])),

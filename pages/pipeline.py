@@ -23,14 +23,11 @@ st.markdown(t("pipeline.controls.body"))
 c1, c2 = st.columns([1, 2])
 families = pipeline.FAMILIES
 family_names = [t(f"pipeline.family.{f}") for f in families]  # lists, not t() in a lambda: AppTest formats later
-family = families[widgets.synced_int(c1.radio, t("pipeline.family"), "fam", 0, 0, len(families) - 1,
-                                     options=list(range(len(families))), format_func=family_names.__getitem__)]
+family = families[widgets.synced_index(c1.radio, t("pipeline.family"), "fam", family_names)]
 classes = view.class_multiselect(t("pipeline.classes"), c2)
 c3, c4, c5 = st.columns(3)
 counts = [t("pipeline.count", n=n) for n in view.PER_CLASS]
-per_class = view.PER_CLASS[widgets.synced_int(c3.select_slider, t("pipeline.per_class"), "n", 4, 0,
-                                              len(view.PER_CLASS) - 1, options=list(range(len(view.PER_CLASS))),
-                                              format_func=counts.__getitem__)]
+per_class = view.PER_CLASS[widgets.synced_index(c3.select_slider, t("pipeline.per_class"), "n", counts, 4)]
 epochs = widgets.synced_int(c4.slider, t("pipeline.epochs"), "ep", 10, 1, pipeline.MAX_EPOCHS,
                             help=t("pipeline.epochs_help"))
 seed = widgets.seed_input(container=c5)

@@ -52,8 +52,7 @@ st.markdown(t("prob.2d.body"))
 names = ("ring", "moons", "spiral", "checkerboard")
 labels = [t(f"lab.data.{name}") for name in names]
 d1, d2, d3 = st.columns(3)
-data_name = names[widgets.synced_int(d1.selectbox, t("prob.2d.data"), "data2d", 1, 0, len(names) - 1,
-                                     options=list(range(len(names))), format_func=labels.__getitem__)]
+data_name = names[widgets.synced_index(d1.selectbox, t("prob.2d.data"), "data2d", labels, 1)]
 k = widgets.synced_int(d2.slider, t("prob.2d.k"), "k", 3, 1, 12, help=t("prob.2d.k_help"))
 seed = widgets.seed_input(container=d3)
 points = view.data_2d(data_name)

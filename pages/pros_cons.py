@@ -29,19 +29,17 @@ st.caption(t("risks.card.caption", n=results["n"], machine=results["machine"]["c
 # 2. One measurement in detail ----------------------------------------------------------------------
 st.header(t("risks.detail.header"))
 labels = [t(f"risks.section.{s}") for s in view.SECTIONS]
-section = view.SECTIONS[widgets.synced_int(st.radio, t("risks.detail.choose"), "sec", 0, 0, len(view.SECTIONS) - 1,
-                                           options=list(range(len(view.SECTIONS))), format_func=labels.__getitem__,
-                                           horizontal=True)]
-st.subheader(labels[view.SECTIONS.index(section)])
+chosen = widgets.synced_index(st.radio, t("risks.detail.choose"), "sec", labels, horizontal=True)
+section = view.SECTIONS[chosen]
+st.subheader(labels[chosen])
 st.markdown(t(f"risks.{section}.body"))
 fams = results["families"]
 fam_names = [view.family(f) for f in fams]
 
 
 def pick_family(options: tuple[str, ...], name: str) -> str:
-    return options[widgets.synced_int(st.radio, t("risks.live.family"), name, 0, 0, len(options) - 1,
-                                      options=list(range(len(options))),
-                                      format_func=lambda i: view.family(options[i]), horizontal=True)]
+    return options[widgets.synced_index(st.radio, t("risks.live.family"), name, [view.family(f) for f in options],
+                                        horizontal=True)]
 
 
 try:

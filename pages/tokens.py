@@ -17,8 +17,7 @@ sample = text_view.prompt_box(t("tokens.input"), "tokens_text", tokenization.SAM
 kinds = [(lg, kind) for lg in corpus.LANGS for kind in tokenization.KINDS]
 labels = [t(f"tokens.tok.{lg}_{kind}") for lg, kind in kinds]
 default = kinds.index((lang(), "bpe"))
-chosen = widgets.synced_int(st.radio, t("tokens.which"), "tok", default, 0, len(kinds) - 1,
-                            options=list(range(len(kinds))), format_func=labels.__getitem__, horizontal=True)
+chosen = widgets.synced_index(st.radio, t("tokens.which"), "tok", labels, default, horizontal=True)
 tok_lang, tok_kind = kinds[chosen]
 tokenizer = widgets.load_or_stop(lambda: loaders.tokenizer(tok_lang, tok_kind))
 pieces = tokenization.pieces(tokenizer, sample)
