@@ -48,12 +48,25 @@ def summarise(times: list[float]) -> dict:
             "runs": len(times), "all_s": times}
 
 
+def to_json(value, level: int = 0) -> str:
+    """``json.dumps(value, indent=1)``, except that a list holding no lists or objects stays on one line:
+    a curve is one line, an image one line per pixel row, instead of one line per number."""
+    pad = " " * (level + 1)
+    if isinstance(value, dict) and value:
+        keys = (k if isinstance(k, str) else json.dumps(k) for k in value)  # json's own key conversion
+        items = (f"{pad}{json.dumps(k)}: {to_json(v, level + 1)}" for k, v in zip(keys, value.values(), strict=True))
+        return "{\n" + ",\n".join(items) + "\n" + " " * level + "}"
+    if isinstance(value, (list, tuple)) and any(isinstance(v, (dict, list, tuple)) for v in value):
+        return "[\n" + ",\n".join(pad + to_json(v, level + 1) for v in value) + "\n" + " " * level + "]"
+    return json.dumps(value)
+
+
 def save(name: str, payload: dict, table: list[tuple[str, str]]) -> Path:
     """Write ``results/<name>.json`` and ``results/<name>.md``; print the table."""
     RESULTS.mkdir(exist_ok=True)
     payload = {"benchmark": name, "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": machine(), **payload}
     path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    path.write_text(to_json(payload) + "\n", encoding="utf-8")
     m = payload["machine"]
     lines = [f"Machine: {m['cpu']} ({m['cores']} cores), GPU: {m.get('gpu') or 'none'}", "",
              "| measure | value |", "|---|---|", *(f"| {k} | {v} |" for k, v in table)]

@@ -92,3 +92,13 @@ def test_pipeline_benchmark(results):
     assert 0 < vae["train_epoch"]["median_s"] <= vae["epoch_with_fid"]["median_s"]
     assert vae["fid_floor"] < vae["fid_final"] < vae["fid_untrained"]
     assert "vae: domain FID untrained → after 2 epochs" in (results / "pipeline.md").read_text()
+
+
+def test_results_json_keeps_flat_lists_on_one_line():
+    payload = {"curve": [1.5, 2, None], "image": [[0, 255], [7, 8]], 3: {"ok": True, "empty": [], "none": {}},
+               "rows": [{"a": (1, 2)}], "text": "생성 ✓"}
+    text = common.to_json(payload)
+    assert json.loads(text) == json.loads(json.dumps(payload))  # the same document json.dumps writes
+    lines = text.splitlines()
+    assert ' "curve": [1.5, 2, null],' in lines and "  [0, 255]," in lines and '   "a": [1, 2]' in lines
+    assert len(lines) == 18
