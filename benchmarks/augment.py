@@ -12,22 +12,16 @@ from __future__ import annotations
 import statistics
 from dataclasses import asdict
 
-from benchmarks.common import save
-from models import augment, checkpoints, data, zoo
+from benchmarks.common import available, save
+from models import augment, data, zoo
 
 
 def run(seeds: tuple[int, ...] = (0, 1, 2), config: augment.AugmentConfig | None = None,
         families: tuple[str, ...] = zoo.FAMILIES) -> dict:
     config = config or augment.AugmentConfig()
-    available = []
-    for family in families:
-        try:
-            checkpoints.verify(family)
-            available.append(family)
-        except checkpoints.CheckpointError as exc:
-            print(f"skipping {family}: {exc}")
+    families = tuple(available({f: f for f in families}))
     train, test = data.load_shipped("train10k"), data.load_shipped("test")
-    results = augment.experiment(tuple(available), config, tuple(seeds), train, test)
+    results = augment.experiment(families, config, tuple(seeds), train, test)
     summary = {}
     for condition, runs in results.items():
         accuracies = [r["accuracy"] for r in runs]

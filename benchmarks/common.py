@@ -43,6 +43,20 @@ def repeat(fn: Callable[[], float | None], n: int) -> dict:
     return summarise(times)
 
 
+def available(checkpoint_names: dict[str, str]) -> list[str]:
+    """The keys whose shipped checkpoint verifies; the others are skipped with the reason printed."""
+    from models import checkpoints
+
+    keep = []
+    for key, name in checkpoint_names.items():
+        try:
+            checkpoints.verify(name)
+            keep.append(key)
+        except checkpoints.CheckpointError as exc:
+            print(f"skipping {name}: {exc}")
+    return keep
+
+
 def summarise(times: list[float]) -> dict:
     return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
             "runs": len(times), "all_s": times}

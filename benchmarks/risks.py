@@ -21,24 +21,13 @@ import time
 
 import numpy as np
 
-from benchmarks.common import save
-from models import bias, checkpoints, data, risks, zoo
+from benchmarks.common import available, save
+from models import bias, data, risks, zoo
 from models.judge import Judge
 
 PAIRS = 6
 DISTANCE_EDGES = np.linspace(0.0, 0.4, 21)
 CONFIDENCE_EDGES = np.linspace(0.0, 1.0, 21)
-
-
-def _available(names: dict[str, str]) -> list[str]:
-    keep = []
-    for key, name in names.items():
-        try:
-            checkpoints.verify(name)
-            keep.append(key)
-        except checkpoints.CheckpointError as exc:
-            print(f"skipping {name}: {exc}")
-    return keep
 
 
 def family_risks(family: str, judge: Judge, train: data.Split, test_images: np.ndarray, n: int, seed: int) -> dict:
@@ -86,7 +75,7 @@ def run(n: int = 1000, bias_n: int = 2000, seed: int = 0, families: tuple[str, .
     results: dict = {"n": n, "bias_n": bias_n, "train_images": len(train), "seed": seed, "cpu_watts": risks.CPU_WATTS,
                      "distance_edges": DISTANCE_EDGES.tolist(), "confidence_edges": CONFIDENCE_EDGES.tolist(),
                      "families": {}, "bias": {}}
-    for family in _available({f: f for f in families}):
+    for family in available({f: f for f in families}):
         results["families"][family] = r = family_risks(family, judge, train, test_images, n, seed)
         print(f"{family}: copies {r['copy_share']:.1%}, median ratio {r['median_ratio']:.2f}, control "
               f"{r['control_accuracy']:.1%}, novel+recognisable {r['novel_and_recognisable']:.1%}, "
@@ -101,7 +90,7 @@ def add_bias(results: dict, judge: Judge, train: data.Split) -> None:
     subset, true = bias.imbalanced_split(train)
     results["bias_training_counts"] = np.bincount(true, minlength=data.NUM_CLASSES).tolist()
     results["bias"] = {}
-    for family in _available(bias.NAMES):
+    for family in available(bias.NAMES):
         results["bias"][family] = b = bias_risks(family, judge, subset.images, results["bias_n"], results["seed"])
         print(f"bias {family}: majority ×{b['majority_amplification']:.2f}, rare half "
               f"{b['rare_training']:.1%} → {b['rare_generated']:.1%}")
