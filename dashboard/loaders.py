@@ -1,8 +1,11 @@
 """Cached, shared model and data loaders.
 
-``st.cache_resource`` objects are shared by every session and thread, so each model
-comes wrapped in :class:`Guarded`: use it as ``with loaders.classifier() as model:``
-and calls to that model are serialised by its own lock. Per-user state never goes in
+``st.cache_resource`` objects are shared by every session and thread. Each model comes wrapped
+in :class:`Guarded` (``with loaders.classifier() as model:``): inference reads the weights and
+changes nothing, so sessions may call one model at once; what bounds the machine's load is the
+gate of :mod:`dashboard.serving`, not a lock per model (a lock let one page's cheap call wait
+behind another page's slow one). Deterministic views go through :func:`serving.ui.shared`:
+computed once for everyone, the slow ones through the fair queue. Per-user state never goes in
 here. Heavy libraries are imported inside the loaders, only when a page needs them.
 """
 
@@ -14,6 +17,7 @@ from typing import Generic, TypeVar
 
 import streamlit as st
 
+from dashboard.serving.ui import shared
 from models import checkpoints, corpus, data, melody_corpus
 
 T = TypeVar("T")
@@ -24,15 +28,20 @@ LOAD_ERRORS = (checkpoints.CheckpointError, data.FashionMNISTError, corpus.Corpu
 
 @dataclass
 class Guarded(Generic[T]):
+    """A shared model. ``exclusive=True`` serialises calls, for a model whose calls change it."""
+
     model: T
+    exclusive: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __enter__(self) -> T:
-        self.lock.acquire()
+        if self.exclusive:
+            self.lock.acquire()
         return self.model
 
     def __exit__(self, *exc) -> None:
-        self.lock.release()
+        if self.exclusive:
+            self.lock.release()
 
 
 @st.cache_resource(show_spinner=False)
@@ -95,7 +104,7 @@ def judge() -> Guarded:
     return Guarded(Judge.load(device()))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@shared(heavy=True)
 def diffusion_trajectory(label: int, seed: int, sampler: str, steps: int, guidance: float, n: int) -> dict:
     """Cached reverse process: the same settings give the same pictures, so reuse them."""
     import time
@@ -116,6 +125,7 @@ def benchmark(name: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+@shared(heavy=lambda family, *_, **__: family == "diffusion")
 def generate(family: str, labels, seed: int, **options) -> tuple:
     """Sample with a shipped family under its lock; returns ``(images, seconds)``."""
     import time
@@ -129,6 +139,7 @@ def generate(family: str, labels, seed: int, **options) -> tuple:
     return images, time.perf_counter() - start
 
 
+@shared
 def gan_walk(label: int, seed_a: int, seed_b: int, frames: int):
     """Decode a slerp walk in the GAN's latent space from z(seed_a) to z(seed_b)."""
     import numpy as np
@@ -141,7 +152,7 @@ def gan_walk(label: int, seed_a: int, seed_b: int, frames: int):
         return gan.decode(z, np.full(frames, label))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@shared
 def discriminator_scores(label: int, seed: int, n: int) -> dict:
     """D's raw scores on ``n`` real test images and ``n`` generated images of one class."""
     from models import data as d
@@ -162,7 +173,7 @@ def gan_snapshots():
     return load_snapshots()
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@shared
 def flow_view(index: int) -> dict:
     """One test image through the flow: z = f(x), f⁻¹(z), exact bits/dim, class posterior; VAE bound beside."""
     import numpy as np
@@ -193,6 +204,7 @@ def flow_view(index: int) -> dict:
     return out
 
 
+@shared
 def flow_samples(label: int, seed: int, temperature: float, n: int):
     with zoo_model("flow") as flow:
         return flow.sample([label] * n, seed, temperature=temperature)
@@ -207,7 +219,7 @@ def latent_model(name: str) -> Guarded:
     return Guarded(LatentModel.load(name, device()))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@shared(heavy=True)
 def latent_map(name: str) -> dict:
     """The 10k test images on the model's 2-D map, with the region that holds 99 % of them."""
     import numpy as np
@@ -220,17 +232,19 @@ def latent_map(name: str) -> dict:
     return {"points": points, "labels": test.labels, "lo": lo - pad, "hi": hi + pad}
 
 
+@shared
 def latent_decode_2d(name: str, points):
     with latent_model(name) as model:
         return model.decode_2d(points)
 
 
+@shared
 def latent_prior_samples(name: str, n: int, seed: int):
     with latent_model(name) as model:
         return model.sample(n, seed)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@shared
 def posterior_view(name: str, image, draws: int, seed: int) -> dict:
     """One image through a VAE: μ, σ, reparameterised draws and their decodes, reconstruction, ELBO terms."""
     import numpy as np
@@ -244,7 +258,7 @@ def posterior_view(name: str, image, draws: int, seed: int) -> dict:
     return out
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@shared(heavy=True)
 def latent_class_means(name: str):
     """Mean code of every class over the shipped 10k training subset."""
     from models.latent import class_means
@@ -255,11 +269,13 @@ def latent_class_means(name: str):
     return class_means(codes, train.labels, data.NUM_CLASSES)
 
 
+@shared
 def latent_interpolation(name: str, a, b, frames: int):
     with latent_model(name) as model:
         return model.interpolate(a, b, frames)
 
 
+@shared
 def latent_arithmetic(name: str, image, minus: int, plus: int, neighbours: int) -> dict:
     """code(image) − mean(class ``minus``) + mean(class ``plus``), decoded, with its nearest real images."""
     from models.latent import nearest_neighbours
@@ -305,7 +321,7 @@ def tokenizer_stats(sample_chars: int = 50_000) -> dict[str, dict[str, float]]:
             for lang in corpus.LANGS for kind in tokenization.KINDS}
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@shared(heavy=True)
 def decoding_compare(name: str, prompt: str, temperature: float, top_k: int, top_p: float, seed: int,
                      n: int, beams: int = 4) -> dict[str, str]:
     """Greedy, sampling and (Transformer only) beam search continuations of one prompt."""
@@ -319,14 +335,14 @@ def decoding_compare(name: str, prompt: str, temperature: float, top_k: int, top
     return out
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@shared(heavy=True)
 def hallucinations(name: str) -> list[dict]:
     from models import text
 
     return text.hallucinations(text_model(name))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@shared
 def attention_view(name: str, prompt: str, max_tokens: int) -> dict:
     """Tokens of the prompt (at most ``max_tokens``, the first ones) and attention (layers, heads, T, T)."""
     tm = text_model(name)
@@ -346,7 +362,7 @@ def _quality(results: dict, original) -> dict[str, dict[str, float]]:
             for name, image in results.items()}
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@shared(heavy=True)
 def inpainting(image, mask, label: int, seed: int) -> dict:
     """Fill the masked part of one image with the diffusion model and with the VAE baseline; PSNR/SSIM."""
     import time
@@ -363,7 +379,7 @@ def inpainting(image, mask, label: int, seed: int) -> dict:
     return {"images": results, "seconds": seconds, "quality": _quality(results, image)}
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@shared(heavy=True)
 def super_resolution(image, factor: int, label: int, seed: int) -> dict:
     """Shrink one image by ``factor``, then bring it back to 28×28 by bicubic and by the diffusion model."""
     import time
@@ -379,7 +395,7 @@ def super_resolution(image, factor: int, label: int, seed: int) -> dict:
     return {"small": small[0], "images": results, "seconds": seconds, "quality": _quality(results, image)}
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@shared(heavy=True)
 def sdedit_strengths(image, target: int, strengths: tuple[float, ...], seed: int) -> dict:
     """SDEdit of one image toward ``target`` at several strengths; the judge's P(target) and SSIM to the input."""
     import numpy as np
@@ -427,7 +443,7 @@ def _rendered(tokens: list[int], given_steps: int, bpm: int, seconds: float | No
             "duration": music.duration_seconds(notes, bpm)}
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@shared(heavy=True)
 def melody(mode: str, bars: int, temperature: float, seed: int, start: tuple, bpm: int) -> dict:
     """A generated melody (tokens, notes, piano roll, WAV bytes, statistics); cached per settings."""
     import time
@@ -437,7 +453,7 @@ def melody(mode: str, bars: int, temperature: float, seed: int, start: tuple, bp
     return _rendered(tokens, sum(d for _, d in start), bpm, time.perf_counter() - began)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@shared(heavy=True)
 def melody_references(index: int, mode: str, bars: int, seed: int, bpm: int) -> dict:
     """Held-out tune ``index`` (its first ``bars`` bars) and a unigram-table sample of the same length."""
     from models import music

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import charts, loaders, text_view, widgets
 from dashboard.i18n import t
+from dashboard.serving.ui import heavy_slot
 from models import text
 
 widgets.setup_page()
@@ -95,7 +96,9 @@ if go:
     with output:
         st.markdown(f"**{t('next.stream.prompt')}** {prompt[-300:]}")
         live = st.empty()
-        st.write_stream(tokens())
+        with heavy_slot():  # a whole generation is one turn of the fair queue
+            start = time.perf_counter()
+            st.write_stream(tokens())
         live.empty()
 run = st.session_state.get("nt_run")
 if run and run["tokens"]:

@@ -1,0 +1,80 @@
+"""At most K live training runs at once; the others wait in line for a slot.
+
+A live run (the 2-D lab, Train your own, the augmentation run) trains across many script reruns,
+so its slot is a *lease* keyed by the run's id: every chunk of training renews it with
+:meth:`TrainingSlots.request`, :meth:`release` gives it back (pause, stop, reset), and a lease or
+a place in line that is not renewed for ``lease_s`` seconds (the tab was closed) lapses by itself.
+The training itself runs on threads of low priority (:func:`low_priority_pool`), so page work
+goes first on a busy machine. No Streamlit import.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import threading
+import time
+from collections import OrderedDict
+
+
+class TrainingSlots:
+    def __init__(self, slots: int, lease_s: float = 20.0, clock=time.monotonic) -> None:
+        if slots < 1:
+            raise ValueError("at least one training slot")
+        self.slots, self.lease_s, self._clock = slots, lease_s, clock
+        self._lock = threading.Lock()
+        self._holders: dict[str, float] = {}
+        self._line: OrderedDict[str, float] = OrderedDict()
+
+    def _expire(self, now: float) -> None:
+        for table in (self._holders, self._line):
+            for run_id in [r for r, seen in table.items() if now - seen > self.lease_s]:
+                del table[run_id]
+
+    def request(self, run_id: str) -> int:
+        """0 when ``run_id`` may train now (its lease renewed), else its place in line (1 = next)."""
+        with self._lock:
+            now = self._clock()
+            self._expire(now)
+            if run_id in self._holders:
+                self._holders[run_id] = now
+                return 0
+            self._line[run_id] = now  # a newcomer joins at the end; a waiter keeps its place
+            position = list(self._line).index(run_id)
+            free = self.slots - len(self._holders)
+            if position < free:
+                del self._line[run_id]
+                self._holders[run_id] = now
+                return 0
+            return position + 1
+
+    def release(self, run_id: str) -> None:
+        with self._lock:
+            self._holders.pop(run_id, None)
+            self._line.pop(run_id, None)
+
+    @property
+    def training(self) -> int:
+        with self._lock:
+            self._expire(self._clock())
+            return len(self._holders)
+
+    @property
+    def waiting(self) -> int:
+        with self._lock:
+            self._expire(self._clock())
+            return len(self._line)
+
+
+def _lower_priority(niceness: int) -> None:
+    """Make the calling worker thread yield the CPU to page work (Linux: nice is per thread)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except (AttributeError, OSError, PermissionError):
+        pass
+
+
+def low_priority_pool(workers: int, niceness: int = 10) -> concurrent.futures.ThreadPoolExecutor:
+    """Threads that run training chunks below the priority of page work."""
+    return concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="genai-train",
+                                                 initializer=_lower_priority, initargs=(niceness,))
