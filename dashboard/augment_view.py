@@ -1,13 +1,17 @@
 """The data-augmentation page's live run: sample synthetic images, train two small classifiers with a
-progress bar, keep the result per settings in the session (a rerun does not train again)."""
+progress bar, keep the result per settings in the session (a rerun does not train again).
+
+The run waits for one of the server's training slots and trains on a low-priority worker thread
+(:mod:`dashboard.serving`); the progress bar follows it from the page's own thread."""
 
 from __future__ import annotations
 
 import time
+import uuid
 
 import streamlit as st
 
-from dashboard import loaders
+from dashboard import loaders, serving
 from dashboard.i18n import t
 from models import augment
 
@@ -28,25 +32,37 @@ def live_result(family: str, real_per_class: int, synthetic_per_class: int, seed
     return st.session_state.get(RESULTS, {}).get((family, real_per_class, synthetic_per_class, seed))
 
 
-def run_live(family: str, real_per_class: int, synthetic_per_class: int, seed: int, steps: int) -> dict:
-    """Real only vs real + synthetic, same real images and seed; progress shown while it runs."""
-    config = augment.AugmentConfig(real_per_class=real_per_class, synthetic_per_class=synthetic_per_class,
-                                   steps=steps)
-    train, test = loaders.train_subset(), loaders.test_split()
-    bar = st.progress(0.0, text=t("augment.live.sampling", family=t(f"augment.family.{family}")))
+def _train_both(model, family: str, config: augment.AugmentConfig, seed: int, train, test, report) -> dict:
+    """Sample the synthetic images, then train both classifiers (on a worker thread: no Streamlit call)."""
     start = time.perf_counter()
-    with loaders.zoo_model(family) as model:
-        extra = augment.synthetic(model, family, synthetic_per_class, seed)
+    extra = augment.synthetic(model, family, config.synthetic_per_class, seed)
     sample_s = time.perf_counter() - start
-    real = augment.few_real(train, real_per_class, seed)
+    real = augment.few_real(train, config.real_per_class, seed)
     runs = {}
     for i, (name, pool) in enumerate((("real", None), ("augmented", extra))):
         def progress(step: int, total: int, i: int = i, name: str = name) -> None:
             if step % 10 == 0 or step == total:
-                bar.progress((i + step / total) / 2, text=t(f"augment.live.training.{name}", step=step, total=total))
+                report((i + step / total) / 2, (name, step, total))
 
         runs[name] = augment.run_condition(real, pool, test, config, seed, progress)
-    bar.empty()
-    result = {**runs, "sample_s": sample_s, "examples": extra[0][:: max(1, synthetic_per_class)][:10]}
+    return {**runs, "sample_s": sample_s, "examples": extra[0][:: max(1, config.synthetic_per_class)][:10]}
+
+
+def run_live(family: str, real_per_class: int, synthetic_per_class: int, seed: int, steps: int) -> dict:
+    """Real only vs real + synthetic, same real images and seed; progress shown while it runs."""
+    config = augment.AugmentConfig(real_per_class=real_per_class, synthetic_per_class=synthetic_per_class,
+                                   steps=serving.cap("augment.steps", steps))
+    run_id = st.session_state.setdefault("augment_run_id", f"augment-{uuid.uuid4().hex}")
+    serving.wait_for_training(run_id)
+    try:
+        bar = st.progress(0.0, text=t("augment.live.sampling", family=t(f"augment.family.{family}")))
+        with loaders.zoo_model(family) as model:
+            result = serving.in_background(
+                _train_both, model, family, config, seed, loaders.train_subset(), loaders.test_split(),
+                progress=lambda done, at: bar.progress(done, text=t(f"augment.live.training.{at[0]}", step=at[1],
+                                                                    total=at[2])))
+        bar.empty()
+    finally:
+        serving.release_training(run_id)
     st.session_state.setdefault(RESULTS, {})[(family, real_per_class, synthetic_per_class, seed)] = result
     return result

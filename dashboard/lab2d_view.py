@@ -1,19 +1,22 @@
 """The 2-D lab's Streamlit side: the user's points (CSV or canvas), the per-user run, the live panel, figures.
 
 Tensor work lives in :mod:`models.toy2d_live`; this module keeps the run in ``st.session_state``
-(one per user), draws the figures and turns refused points into translated messages.
+(one per user), draws the figures and turns refused points into translated messages. A running
+run trains only while it holds one of the server's training slots (:mod:`dashboard.serving`), on a
+low-priority worker thread, and pauses by itself after a while without a widget change.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 from PIL import Image, ImageDraw
 
-from dashboard import charts
+from dashboard import charts, serving
 from dashboard.i18n import t
 from models import toy2d, toy2d_live
 from models.toy2d_models import ToyDiffusionConfig
@@ -26,7 +29,8 @@ INSIDE_S = 2.0           # … and the curves and the family's own views every t
 DEFAULT_SPR = 20         # training steps per refresh, unless the URL or the slider says otherwise
 CANVAS_PX = 360
 LIVE_PX = 520            # the live picture's size in pixels
-RUN, RUNNING = "lab_run", "lab_running"
+RUN, RUNNING, RUN_ID, IDLE = "lab_run", "lab_running", "lab_run_id", "lab_idle_paused"
+SCOPE = "lab"            # the idle-pause clock of this page (dashboard.serving.ui.touch)
 T_MAX = ToyDiffusionConfig.num_train_timesteps - 1
 REAL, FAKE, GRID = "#888888", "#CC3311", "#332288"
 #: every placeholder an error message may use, so a code raised without some of them still reads well
@@ -96,14 +100,27 @@ def current_run(family: str, source: str, seed: int, points: np.ndarray | None) 
     return run
 
 
+def run_id() -> str:
+    """This session's name in the line for training slots."""
+    return st.session_state.setdefault(RUN_ID, f"lab-{uuid.uuid4().hex}")
+
+
 def reset() -> None:
     """Forget the run (the page builds a fresh one with the same settings) and pause."""
     st.session_state.pop(RUN, None)
-    st.session_state[RUNNING] = False
+    set_running(False)
 
 
 def set_running(value: bool) -> None:
     st.session_state[RUNNING] = value
+    st.session_state.pop(IDLE, None)
+    if not value:
+        serving.release_training(run_id())
+
+
+def train_and_measure(run: toy2d_live.LabRun, steps: int, lr: float) -> None:
+    run.train(steps, lr)
+    run.measure()
 
 
 def one_step(lr: float) -> None:
@@ -130,11 +147,16 @@ def live(steps: int, lr: float, t_step: int) -> None:
         # Several frames per fragment run: each rerun costs Streamlit more than a frame does, so one
         # run trains, measures and redraws FRAMES_PER_RUN times, REFRESH_S apart (Pause still stops it:
         # the click's rerun interrupts the loop at its next Streamlit call).
+        waiting = st.empty()
         for frame in range(FRAMES_PER_RUN if live else 1):
             start = time.perf_counter()
-            if live:
-                run.train(steps, lr)
-                run.measure()
+            if live and serving.idle_expired(SCOPE):  # nobody has touched the page for minutes
+                set_running(False)
+                st.session_state[IDLE] = True
+                st.rerun(scope="app")
+            if live and serving.training_turn(run_id(), waiting):
+                waiting.empty()
+                serving.in_background(train_and_measure, run, steps, lr)
             with slot.container():
                 draw_points(run, live)
             if frame < FRAMES_PER_RUN - 1 and live:

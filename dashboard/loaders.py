@@ -17,7 +17,7 @@ from typing import Generic, TypeVar
 
 import streamlit as st
 
-from dashboard.serving.ui import shared
+from dashboard.serving import shared
 from models import checkpoints, corpus, data, melody_corpus
 
 T = TypeVar("T")

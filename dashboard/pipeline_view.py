@@ -8,18 +8,24 @@ callback clears it; its click reruns the script, which interrupts the loop at it
 call — between two epochs, because an epoch itself makes none — so every finished epoch is kept.
 Any other widget change reruns the script the same way: with the same settings the loop simply
 goes on; with other settings the old run is paused and kept under its own key.
+
+Every epoch waits for one of the server's training slots and trains on a low-priority worker
+thread (:mod:`dashboard.serving`); a run pauses by itself after a while without a widget change.
 """
 
 from __future__ import annotations
 
+import uuid
+
 import numpy as np
 import streamlit as st
 
-from dashboard import charts, loaders, widgets
+from dashboard import charts, loaders, serving, widgets
 from dashboard.i18n import t
 from models import data, pipeline
 
 RUNS, RUNNING, CLASSES = "pipeline_runs", "pipeline_running", "pipeline_classes"
+RUN_ID, IDLE, SCOPE = "pipeline_run_id", "pipeline_idle_paused", "pipeline"
 MAX_KEPT = 4                               # runs kept per session (other settings), oldest dropped first
 PER_CLASS = (20, 50, 100, 200, 500, 1000)  # images per class offered (the shipped subset has 1000)
 DEFAULT_CLASSES = pipeline.PipelineConfig.classes
@@ -61,17 +67,24 @@ def is_running(key: tuple) -> bool:
     return st.session_state.get(RUNNING) == key
 
 
+def run_id() -> str:
+    """This session's name in the line for training slots."""
+    return st.session_state.setdefault(RUN_ID, f"pipeline-{uuid.uuid4().hex}")
+
+
 def start(key: tuple) -> None:
     st.session_state[RUNNING] = key
+    st.session_state.pop(IDLE, None)
 
 
 def stop() -> None:
     st.session_state[RUNNING] = None
+    serving.release_training(run_id())
 
 
 def reset(key: tuple) -> None:
     st.session_state.get(RUNS, {}).pop(key, None)
-    st.session_state[RUNNING] = None
+    stop()
 
 
 def prepare(config: pipeline.PipelineConfig) -> pipeline.PipelineRun:
@@ -91,9 +104,17 @@ def train_live(run: pipeline.PipelineRun, key: tuple, epochs: int, status, slots
     """Train until ``epochs`` are done or Stop is pressed, redrawing the stages after every epoch."""
     lock = loaders.judge().lock
     while run.epoch < epochs and st.session_state.get(RUNNING) == key:
+        if serving.idle_expired(SCOPE):  # nobody has touched the page for minutes: leave the machine to others
+            stop()
+            st.session_state[IDLE] = True
+            st.rerun()
+        with status.container():
+            serving.wait_for_training(run_id())
         status.progress(run.epoch / epochs, text=t("pipeline.progress", epoch=run.epoch + 1, total=epochs))
-        run.train_epoch(judge_lock=lock)  # no Streamlit call inside: an epoch is never cut in half
+        # on a worker thread, no Streamlit call inside: an epoch is never cut in half
+        serving.in_background(run.train_epoch, judge_lock=lock)
         draw_stages(run, slots, tag=f"live{run.epoch}")
+    serving.release_training(run_id())
     status.empty()
     if run.epoch >= epochs:  # finished, not stopped: rerun once so the buttons show it
         st.session_state[RUNNING] = None

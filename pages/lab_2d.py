@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import lab2d_view as view
-from dashboard import widgets
+from dashboard import serving, widgets
 from dashboard.i18n import t
 
 widgets.setup_page()
@@ -30,7 +30,8 @@ if source in ("upload", "draw"):
 s1, s2, s3, s4 = st.columns(4)
 lr = widgets.synced_float(s1.number_input, t("lab.lr"), "lr", 0.002, 0.0001, 0.05, step=0.0005, format="%.4f",
                           help=t("lab.lr_help"))
-steps = widgets.synced_int(s2.slider, t("lab.spr"), "spr", view.DEFAULT_SPR, 1, 200, help=t("lab.spr_help"))
+steps = widgets.synced_int(s2.slider, t("lab.spr"), "spr", view.DEFAULT_SPR, 1, serving.cap("lab.spr", 200),
+                           help=t("lab.spr_help"))
 seed = widgets.seed_input(container=s3)
 t_step = 0
 if family == "diffusion":
@@ -44,6 +45,9 @@ b2.button(t("lab.pause"), icon="⏸️", on_click=view.set_running, args=(False,
 b3.button(t("lab.one_step"), icon="⏭️", on_click=view.one_step, args=(lr,), disabled=running)
 b4.button(t("lab.reset"), icon="🔄", on_click=view.reset)
 b5.caption(t("lab.status.running" if running else "lab.status.paused", every=view.REFRESH_S, n=steps))
+serving.touch(view.SCOPE)  # the page body runs again only when a widget changed
+if st.session_state.get(view.IDLE):
+    st.info(t("serving.idle_paused", minutes=f"{serving.SETTINGS.idle_pause_s / 60:g}"), icon="⏸️")
 
 # 3. Live view: points, losses, divergence, and the family's own pictures -----------------------
 view.live(steps, lr, t_step)

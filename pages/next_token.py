@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, loaders, text_view, widgets
+from dashboard import charts, loaders, serving, text_view, widgets
 from dashboard.i18n import t
-from dashboard.serving.ui import heavy_slot
 from models import text
 
 widgets.setup_page()
@@ -96,7 +95,7 @@ if go:
     with output:
         st.markdown(f"**{t('next.stream.prompt')}** {prompt[-300:]}")
         live = st.empty()
-        with heavy_slot():  # a whole generation is one turn of the fair queue
+        with serving.heavy_slot():  # a whole generation is one turn of the fair queue
             start = time.perf_counter()
             st.write_stream(tokens())
         live.empty()

@@ -7,7 +7,7 @@ run in the session: :mod:`dashboard.pipeline_view`.
 
 import streamlit as st
 
-from dashboard import loaders, widgets
+from dashboard import loaders, serving, widgets
 from dashboard import pipeline_view as view
 from dashboard.i18n import t
 from models import pipeline
@@ -26,9 +26,12 @@ family_names = [t(f"pipeline.family.{f}") for f in families]  # lists, not t() i
 family = families[widgets.synced_index(c1.radio, t("pipeline.family"), "fam", family_names)]
 classes = view.class_multiselect(t("pipeline.classes"), c2)
 c3, c4, c5 = st.columns(3)
-counts = [t("pipeline.count", n=n) for n in view.PER_CLASS]
-per_class = view.PER_CLASS[widgets.synced_index(c3.select_slider, t("pipeline.per_class"), "n", counts, 4)]
-epochs = widgets.synced_int(c4.slider, t("pipeline.epochs"), "ep", 10, 1, pipeline.MAX_EPOCHS,
+offered = [n for n in view.PER_CLASS if n <= serving.cap("pipeline.per_class", max(view.PER_CLASS))]
+counts = [t("pipeline.count", n=n) for n in offered]
+per_class = offered[widgets.synced_index(c3.select_slider, t("pipeline.per_class"), "n", counts,
+                                         min(4, len(offered) - 1))]
+epochs = widgets.synced_int(c4.slider, t("pipeline.epochs"), "ep", 10, 1, serving.cap("pipeline.epochs",
+                                                                                      pipeline.MAX_EPOCHS),
                             help=t("pipeline.epochs_help"))
 seed = widgets.seed_input(container=c5)
 
@@ -49,6 +52,9 @@ b1.button(t("pipeline.train"), icon="🏋️", type="primary", key="pipeline_tra
 b2.button(t("pipeline.stop"), icon="⏹️", key="pipeline_stop", on_click=view.stop, disabled=not running)
 b3.button(t("pipeline.reset"), icon="🔄", key="pipeline_reset", on_click=view.reset, args=(key,),
           disabled=run is None or running)
+serving.touch(view.SCOPE)  # the page body runs again only when a widget changed
+if st.session_state.get(view.IDLE):
+    st.info(t("serving.idle_paused", minutes=f"{serving.SETTINGS.idle_pause_s / 60:g}"), icon="⏸️")
 status = st.empty()
 overview = st.container()
 

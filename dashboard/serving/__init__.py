@@ -11,3 +11,19 @@
 ``gate``, ``results`` and ``slots`` import no Streamlit: they are plain threads and locks, tested
 with threads. Settings (environment variables) are read once, in :mod:`.settings`.
 """
+
+from dashboard.serving.settings import SETTINGS
+from dashboard.serving.ui import (
+                                  cap,
+                                  heavy_slot,
+                                  idle_expired,
+                                  in_background,
+                                  release_training,
+                                  shared,
+                                  touch,
+                                  training_turn,
+                                  wait_for_training,
+)
+
+__all__ = ["SETTINGS", "cap", "heavy_slot", "idle_expired", "in_background", "release_training", "shared", "touch",
+           "training_turn", "wait_for_training"]

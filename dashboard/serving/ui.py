@@ -172,21 +172,22 @@ def wait_for_training(run_id: str) -> None:
         slot.empty()
 
 
-def in_background(fn: Callable, *args, progress: Callable[[float, str], None] | None = None, **kwargs):
+def in_background(fn: Callable, *args, progress: Callable[[float, object], None] | None = None, **kwargs):
     """Run ``fn`` on a low-priority training thread and wait for it, still answering Stop and reruns.
 
-    With ``progress``, ``fn`` gets a ``report(fraction, text)`` keyword it may call from the worker;
-    the latest report is shown here by ``progress`` (Streamlit calls stay on the script thread).
+    With ``progress``, ``fn`` gets a ``report(fraction, detail)`` keyword it may call from the worker;
+    the latest report is shown here by ``progress`` (Streamlit calls, translations included, stay on
+    the script thread).
     A rerun or Stop while waiting raises as usual; ``report`` then raises in the worker too, so a
     long job ends at its next report instead of training on for nobody.
     """
     latest: list = []
     cancelled = threading.Event()
 
-    def report(fraction: float, text: str) -> None:
+    def report(fraction: float, detail: object) -> None:
         if cancelled.is_set():
             raise RuntimeError("training cancelled: its page moved on")
-        latest[:] = [fraction, text]
+        latest[:] = [fraction, detail]
 
     future = _POOL.submit(fn, *args, **({"report": report} if progress is not None else {}), **kwargs)
     shown = None

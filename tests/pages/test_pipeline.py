@@ -1,6 +1,7 @@
 """The pipeline page: a short live run fills the five stages, Stop keeps what was trained, bad input warns."""
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from dashboard.i18n import strings
 from models.pipeline import PipelineRun
@@ -53,8 +54,8 @@ def interrupted_mid_run(monkeypatch, lang: str = "en"):
     epoch = PipelineRun.train_epoch
 
     def cut_after_epoch_3(run, *args, **kwargs):
-        if run.epoch >= 3:
-            st.stop()
+        if run.epoch >= 3:  # the epoch runs on a training thread: end the script as a rerun would
+            raise StopException
         return epoch(run, *args, **kwargs)
 
     with monkeypatch.context() as patch:
