@@ -25,6 +25,7 @@ class TrainingSlots:
         self._lock = threading.Lock()
         self._holders: dict[str, float] = {}
         self._line: OrderedDict[str, float] = OrderedDict()
+        self.queued = 0  # runs that had to wait for a slot
 
     def _expire(self, now: float) -> None:
         for table in (self._holders, self._line):
@@ -39,6 +40,7 @@ class TrainingSlots:
             if run_id in self._holders:
                 self._holders[run_id] = now
                 return 0
+            newcomer = run_id not in self._line
             self._line[run_id] = now  # a newcomer joins at the end; a waiter keeps its place
             position = list(self._line).index(run_id)
             free = self.slots - len(self._holders)
@@ -46,6 +48,7 @@ class TrainingSlots:
                 del self._line[run_id]
                 self._holders[run_id] = now
                 return 0
+            self.queued += newcomer
             return position + 1
 
     def release(self, run_id: str) -> None:
