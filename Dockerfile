@@ -5,7 +5,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd -m -u 1000 user
 USER user
-ENV PATH="/home/user/.local/bin:$PATH" PYTHONUNBUFFERED=1
+# GENAI_LAB_HOSTED=1: the hosted caps on live training (README, "Serving a class")
+ENV PATH="/home/user/.local/bin:$PATH" PYTHONUNBUFFERED=1 GENAI_LAB_HOSTED=1
 WORKDIR /home/user/app
 COPY --chown=user requirements.txt .
 RUN pip install --no-cache-dir --user -r requirements.txt --extra-index-url https://download.pytorch.org/whl/cpu
