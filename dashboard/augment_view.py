@@ -58,7 +58,7 @@ def run_live(family: str, real_per_class: int, synthetic_per_class: int, seed: i
         bar = st.progress(0.0, text=t("augment.live.sampling", family=t(f"augment.family.{family}")))
         with loaders.zoo_model(family) as model:
             result = serving.in_background(
-                _train_both, model, family, config, seed, loaders.train_subset(), loaders.test_split(),
+                _train_both, model, family, config, seed, loaders.train_subset(), loaders.test_split(), run_id=run_id,
                 progress=lambda done, at: bar.progress(done, text=t(f"augment.live.training.{at[0]}", step=at[1],
                                                                     total=at[2])))
         bar.empty()

@@ -156,7 +156,7 @@ def live(steps: int, lr: float, t_step: int) -> None:
                 st.rerun(scope="app")
             if live and serving.training_turn(run_id(), waiting):
                 waiting.empty()
-                serving.in_background(train_and_measure, run, steps, lr)
+                serving.in_background(train_and_measure, run, steps, lr, run_id=run_id())
             with slot.container():
                 draw_points(run, live)
             if frame < FRAMES_PER_RUN - 1 and live:

@@ -112,7 +112,7 @@ def train_live(run: pipeline.PipelineRun, key: tuple, epochs: int, status, slots
             serving.wait_for_training(run_id())
         status.progress(run.epoch / epochs, text=t("pipeline.progress", epoch=run.epoch + 1, total=epochs))
         # on a worker thread, no Streamlit call inside: an epoch is never cut in half
-        serving.in_background(run.train_epoch, judge_lock=lock)
+        serving.in_background(run.train_epoch, judge_lock=lock, run_id=run_id())
         draw_stages(run, slots, tag=f"live{run.epoch}")
     serving.release_training(run_id())
     status.empty()

@@ -39,9 +39,10 @@ for family, column in zip(zoo.FAMILIES, columns, strict=True):
 if results:
     d1, d2, _ = st.columns([1, 1, 2])
     row_names = {t(f"compare.family.{f}"): images for f, images in results.items()}
-    d1.download_button(t("compare.download_png"), exports.sheet_png(row_names), "genai-lab-compare.png",
+    # Built on the click, not on every run: most visitors never download.
+    d1.download_button(t("compare.download_png"), lambda: exports.sheet_png(row_names), "genai-lab-compare.png",
                        "image/png", icon="🖼️")
-    d2.download_button(t("compare.download_npz"), exports.npz_bytes(labels=labels, **results),
+    d2.download_button(t("compare.download_npz"), lambda: exports.npz_bytes(labels=labels, **results),
                        "genai-lab-compare.npz", "application/octet-stream", icon="📦")
     if not exports.has_hangul_font():
         st.caption(t("compare.no_font"))

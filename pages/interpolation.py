@@ -30,10 +30,10 @@ st.plotly_chart(charts.image_grid(np.concatenate([latent, pixels]), cols=frames,
                                   title=t("interp.walk.rows")), key="walk")
 st.caption(t("interp.walk.caption", a=caption_a, b=caption_b))
 d1, d2 = st.columns(2)
-d1.download_button(t("interp.gif"), exports.gif_bytes(np.concatenate([latent, pixels], axis=2)),
+rows = {t("interp.row.latent"): latent, t("interp.row.pixel"): pixels}  # files built on the click, not every run
+d1.download_button(t("interp.gif"), lambda: exports.gif_bytes(np.concatenate([latent, pixels], axis=2)),
                    file_name="latent-vs-pixel.gif", mime="image/gif", icon="🎞️")
-d2.download_button(t("interp.png"), exports.sheet_png({t("interp.row.latent"): latent,
-                                                               t("interp.row.pixel"): pixels}),
+d2.download_button(t("interp.png"), lambda: exports.sheet_png(rows),
                    file_name="interpolation.png", mime="image/png", icon="🖼️")
 
 # 3. The GAN's latent space, for comparison ------------------------------------------------
@@ -47,7 +47,7 @@ except loaders.LOAD_ERRORS as exc:
 else:
     st.plotly_chart(charts.image_grid(walk, cols=frames, height=130, title=t("interp.gan.row", name=names[label])),
                     key="gan_walk")
-    st.download_button(t("interp.gif"), exports.gif_bytes(walk), file_name="gan-walk.gif", mime="image/gif",
+    st.download_button(t("interp.gif"), lambda: exports.gif_bytes(walk), file_name="gan-walk.gif", mime="image/gif",
                        icon="🎞️", key="gan_gif")
 
 # 4. Latent arithmetic --------------------------------------------------------------------

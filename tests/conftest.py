@@ -17,3 +17,12 @@ def tmp_checkpoints(tmp_path, monkeypatch):
     root.mkdir()
     monkeypatch.setenv("GENAI_LAB_CHECKPOINT_DIR", str(root))
     return root
+
+
+@pytest.fixture(autouse=True)
+def _fresh_training_slots():
+    """Each test is a fresh server as far as live-training slots go (a test app's run never says goodbye)."""
+    yield
+    serving = sys.modules.get("dashboard.serving.ui")
+    if serving is not None:
+        serving.TRAINING.clear()

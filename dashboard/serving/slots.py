@@ -18,7 +18,7 @@ from collections import OrderedDict
 
 
 class TrainingSlots:
-    def __init__(self, slots: int, lease_s: float = 20.0, clock=time.monotonic) -> None:
+    def __init__(self, slots: int, lease_s: float = 10.0, clock=time.monotonic) -> None:
         if slots < 1:
             raise ValueError("at least one training slot")
         self.slots, self.lease_s, self._clock = slots, lease_s, clock
@@ -55,6 +55,12 @@ class TrainingSlots:
         with self._lock:
             self._holders.pop(run_id, None)
             self._line.pop(run_id, None)
+
+    def clear(self) -> None:
+        """Forget every lease and waiter (a fresh server; tests use it between apps)."""
+        with self._lock:
+            self._holders.clear()
+            self._line.clear()
 
     @property
     def training(self) -> int:

@@ -172,14 +172,16 @@ def wait_for_training(run_id: str) -> None:
         slot.empty()
 
 
-def in_background(fn: Callable, *args, progress: Callable[[float, object], None] | None = None, **kwargs):
+def in_background(fn: Callable, *args, progress: Callable[[float, object], None] | None = None,
+                  run_id: str | None = None, **kwargs):
     """Run ``fn`` on a low-priority training thread and wait for it, still answering Stop and reruns.
 
     With ``progress``, ``fn`` gets a ``report(fraction, detail)`` keyword it may call from the worker;
     the latest report is shown here by ``progress`` (Streamlit calls, translations included, stay on
     the script thread).
     A rerun or Stop while waiting raises as usual; ``report`` then raises in the worker too, so a
-    long job ends at its next report instead of training on for nobody.
+    long job ends at its next report instead of training on for nobody. ``run_id``'s training
+    slot is renewed while the job runs, so a long job keeps its lease.
     """
     latest: list = []
     cancelled = threading.Event()
@@ -200,6 +202,8 @@ def in_background(fn: Callable, *args, progress: Callable[[float, object], None]
             if progress is not None and latest and latest != shown:
                 shown = list(latest)
                 progress(*shown)
+            if run_id is not None:
+                TRAINING.request(run_id)
             _check()
     except BaseException:
         cancelled.set()
