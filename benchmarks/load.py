@@ -126,12 +126,12 @@ class Tab:
         if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             self._element(msg.delta.new_element)
         elif kind == "script_finished":
-            if msg.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
-                self.fragment_runs += 1
-            elif msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+            if msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                 self.errors.append("script compile error")
             return msg.script_finished
-        elif kind == "new_session" and not msg.metadata.run.fragment_ids:  # a full run: the browser drops timers
+        elif kind == "new_session" and msg.metadata.run.fragment_ids:  # a fragment run starts (it may be cut
+            self.fragment_runs += 1                                   # short by the next timer's rerun)
+        elif kind == "new_session":  # a full run starts: the browser drops its fragment timers
             self.page_hash = msg.new_session.page_script_hash
             self.auto_reruns.clear()
         elif kind == "auto_rerun":
@@ -246,7 +246,7 @@ async def train(port: int, trainer: tuple, rng: random.Random, end: float, timeo
     finishes by itself, start over; at the end press its stop button."""
     page, link, start, stop, again = trainer
     query = link(rng)
-    out = {"page": page, "started": 0, "finished": 0, "fragment_runs": 0, "frames": 0, "epochs": 0,
+    out = {"page": page, "started": 0, "finished": 0, "seconds": 0.0, "fragment_runs": 0, "frames": 0, "epochs": 0,
            "waited": False, "error": None}
     try:
         async with open_tab(port, timeout) as tab:
@@ -254,9 +254,11 @@ async def train(port: int, trainer: tuple, rng: random.Random, end: float, timeo
             out["error"] = opened["error"]
             while out["error"] is None and time.perf_counter() < end:
                 tab.reset()
+                began = time.perf_counter()
                 await tab.send(page, query, (tab.buttons[_label(*start)],))
                 out["started"] += 1
                 done = await tab.follow(page, query, end)
+                out["seconds"] += time.perf_counter() - began
                 out["waited"] |= tab.queue_at is not None
                 if not done:
                     stopped = await tab.click(page, query, timeout, (tab.buttons[_label(*stop)],))
@@ -434,10 +436,17 @@ def measures(payload: dict) -> list[tuple[str, str]]:
         if m:
             rows.append((f"{name}: server memory start / peak / end", f"{m['start_mb']:.0f} / {m['peak_mb']:.0f} / "
                          f"{m['end_mb']:.0f} MiB; last third {m['last_third_growth_mb']:+.0f} MiB"))
-        for tr in result.get("trainers", []):
+        trainers = result.get("trainers", [])
+        if trainers:
+            pages = Counter(tr["page"] for tr in trainers if tr["started"])
+            rows.append((f"{name}: training runs active", f"{sum(pages.values())} ("
+                         + ", ".join(f"{n} on {page}" for page, n in pages.items())
+                         + f"); {sum(tr['waited'] for tr in trainers)} shown a ⏳ notice"))
+        for tr in trainers:
             rows.append((f"{name}: training on {tr['page']}",
-                         f"{tr['started']} started, {tr['finished']} finished by itself, {tr['fragment_runs']} "
-                         f"fragment runs, {tr['frames']} live frames, {tr['epochs']} epochs; "
+                         f"{tr['started']} started, {tr['finished']} finished by itself, {tr['seconds']:.0f} s "
+                         f"training: {tr['fragment_runs']} fragment runs, {tr['frames']} live frames, "
+                         f"{tr['epochs']} epochs; "
                          f"waited ⏳: {'yes' if tr['waited'] else 'no'}; "
                          f"error: {tr['error'] or 'none'}"))
     m = payload.get("memory", {})

@@ -152,7 +152,11 @@ def test_load_tab_reads_queue_notices_errors_buttons_and_fragment_timers():
     assert tab.buttons == {"Start": "$$ID-1"} and tab.errors == ["ValueError: bad", "page not found: 'nowhere'"]
     tab.handle(msg(auto_rerun__fragment_id="f1", auto_rerun__interval=0.5))
     assert tab.auto_reruns == {"f1": 0.5}
-    fragment_done = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
-    assert tab.handle(msg(script_finished=fragment_done)) == fragment_done and tab.fragment_runs == 1
+    fragment = ForwardMsg(new_session={"page_script_hash": "h"})
+    fragment.metadata.run.fragment_ids.append("f1")
+    tab.handle(fragment.SerializeToString())
+    assert tab.fragment_runs == 1 and tab.auto_reruns == {"f1": 0.5}  # a fragment run keeps the timers
+    done = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+    assert tab.handle(msg(script_finished=done)) == done
     tab.handle(msg(new_session__page_script_hash="h"))  # a full run: the browser drops its timers
-    assert tab.auto_reruns == {} and tab.page_hash == "h"
+    assert tab.auto_reruns == {} and tab.page_hash == "h" and tab.fragment_runs == 1
