@@ -354,7 +354,8 @@ async def baseline(port: int, pages: tuple[str, ...], reps: int, timeout: float,
     return out
 
 
-async def scenario(name: str, port: int, opts: dict, t_run: float) -> dict:
+async def scenario(name: str, port: int, opts: dict, t_run: float, results: dict) -> None:
+    """Run scenario ``name`` into ``results[name]``; cut short by the hard deadline, the clicks so far."""
     students, think, duration, timeout = opts["students"], opts["think"], opts["duration"], opts["timeout"]
     pages = tuple(opts["pages"])
     trainers = min(opts["trainers"], students) if name == "c" else 0
@@ -366,15 +367,17 @@ async def scenario(name: str, port: int, opts: dict, t_run: float) -> dict:
     browsers = [browse(port, pick, rng, think, 0.0 if name == "a" else rng.uniform(0, think), t0, end, timeout, clicks)
                 for rng in rngs[trainers:]]
     trainings = [train(port, TRAINERS[i % len(TRAINERS)], rngs[i], end, timeout) for i in range(trainers)]
-    done = await asyncio.gather(*trainings, *browsers)
-    out = {"what": SCENARIOS[name], "browsers": students - trainers, "from_s": t0 - t_run,
-           "to_s": time.perf_counter() - t_run, "pages": by_page(clicks, pages),
-           "errors_seen": sorted({c["error"] for c in clicks if c["error"]})[:10],
-           "clicks": [[round(c["t_s"], 2), c["page"], _round(c["latency_s"]), _round(c["queue_s"]), c["error"]]
-                      for c in clicks]}
-    if trainers:
-        out["trainers"] = done[:trainers]
-    return out
+    done = []
+    try:
+        done = await asyncio.gather(*trainings, *browsers)
+    finally:
+        results[name] = {"what": SCENARIOS[name], "browsers": students - trainers, "from_s": t0 - t_run,
+                         "to_s": time.perf_counter() - t_run, "pages": by_page(clicks, pages),
+                         "errors_seen": sorted({c["error"] for c in clicks if c["error"]})[:10],
+                         "clicks": [[round(c["t_s"], 2), c["page"], _round(c["latency_s"]), _round(c["queue_s"]),
+                                     c["error"]] for c in clicks]}
+        if done[:trainers]:
+            results[name]["trainers"] = done[:trainers]
 
 
 def _round(value: float | None) -> float | None:
@@ -390,7 +393,7 @@ async def measure(port: int, pid: int, opts: dict, payload: dict) -> None:
                                              random.Random(f"{opts['seed']}-baseline"))
         for name in opts["scenarios"]:
             print(f"load: scenario {name} ({SCENARIOS[name]}), {opts['duration']:g} s …", flush=True)
-            payload["scenarios"][name] = await scenario(name, port, opts, t_run)
+            await scenario(name, port, opts, t_run, payload["scenarios"])
     finally:
         sampler.cancel()
 
