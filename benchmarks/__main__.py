@@ -1,4 +1,4 @@
-"""``python -m benchmarks [startup] [zoo] [latent] [text] [lab2d] [refresh] [augment] [risks] [pipeline] …``.
+"""``python -m benchmarks [startup] [zoo] [latent] [text] [lab2d] [refresh] [augment] [risks] [pipeline] [load] …``.
 
 Measure, print, save to ``benchmarks/results/``."""
 
@@ -67,8 +67,18 @@ def _refresh(args):
     return refresh.run()
 
 
+def _load(args):
+    from benchmarks import load
+
+    scenarios = tuple(args.scenarios.split(",")) if args.scenarios else tuple(load.SCENARIOS)
+    pages = tuple(args.pages.split(",")) if args.pages else load.PAGES
+    return load.run(students=args.students, think=args.think, duration=args.duration, scenarios=scenarios, pages=pages,
+                    baseline_clicks=args.baseline_clicks, trainers=args.trainers, timeout=args.click_timeout,
+                    deadline=args.deadline)
+
+
 BENCHMARKS = {"startup": _startup, "zoo": _zoo, "latent": _latent, "text": _text, "lab2d": _lab2d,
-              "refresh": _refresh, "augment": _augment, "risks": _risks, "pipeline": _pipeline}
+              "refresh": _refresh, "augment": _augment, "risks": _risks, "pipeline": _pipeline, "load": _load}
 
 
 def main() -> None:
@@ -86,6 +96,23 @@ def main() -> None:
     parser.add_argument("--bias-only", action="store_true",
                         help="risks: only re-measure the imbalanced-subset models in the saved results")
     parser.add_argument("--no-ddpm1000", action="store_true", help="zoo: skip DDPM at 1000 steps (slow on CPU)")
+    load = parser.add_argument_group("load (simulated students on one server)")
+    load.add_argument("--students", type=int, default=30, help="simulated students (default 30)")
+    load.add_argument("--think", type=float, default=10.0,
+                      help="mean think time (s): each student waits uniform(0, 2×think) between clicks (default 10)")
+    load.add_argument("--duration", type=float, default=120.0, help="seconds per scenario (default 120)")
+    load.add_argument("--scenarios",
+                      help="a: everyone on the instructor's link, b: everyone their own seeds, "
+                           "c: --trainers students training while the others browse (default a,b,c)")
+    load.add_argument("--pages", help="page mix, comma-separated url paths (default overview, compare, diffusion, "
+                                      "latent_map, next_token, gan)")
+    load.add_argument("--baseline-clicks", type=int, default=5,
+                      help="single-user baseline: clicks per page and link kind (default 5)")
+    load.add_argument("--trainers", type=int, default=5, help="scenario c: students training (default 5)")
+    load.add_argument("--click-timeout", type=float, default=60.0,
+                      help="a click without script_finished after this many seconds is an error (default 60)")
+    load.add_argument("--deadline", type=float,
+                      help="hard limit for the whole load run in seconds (default: from the options)")
     args = parser.parse_args()
     unknown = sorted(set(args.names) - set(BENCHMARKS))
     if unknown:

@@ -75,15 +75,21 @@ def to_json(value, level: int = 0) -> str:
     return json.dumps(value)
 
 
-def save(name: str, payload: dict, table: list[tuple[str, str]]) -> Path:
-    """Write ``results/<name>.json`` and ``results/<name>.md``; print the table."""
-    RESULTS.mkdir(exist_ok=True)
+def save(name: str, payload: dict, table: list[tuple[str, str]], extra: list[str] = (),
+         results: Path | None = None) -> Path:
+    """Write ``<results>/<name>.json`` and ``<results>/<name>.md`` (default :data:`RESULTS`); print the table.
+
+    ``extra``: markdown lines (e.g. a table of more columns) after the measure/value table."""
+    results = results or RESULTS
+    results.mkdir(parents=True, exist_ok=True)
     payload = {"benchmark": name, "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": machine(), **payload}
-    path = RESULTS / f"{name}.json"
+    path = results / f"{name}.json"
     path.write_text(to_json(payload) + "\n", encoding="utf-8")
     m = payload["machine"]
     lines = [f"Machine: {m['cpu']} ({m['cores']} cores), GPU: {m.get('gpu') or 'none'}", "",
              "| measure | value |", "|---|---|", *(f"| {k} | {v} |" for k, v in table)]
-    (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if extra:
+        lines += ["", *extra]
+    (results / f"{name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     return path

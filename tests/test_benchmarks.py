@@ -102,3 +102,61 @@ def test_results_json_keeps_flat_lists_on_one_line():
     lines = text.splitlines()
     assert ' "curve": [1.5, 2, null],' in lines and "  [0, 255]," in lines and '   "a": [1, 2]' in lines
     assert len(lines) == 18
+
+
+def test_load_benchmark_tiny_run(tmp_path):
+    """The real server, two simulated students on the overview page: every click ends in script_finished."""
+    from benchmarks import load
+
+    out = load.run(students=2, think=0.5, duration=5, scenarios=("a",), pages=("overview",), baseline_clicks=1,
+                   timeout=30, deadline=150, results=tmp_path)
+    saved = json.loads((tmp_path / "load.json").read_text())
+    assert {"options", "baseline", "scenarios", "memory", "memory_series", "machine"} <= set(saved)
+    assert "incomplete" not in saved and saved["options"]["students"] == 2
+    overview = saved["scenarios"]["a"]["pages"]["overview"]
+    assert overview["clicks"] > 0 and overview["errors"] == 0 and 0 < overview["p50_s"] <= overview["p95_s"]
+    assert set(overview) == {"clicks", "p50_s", "p95_s", "max_s", "errors", "waited", "queue_p95_s"}
+    for kind in ("same", "random"):
+        alone = saved["baseline"][kind]["overview"]
+        assert alone["clicks"] == 1 and alone["errors"] == 0 and alone["p95_s"] > 0
+    assert saved["baseline"]["warmup"]["overview"]["error"] is None
+    assert saved["memory"]["peak_mb"] >= saved["memory"]["start_mb"] > 0 and saved["scenarios"]["a"]["memory"]
+    assert out["scenarios"]["a"]["pages"]["all"]["clicks"] == overview["clicks"]
+    assert "| a | overview |" in (tmp_path / "load.md").read_text()
+
+
+def test_load_tab_reads_queue_notices_errors_buttons_and_fragment_timers():
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    from benchmarks.load import Tab
+
+    def msg(**fields) -> bytes:
+        m = ForwardMsg()
+        for path, value in fields.items():
+            *parents, leaf = path.split("__")
+            target = m
+            for name in parents:
+                target = getattr(target, name)
+            setattr(target, leaf, value)
+        return m.SerializeToString()
+
+    tab = Tab(ws=None)
+    tab.handle(msg(delta__new_element__markdown__body="An ordinary caption ⏳"))
+    tab.handle(msg(delta__new_element__alert__body="text", delta__new_element__alert__icon="⏳"))  # an icon only
+    assert tab.queue_at is None
+    tab.handle(msg(delta__new_element__markdown__body=" ⏳ waiting — 3 ahead of you"))
+    assert tab.queue_at is not None
+    tab.handle(msg(delta__new_element__button__label="Start", delta__new_element__button__id="$$ID-1"))
+    tab.handle(msg(delta__new_element__exception__type="ValueError", delta__new_element__exception__message="bad"))
+    tab.handle(msg(page_not_found__page_name="nowhere"))
+    assert tab.buttons == {"Start": "$$ID-1"} and tab.errors == ["ValueError: bad", "page not found: 'nowhere'"]
+    tab.handle(msg(auto_rerun__fragment_id="f1", auto_rerun__interval=0.5))
+    assert tab.auto_reruns == {"f1": 0.5}
+    fragment = ForwardMsg(new_session={"page_script_hash": "h"})
+    fragment.metadata.run.fragment_ids.append("f1")
+    tab.handle(fragment.SerializeToString())
+    assert tab.fragment_runs == 1 and tab.auto_reruns == {"f1": 0.5}  # a fragment run keeps the timers
+    done = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+    assert tab.handle(msg(script_finished=done)) == done
+    tab.handle(msg(new_session__page_script_hash="h"))  # a full run: the browser drops its timers
+    assert tab.auto_reruns == {} and tab.page_hash == "h" and tab.fragment_runs == 1
