@@ -19,7 +19,9 @@ the encoder with a projection head, with :mod:`models.gan`'s conversion to and f
 (The shipped GAN's own modules — 3×3 convolutions at full resolution, spectral norm — cost about
 50 ms a step on one core and had learned nothing recognisable after ten live epochs.)
 One epoch at the defaults takes about 1 s (VAE) to 2 s (GAN) on one core with one torch thread
-(``python -m benchmarks pipeline``). No Streamlit import.
+(``python -m benchmarks pipeline``). Every random draw of a run — initial weights, batch order,
+noise — comes from generators seeded with ``config.seed``, never torch's global RNG, so runs of
+many users in one server process do not disturb each other. No Streamlit import.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from torch.nn.functional import softplus
 
 from models import data, gan, vae
 from models.metrics import FIDScorer
+from models.seeding import seeded
 
 FAMILIES = ("vae", "gan")
 MIN_PER_CLASS = 20        # fewer images per class is not a data set worth training on
@@ -195,9 +198,7 @@ class PipelineRun:
         subset = select_subset(train, config.classes, config.per_class, config.seed)
         keep = np.concatenate([np.flatnonzero(test.labels == c)[:REFERENCE_PER_CLASS] for c in config.classes])
         test_subset = data.Split(test.images[keep], test.labels[keep])
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(config.seed)
-            nets, optimizers = _build(config)
+        nets, optimizers = _build(config, torch.Generator().manual_seed(config.seed))
         with judge_lock or contextlib.nullcontext():
             scorer = FIDScorer(judge, test_subset.images)
             floor_pool = select_subset(train, config.classes, -(-config.fid_samples // len(config.classes)),
@@ -336,10 +337,13 @@ class PipelineRun:
         return out
 
 
-def _build(config: PipelineConfig) -> tuple[dict[str, nn.Module], dict[str, torch.optim.Optimizer]]:
+def _build(config: PipelineConfig, init: torch.Generator) -> tuple[dict[str, nn.Module],
+                                                                     dict[str, torch.optim.Optimizer]]:
+    """The family's networks with PyTorch's default initial weights drawn from ``init``, and their optimisers."""
     if config.family == "vae":
-        net = TinyVAE(config.latent_dim, config.vae_channels, config.vae_hidden)
+        net = seeded(lambda: TinyVAE(config.latent_dim, config.vae_channels, config.vae_hidden), init)
         return {"vae": net}, {"vae": torch.optim.Adam(net.parameters(), lr=config.vae_lr)}
-    g, d = TinyGenerator(config.z_dim, config.gan_channels), TinyDiscriminator(config.gan_channels)
+    g = seeded(lambda: TinyGenerator(config.z_dim, config.gan_channels), init)
+    d = seeded(lambda: TinyDiscriminator(config.gan_channels), init)
     return {"g": g, "d": d}, {"g": torch.optim.Adam(g.parameters(), lr=config.lr_g, betas=config.gan_betas),
                               "d": torch.optim.Adam(d.parameters(), lr=config.lr_d, betas=config.gan_betas)}
