@@ -3,7 +3,8 @@
 Each family (VAE, GAN) trains with :class:`models.pipeline.PipelineConfig`'s defaults — the
 page's defaults: trouser, sneaker and bag, 500 training images each, batch 32 — for ``epochs``
 epochs (the page's default is 10), ``repeats`` times with the same seed. Per epoch it records the
-training time (what the page shows; torch on one thread) and the time of the whole call including
+training time (what the page shows; torch on the server's thread count,
+:func:`models.device.configure_threads`) and the time of the whole call including
 the 16 fixed samples and the FID of ``fid_samples`` samples. The FID curve is deterministic for a
 seed; the times are median, min and max over every epoch of every repeat. The real-vs-real floor
 at the same N is saved beside the FIDs.
@@ -17,7 +18,7 @@ import time
 from dataclasses import asdict
 
 from benchmarks.common import save, summarise
-from models import data, pipeline
+from models import data, device, pipeline
 from models.judge import Judge
 
 DEFAULT_EPOCHS = 10
@@ -46,20 +47,21 @@ def measure_family(family: str, epochs: int, repeats: int, judge: Judge, train: 
 
 def run(epochs: int = DEFAULT_EPOCHS, repeats: int = 2, families: tuple[str, ...] = pipeline.FAMILIES,
         **overrides) -> dict:
+    threads = device.configure_threads()  # as the server: set once, GENAI_LAB_TORCH_THREADS overrides
     judge = Judge.load()
     train, test = data.load_shipped("train10k"), data.load_shipped("test")
     results = {family: measure_family(family, epochs, repeats, judge, train, test, **overrides)
                for family in families}
-    table = []
+    table, thread_text = [], f"{threads} thread{'s' if threads > 1 else ''}"
     for family, r in results.items():
         t, e = r["train_epoch"], r["epoch_with_fid"]
-        table += [(f"{family}: seconds per epoch, training only ({r['train_images']} images, 1 thread)",
+        table += [(f"{family}: seconds per epoch, training only ({r['train_images']} images, {thread_text})",
                    f"{t['median_s']:.2f} (min {t['min_s']:.2f}, max {t['max_s']:.2f}, {t['runs']} epochs)"),
                   (f"{family}: seconds per epoch with 16 samples + FID of {r['config']['fid_samples']}",
                    f"{e['median_s']:.2f} (min {e['min_s']:.2f}, max {e['max_s']:.2f})"),
                   (f"{family}: domain FID untrained → after {r['epochs']} epochs (best; floor)",
                    f"{r['fid_untrained']:.0f} → {r['fid_final']:.0f} ({r['fid_best']:.0f}; {r['fid_floor']:.1f})")]
-    save("pipeline", {"epochs": epochs, "repeats": repeats, "load_average": os.getloadavg(),
+    save("pipeline", {"epochs": epochs, "repeats": repeats, "threads": threads, "load_average": os.getloadavg(),
                       "families": results}, table)
     return {family: {"seconds_per_epoch": statistics.median(r["train_epoch"]["all_s"]), "fid_final": r["fid_final"]}
             for family, r in results.items()}

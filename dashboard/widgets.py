@@ -17,8 +17,13 @@ _PREFIX = "_url_"
 
 
 def setup_page() -> str:
-    """Call first on every page: settles the language even when the page runs on its own."""
+    """Call first on every page: settles the language even when the page runs on its own, and sets
+    torch's thread count once for the whole process (:func:`models.device.configure_threads`; a
+    flag check after the first call) before any page does tensor work."""
+    from models.device import configure_threads
+
     _leave_legacy_navigation()
+    configure_threads()
     return init_lang()
 
 

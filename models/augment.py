@@ -23,6 +23,7 @@ import torch
 
 from models import data, zoo
 from models.judge import JudgeConfig, JudgeNet, to_input
+from models.seeding import seeded, use_generator_dropout
 
 CONDITIONS_ORDER = ("real", *(f"real+{f}" for f in zoo.FAMILIES))
 
@@ -53,10 +54,9 @@ def synthetic(model, family: str, per_class: int, seed: int) -> tuple[np.ndarray
 def train_classifier(images: np.ndarray, labels: np.ndarray, config: AugmentConfig, seed: int,
                      progress: Callable[[int, int], None] | None = None) -> JudgeNet:
     """A fresh small CNN trained ``config.steps`` Adam steps on random minibatches of the pool."""
-    generator = torch.Generator().manual_seed(int(seed))
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(int(seed))
-        net = JudgeNet(JudgeConfig(channels=config.channels, features=config.features))
+    generator = torch.Generator().manual_seed(int(seed))  # weights, then minibatches and dropout masks
+    net = seeded(lambda: JudgeNet(JudgeConfig(channels=config.channels, features=config.features)), generator)
+    use_generator_dropout(net, generator)
     optimizer = torch.optim.Adam(net.parameters(), lr=config.lr)
     x, y = to_input(images), torch.as_tensor(labels, dtype=torch.long)
     net.train()

@@ -18,7 +18,10 @@ uses them as they are; the GAN's generator is the decoder behind a linear layer,
 the encoder with a projection head, with :mod:`models.gan`'s conversion to and from [-1, 1].
 (The shipped GAN's own modules — 3×3 convolutions at full resolution, spectral norm — cost about
 50 ms a step on one core and had learned nothing recognisable after ten live epochs.)
-One epoch at the defaults takes about 1 s (VAE) to 2 s (GAN) on one core. No Streamlit import.
+One epoch at the defaults takes about 1 s (VAE) to 2 s (GAN) on one core with one torch thread
+(``python -m benchmarks pipeline``). Every random draw of a run — initial weights, batch order,
+noise — comes from generators seeded with ``config.seed``, never torch's global RNG, so runs of
+many users in one server process do not disturb each other. No Streamlit import.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from torch.nn.functional import softplus
 
 from models import data, gan, vae
 from models.metrics import FIDScorer
-from models.toy2d_live import one_thread
+from models.seeding import seeded
 
 FAMILIES = ("vae", "gan")
 MIN_PER_CLASS = 20        # fewer images per class is not a data set worth training on
@@ -195,10 +198,8 @@ class PipelineRun:
         subset = select_subset(train, config.classes, config.per_class, config.seed)
         keep = np.concatenate([np.flatnonzero(test.labels == c)[:REFERENCE_PER_CLASS] for c in config.classes])
         test_subset = data.Split(test.images[keep], test.labels[keep])
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(config.seed)
-            nets, optimizers = _build(config)
-        with judge_lock or contextlib.nullcontext(), one_thread():
+        nets, optimizers = _build(config, torch.Generator().manual_seed(config.seed))
+        with judge_lock or contextlib.nullcontext():
             scorer = FIDScorer(judge, test_subset.images)
             floor_pool = select_subset(train, config.classes, -(-config.fid_samples // len(config.classes)),
                                        config.seed + 1)
@@ -206,8 +207,7 @@ class PipelineRun:
         run = cls(config, subset, test_subset, floor, nets, optimizers,
                   torch.Generator().manual_seed(config.seed), scorer)
         run.history = {"losses": {name: [] for name in run.loss_names}, "seconds": [], "fid": [], "samples": []}
-        with one_thread():
-            run._record(judge_lock)
+        run._record(judge_lock)
         return run
 
     # --- what the page reads -------------------------------------------------------------------
@@ -237,21 +237,20 @@ class PipelineRun:
     def train_epoch(self, judge_lock: contextlib.AbstractContextManager | None = None) -> dict:
         """One pass over the training subset, then the fixed samples and the FID; returns this epoch's row."""
         start = time.perf_counter()
-        with one_thread():
-            x = torch.from_numpy(self.train.images)
-            y = torch.from_numpy(self.train.labels)
-            order = torch.randperm(len(y), generator=self.rng)
-            batches = torch.tensor_split(order, max(1, round(len(y) / self.config.batch_size)))
-            sums = dict.fromkeys(self.loss_names, 0.0)
-            step = self._vae_step if self.config.family == "vae" else self._gan_step
-            for index in batches:
-                for name, value in step(x[index], y[index]).items():
-                    sums[name] += value * len(index)
-            seconds = time.perf_counter() - start
-            for name in self.loss_names:
-                self.history["losses"][name].append(sums[name] / len(y))
-            self.history["seconds"].append(seconds)
-            self._record(judge_lock)
+        x = torch.from_numpy(self.train.images)
+        y = torch.from_numpy(self.train.labels)
+        order = torch.randperm(len(y), generator=self.rng)
+        batches = torch.tensor_split(order, max(1, round(len(y) / self.config.batch_size)))
+        sums = dict.fromkeys(self.loss_names, 0.0)
+        step = self._vae_step if self.config.family == "vae" else self._gan_step
+        for index in batches:
+            for name, value in step(x[index], y[index]).items():
+                sums[name] += value * len(index)
+        seconds = time.perf_counter() - start
+        for name in self.loss_names:
+            self.history["losses"][name].append(sums[name] / len(y))
+        self.history["seconds"].append(seconds)
+        self._record(judge_lock)
         return {"epoch": self.epoch, "seconds": seconds, "fid": self.history["fid"][-1],
                 **{name: values[-1] for name, values in self.history["losses"].items()}}
 
@@ -318,31 +317,33 @@ class PipelineRun:
         fixed orthonormal directions u, v, for the first chosen class (``label``)."""
         if self._map is not None and self._map[0] == self.epoch:
             return self._map[1]
-        with one_thread():
-            if self.config.family == "vae":
-                keep = np.concatenate([np.flatnonzero(self.test.labels == c)[:MAP_PER_CLASS]
-                                       for c in self.config.classes])
-                x = torch.from_numpy(self.test.images[keep]).float().unsqueeze(1) / 255.0
-                mu, _ = self.nets["vae"].eval().encode(x)
-                centred = mu - mu.mean(0)
-                _, s, v = torch.linalg.svd(centred, full_matrices=False)
-                out = {"kind": "encoded", "points": (centred @ v[:2].T).numpy(), "labels": self.test.labels[keep],
-                       "explained": float((s[:2] ** 2).sum() / (s ** 2).sum())}
-            else:
-                u, v = _orthonormal(2, self.config.z_dim, torch.Generator().manual_seed(self.config.seed + 7))
-                steps = torch.linspace(-WALK_SPAN, WALK_SPAN, WALK_SIDE)
-                z = torch.stack([a * u + b * v for b in steps.flip(0) for a in steps])
-                label = self.config.classes[0]
-                out = {"kind": "walk", "images": self.decode(z, np.full(len(z), label)), "label": label,
-                       "side": WALK_SIDE, "span": WALK_SPAN}
+        if self.config.family == "vae":
+            keep = np.concatenate([np.flatnonzero(self.test.labels == c)[:MAP_PER_CLASS]
+                                   for c in self.config.classes])
+            x = torch.from_numpy(self.test.images[keep]).float().unsqueeze(1) / 255.0
+            mu, _ = self.nets["vae"].eval().encode(x)
+            centred = mu - mu.mean(0)
+            _, s, v = torch.linalg.svd(centred, full_matrices=False)
+            out = {"kind": "encoded", "points": (centred @ v[:2].T).numpy(), "labels": self.test.labels[keep],
+                   "explained": float((s[:2] ** 2).sum() / (s ** 2).sum())}
+        else:
+            u, v = _orthonormal(2, self.config.z_dim, torch.Generator().manual_seed(self.config.seed + 7))
+            steps = torch.linspace(-WALK_SPAN, WALK_SPAN, WALK_SIDE)
+            z = torch.stack([a * u + b * v for b in steps.flip(0) for a in steps])
+            label = self.config.classes[0]
+            out = {"kind": "walk", "images": self.decode(z, np.full(len(z), label)), "label": label,
+                   "side": WALK_SIDE, "span": WALK_SPAN}
         self._map = (self.epoch, out)
         return out
 
 
-def _build(config: PipelineConfig) -> tuple[dict[str, nn.Module], dict[str, torch.optim.Optimizer]]:
+def _build(config: PipelineConfig, init: torch.Generator) -> tuple[dict[str, nn.Module],
+                                                                     dict[str, torch.optim.Optimizer]]:
+    """The family's networks with PyTorch's default initial weights drawn from ``init``, and their optimisers."""
     if config.family == "vae":
-        net = TinyVAE(config.latent_dim, config.vae_channels, config.vae_hidden)
+        net = seeded(lambda: TinyVAE(config.latent_dim, config.vae_channels, config.vae_hidden), init)
         return {"vae": net}, {"vae": torch.optim.Adam(net.parameters(), lr=config.vae_lr)}
-    g, d = TinyGenerator(config.z_dim, config.gan_channels), TinyDiscriminator(config.gan_channels)
+    g = seeded(lambda: TinyGenerator(config.z_dim, config.gan_channels), init)
+    d = seeded(lambda: TinyDiscriminator(config.gan_channels), init)
     return {"g": g, "d": d}, {"g": torch.optim.Adam(g.parameters(), lr=config.lr_g, betas=config.gan_betas),
                               "d": torch.optim.Adam(d.parameters(), lr=config.lr_d, betas=config.gan_betas)}

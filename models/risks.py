@@ -20,6 +20,7 @@ import torch
 
 from models import data
 from models.judge import Judge, JudgeConfig, JudgeNet, to_input
+from models.seeding import seeded, use_generator_dropout
 
 
 def _flat(images: np.ndarray) -> torch.Tensor:
@@ -63,6 +64,13 @@ def control(judge: Judge, images: np.ndarray, labels: np.ndarray) -> dict:
                           for k in range(data.NUM_CLASSES)]}
 
 
+def _detector_net() -> JudgeNet:
+    """The judge's architecture, narrower, with two outputs: real (0) or generated (1)."""
+    net = JudgeNet(JudgeConfig(channels=(8, 16), features=32))
+    net.head[1] = torch.nn.Linear(32, 2)
+    return net
+
+
 def detector(real: np.ndarray, fake: np.ndarray, seed: int = 0, steps: int = 300, held_out: float = 0.3,
              batch_size: int = 64) -> dict:
     """Train a small CNN to tell real (0) from generated (1) images; accuracy on a held-out part."""
@@ -74,11 +82,8 @@ def detector(real: np.ndarray, fake: np.ndarray, seed: int = 0, steps: int = 300
     cut = int(round(2 * n * (1 - held_out)))
     train_idx, test_idx = order[:cut], order[cut:]
     x, y = to_input(images), torch.from_numpy(target)
-    generator = torch.Generator().manual_seed(int(seed))
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(int(seed))
-        net = JudgeNet(JudgeConfig(channels=(8, 16), features=32))
-    net.head[1] = torch.nn.Linear(32, 2)
+    generator = torch.Generator().manual_seed(int(seed))  # weights, then minibatches and dropout masks
+    net = use_generator_dropout(seeded(_detector_net, generator), generator)
     optimizer = torch.optim.Adam(net.parameters(), lr=2e-3)
     train_t = torch.from_numpy(train_idx)
     net.train()

@@ -5,17 +5,19 @@ points, loss curves, and a divergence (MMD) and, for the ring of Gaussians, the 
 measured every refresh on a fixed set of samples — plus the views of each family as plain
 arrays. The page's fragment calls :meth:`LabRun.train` then :meth:`LabRun.measure` on every tick.
 
-Tiny networks spend their time on per-operation overhead; two torch threads made each step
-4–7× slower than one on two CPU cores, so all work here runs under :func:`one_thread`, which
-restores the previous setting afterwards (other pages keep their threads).
+Tiny networks spend their time on per-operation overhead, and their operations are mostly too
+small to gain from being split across threads. The thread count is not touched here: it is one
+setting of the whole process, shared by every session, set once at start-up
+(:func:`models.device.configure_threads`). On an idle two-core machine a step takes about as long
+with two torch threads as with one (``python -m benchmarks lab2d``); on a two-core machine whose
+cores are busy with other work, two threads made a step 10–80× slower than one (a two-thread team
+waits for the busy core), so ``GENAI_LAB_TORCH_THREADS=1`` suits a server shared by a class.
 No Streamlit import.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,17 +33,6 @@ USER_SCALE = 1.5       # user points are standardised, then scaled to the toy se
 EXTENT = 3.5           # views cover [-EXTENT, EXTENT]²
 LIVE_SAMPLER, LIVE_STEPS = "ddim", 20  # diffusion samples every refresh: 20 DDIM steps, not 100 DDPM
 MAX_HISTORY = 1000     # curve points kept; beyond this every other one is dropped (an hour of training stays light)
-
-
-@contextlib.contextmanager
-def one_thread() -> Iterator[None]:
-    """Run torch on one thread inside the block, then restore the previous thread count."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def points_key(points: np.ndarray) -> str:
@@ -90,8 +81,7 @@ class LabRun:
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:
             raise ValueError(f"family must be one of {tuple(FAMILIES)}, not {self.family!r}")
-        with one_thread():
-            self.model = build(self.family, seed=self.seed)
+        self.model = build(self.family, seed=self.seed)
         rng = np.random.default_rng(self.seed)
         self.reference = self.data[rng.choice(len(self.data), min(N_SHOWN, len(self.data)), replace=False)]
         self.measure()
@@ -102,9 +92,8 @@ class LabRun:
 
     def train(self, steps: int, lr: float) -> None:
         """``steps`` optimiser steps at learning rate ``lr``; their mean losses join the curves."""
-        with one_thread():
-            set_lr(self.model, lr)
-            history = self.model.train_steps(self.data, int(steps))
+        set_lr(self.model, lr)
+        history = self.model.train_steps(self.data, int(steps))
         for name in history[0] if history else ():
             self.losses.setdefault(name, []).append(float(np.mean([h[name] for h in history])))
         if history:
@@ -114,10 +103,9 @@ class LabRun:
             self.losses = {name: _thin(values) for name, values in self.losses.items()}
 
     def sample(self, n: int = N_SHOWN) -> np.ndarray:
-        with one_thread():
-            if self.family == "diffusion":
-                return self.model.sample(n, seed=self.seed + 1, steps=LIVE_STEPS, sampler=LIVE_SAMPLER)
-            return self.model.sample(n, seed=self.seed + 1)
+        if self.family == "diffusion":
+            return self.model.sample(n, seed=self.seed + 1, steps=LIVE_STEPS, sampler=LIVE_SAMPLER)
+        return self.model.sample(n, seed=self.seed + 1)
 
     def measure(self) -> None:
         """Fresh samples (same noise every time) and how far they are from the data."""
@@ -125,8 +113,7 @@ class LabRun:
         if self.measured_at and self.measured_at[-1] == self.steps:
             return
         finite = np.isfinite(self.samples).all(1)
-        with one_thread():
-            self.mmd.append(toy2d.mmd(self.samples[finite], self.reference) if finite.any() else float("nan"))
+        self.mmd.append(toy2d.mmd(self.samples[finite], self.reference) if finite.any() else float("nan"))
         self.modes.append(toy2d.modes_covered(self.samples[finite]) if self.ring else 0)
         self.measured_at.append(self.steps)
         if len(self.measured_at) > MAX_HISTORY:  # keep the first measurement (step 0) and thin the rest
@@ -138,25 +125,22 @@ class LabRun:
     def gan_view(self, n_grid: int = 40, n_arrows: int = 60) -> dict[str, np.ndarray]:
         """Discriminator P(real) on a grid, and generator gradient arrows at a few generated points."""
         xs = grid(n_grid)
-        with one_thread():
-            heat = self.model.discriminator_grid(xs, xs)
-            pushes = self.model.generator_gradients(self.model.latent(n_arrows, seed=self.seed + 1))
+        heat = self.model.discriminator_grid(xs, xs)
+        pushes = self.model.generator_gradients(self.model.latent(n_arrows, seed=self.seed + 1))
         return {"xs": xs, "heat": heat, **pushes}
 
     def flow_density(self, n_grid: int = 40) -> dict[str, np.ndarray]:
         """The learned density p(x) on an ``n_grid``² grid (what the live scatter draws behind the points)."""
         xs = grid(n_grid)
-        with one_thread():
-            return {"xs": xs, "density": self.model.density_grid(xs, xs)}
+        return {"xs": xs, "density": self.model.density_grid(xs, xs)}
 
     def flow_view(self, n_grid: int = 40, n_lines: int = 13, n_along: int = 40) -> dict[str, np.ndarray]:
         """Learned density on a grid; the data and a regular grid mapped by f (data → latent), a grid by f⁻¹;
         log|det J| along the mapped grids."""
         lines = grid_lines(n_lines, n_along, 3.0)
-        with one_thread():
-            data_z = self.model.forward(self.reference)[0]
-            forward, log_det_f = self.model.forward(lines.reshape(-1, 2))
-            inverse, log_det_inv = self.model.inverse(lines.reshape(-1, 2))
+        data_z = self.model.forward(self.reference)[0]
+        forward, log_det_f = self.model.forward(lines.reshape(-1, 2))
+        inverse, log_det_inv = self.model.inverse(lines.reshape(-1, 2))
         shape = lines.shape
         return {**self.flow_density(n_grid), "lines": lines, "f": forward.reshape(shape), "f_data": data_z,
                 "f_logdet": log_det_f.reshape(shape[:2]), "f_inv": inverse.reshape(shape),
@@ -166,19 +150,17 @@ class LabRun:
         """The data noised to step t, reverse paths of a few points, the denoising field at t."""
         xs = grid(n_field, 3.0)
         field_points = grid_points(xs, xs)
-        with one_thread():
-            noised = self.model.noise(self.reference, t, seed=self.seed)
-            paths = self.model.trajectories(n_paths, seed=self.seed + 2, steps=LIVE_STEPS, sampler=LIVE_SAMPLER)
-            arrows = self.model.vector_field(field_points, t)
+        noised = self.model.noise(self.reference, t, seed=self.seed)
+        paths = self.model.trajectories(n_paths, seed=self.seed + 2, steps=LIVE_STEPS, sampler=LIVE_SAMPLER)
+        arrows = self.model.vector_field(field_points, t)
         return {"noised": noised, "paths": paths["x"], "field_points": field_points, "field": arrows,
                 "signal": float(self.model.schedule()["signal"][t]), "noise": float(self.model.schedule()["noise"][t])}
 
     def vae_view(self, n_lines: int = 11, n_along: int = 30) -> dict[str, np.ndarray]:
         """Latent codes μ(x) of the data, and decoded means of a regular grid of latent codes."""
         lines = grid_lines(n_lines, n_along, 2.5)
-        with one_thread():
-            codes = self.model.encode(self.reference)
-            decoded = self.model.decode(lines.reshape(-1, 2)).reshape(lines.shape)
+        codes = self.model.encode(self.reference)
+        decoded = self.model.decode(lines.reshape(-1, 2)).reshape(lines.shape)
         return {"codes": codes, "lines": lines, "decoded": decoded}
 
 

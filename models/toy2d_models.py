@@ -26,16 +26,24 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from models.seeding import seeded
+
 LOG_2PI = math.log(2 * math.pi)
 
 
-def mlp(inputs: int, hidden: int, layers: int, outputs: int, activation: type[nn.Module] = nn.SiLU) -> nn.Sequential:
-    """``layers`` hidden layers of width ``hidden`` with a smooth activation, then a linear output."""
+def mlp(inputs: int, hidden: int, layers: int, outputs: int, generator: torch.Generator,
+        activation: type[nn.Module] = nn.SiLU) -> nn.Sequential:
+    """``layers`` hidden layers of width ``hidden`` with a smooth activation, then a linear output;
+    PyTorch's default initial weights, drawn from ``generator``."""
     sizes = [inputs] + [hidden] * layers
-    parts: list[nn.Module] = []
-    for a, b in zip(sizes[:-1], sizes[1:], strict=True):
-        parts += [nn.Linear(a, b), activation()]
-    return nn.Sequential(*parts, nn.Linear(sizes[-1], outputs))
+
+    def make() -> nn.Sequential:
+        parts: list[nn.Module] = []
+        for a, b in zip(sizes[:-1], sizes[1:], strict=True):
+            parts += [nn.Linear(a, b), activation()]
+        return nn.Sequential(*parts, nn.Linear(sizes[-1], outputs))
+
+    return seeded(make, generator)
 
 
 def _tensor(x) -> torch.Tensor:
@@ -59,7 +67,11 @@ class ToyConfig:
 
 
 class ToyModel:
-    """The shared interface. Subclasses build their networks in :meth:`build` and define :meth:`step`."""
+    """The shared interface. Subclasses build their networks in :meth:`build` and define :meth:`step`.
+
+    The seed feeds two private generators — one for the initial weights, one for minibatches and
+    training noise — never torch's global RNG, so a build or a step in one server thread cannot
+    change another user's run."""
 
     family = ""
 
@@ -67,14 +79,13 @@ class ToyModel:
         self.config = config if config is not None else type(self).config_class()
         self.seed = int(seed)
         self.generator = torch.Generator().manual_seed(self.seed)  # minibatches and training noise
-        with torch.random.fork_rng(devices=[]):  # seeded weights without touching the global RNG
-            torch.manual_seed(self.seed)
-            self.build()
+        self.build(torch.Generator().manual_seed(self.seed))     # initial weights
         self.steps = 0
 
     config_class: type[ToyConfig] = ToyConfig
 
-    def build(self) -> None:
+    def build(self, init: torch.Generator) -> None:
+        """Create the networks (initial weights drawn from ``init``) and their optimisers."""
         raise NotImplementedError
 
     def step(self, batch) -> dict[str, float]:
@@ -117,10 +128,10 @@ class ToyGAN(ToyModel):
     family = "gan"
     config_class = ToyGANConfig
 
-    def build(self) -> None:
+    def build(self, init: torch.Generator) -> None:
         c = self.config
-        self.generator_net = mlp(c.noise_dim, c.hidden, c.layers, 2)
-        self.discriminator = mlp(2, c.hidden, c.layers, 1, activation=nn.LeakyReLU)
+        self.generator_net = mlp(c.noise_dim, c.hidden, c.layers, 2, init)
+        self.discriminator = mlp(2, c.hidden, c.layers, 1, init, activation=nn.LeakyReLU)
         betas = (c.beta1, 0.999)
         self.opt_g = torch.optim.Adam(self.generator_net.parameters(), lr=c.lr, betas=betas, fused=True)
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=c.lr, betas=betas, fused=True)
@@ -193,10 +204,10 @@ class ToyVAE(ToyModel):
     family = "vae"
     config_class = ToyVAEConfig
 
-    def build(self) -> None:
+    def build(self, init: torch.Generator) -> None:
         c = self.config
-        self.encoder = mlp(2, c.hidden, c.layers, 2 * c.latent)  # mean and log-variance of z
-        self.decoder = mlp(c.latent, c.hidden, c.layers, 2)      # mean of x
+        self.encoder = mlp(2, c.hidden, c.layers, 2 * c.latent, init)  # mean and log-variance of z
+        self.decoder = mlp(c.latent, c.hidden, c.layers, 2, init)      # mean of x
         self.opt = torch.optim.Adam([*self.encoder.parameters(), *self.decoder.parameters()], lr=c.lr, fused=True)
 
     def step(self, batch) -> dict[str, float]:
@@ -250,10 +261,10 @@ class AffineCoupling(nn.Module):
     Inverting needs no inverse of the network: x_other = (z_other − t) · exp(−s).
     """
 
-    def __init__(self, keep: int, hidden: int, layers: int, clamp: float):
+    def __init__(self, keep: int, hidden: int, layers: int, clamp: float, generator: torch.Generator):
         super().__init__()
         self.keep, self.other, self.clamp = keep, 1 - keep, clamp
-        self.net = mlp(1, hidden, layers, 2)
+        self.net = mlp(1, hidden, layers, 2, generator)
         nn.init.zeros_(self.net[-1].weight)  # start as the identity map
         nn.init.zeros_(self.net[-1].bias)
 
@@ -281,9 +292,9 @@ class ToyFlow(ToyModel):
     family = "flow"
     config_class = ToyFlowConfig
 
-    def build(self) -> None:
+    def build(self, init: torch.Generator) -> None:
         c = self.config
-        self.layers = nn.ModuleList(AffineCoupling(i % 2, c.hidden, c.layers, c.scale_clamp)
+        self.layers = nn.ModuleList(AffineCoupling(i % 2, c.hidden, c.layers, c.scale_clamp, init)
                                     for i in range(c.couplings))
         self.opt = torch.optim.Adam(self.layers.parameters(), lr=c.lr, fused=True)
 
@@ -356,13 +367,13 @@ class ToyDiffusionConfig(ToyConfig):
 class Denoiser(nn.Module):
     """ε̂(x_t, t): an MLP on the point and a sinusoidal embedding of the timestep."""
 
-    def __init__(self, config: ToyDiffusionConfig):
+    def __init__(self, config: ToyDiffusionConfig, generator: torch.Generator):
         super().__init__()
         from diffusers.models.embeddings import Timesteps
 
         self.time_scale = 1000 / config.num_train_timesteps  # embed t as if T were 1000 (the usual frequencies)
         self.embed = Timesteps(config.time_dim, flip_sin_to_cos=True, downscale_freq_shift=0)
-        self.net = mlp(2 + config.time_dim, config.hidden, config.layers, 2)
+        self.net = mlp(2 + config.time_dim, config.hidden, config.layers, 2, generator)
 
     def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
         t = torch.as_tensor(t).reshape(-1).expand(len(x))
@@ -375,11 +386,11 @@ class ToyDiffusion(ToyModel):
     family = "diffusion"
     config_class = ToyDiffusionConfig
 
-    def build(self) -> None:
+    def build(self, init: torch.Generator) -> None:
         from diffusers import DDPMScheduler
 
         c = self.config
-        self.denoiser = Denoiser(c)
+        self.denoiser = Denoiser(c, init)
         self.scheduler = DDPMScheduler(num_train_timesteps=c.num_train_timesteps, beta_schedule=c.beta_schedule,
                                        prediction_type="epsilon", clip_sample=False)
         self.opt = torch.optim.Adam(self.denoiser.parameters(), lr=c.lr, fused=True)

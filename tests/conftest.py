@@ -1,3 +1,4 @@
+import os
 import re
 import sys
 from pathlib import Path
@@ -6,6 +7,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+# One torch thread unless the caller says otherwise: the test machine is shared, and on busy cores a
+# two-thread team waits for the busy one, which made tiny models' steps many times slower. Set here,
+# before any test runs a page: models.device.configure_threads() (every page calls it) reads it.
+os.environ.setdefault("GENAI_LAB_TORCH_THREADS", "1")
 
 HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
@@ -26,3 +32,11 @@ def _fresh_training_slots():
     serving = sys.modules.get("dashboard.serving.ui")
     if serving is not None:
         serving.TRAINING.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def torch_threads():
+    """Torch's thread count set once for the session, as the server sets it at start-up."""
+    from models.device import configure_threads
+
+    configure_threads()

@@ -9,13 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-
-def cpu_cores() -> int:
-    """CPU cores this process may use (the container's share, not the host's)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+from models.device import available_cores
 
 
 def _int(name: str, default: int, low: int = 0) -> int:
@@ -48,7 +42,7 @@ class Settings:
 
 
 def load() -> Settings:
-    cores = cpu_cores()
+    cores = max(1, available_cores())
     return Settings(
         heavy_slots=_int("GENAI_LAB_HEAVY_SLOTS", cores, low=1),
         queue_limit=_int("GENAI_LAB_QUEUE_LIMIT", 60, low=1),

@@ -1,17 +1,9 @@
-"""The 2-D lab's run state: training lowers the divergence, the views have the right shapes, threads are restored."""
+"""The 2-D lab's run state: training lowers the divergence, the views have the right shapes."""
 
 import numpy as np
 import pytest
-import torch
 
 from models import toy2d, toy2d_live
-
-
-def test_one_thread_restores_the_thread_count():
-    before = torch.get_num_threads()
-    with toy2d_live.one_thread():
-        assert torch.get_num_threads() == 1
-    assert torch.get_num_threads() == before
 
 
 @pytest.mark.parametrize("family", ["gan", "vae", "flow", "diffusion"])
