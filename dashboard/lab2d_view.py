@@ -154,11 +154,15 @@ def live(steps: int, lr: float, t_step: int) -> None:
                 set_running(False)
                 st.session_state[IDLE] = True
                 st.rerun(scope="app")
-            if live and serving.training_turn(run_id(), waiting):
+            turn = live and serving.training_turn(run_id(), waiting)
+            if turn:
                 waiting.empty()
                 serving.in_background(train_and_measure, run, steps, lr, run_id=run_id())
             with slot.container():
                 draw_points(run, live)
+            if live and not turn:  # waiting for a training slot: nothing moves, so redraw seldom
+                time.sleep(1.0)
+                break
             if frame < FRAMES_PER_RUN - 1 and live:
                 time.sleep(max(0.0, REFRESH_S - (time.perf_counter() - start)))
 

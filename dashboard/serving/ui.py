@@ -6,7 +6,8 @@
 * :func:`heavy_slot` — hold one slot of the gate around model work that is not a shared result
   (streaming generation); a waiting user sees "waiting — N ahead of you" within a poll.
 * :func:`training_turn`, :func:`in_background`, :func:`wait_for_training` — bounded live training:
-  a run trains only while it holds one of K slots, on a low-priority worker thread.
+  a run trains only while it holds one of K slots, on a low-priority worker thread, and each chunk
+  of training first lets waiting page work go ahead (:func:`yield_to_pages`).
 * :func:`touch` / :func:`idle_for` — a run pauses after ``idle_pause_s`` without a widget change.
 * :func:`cap` — the hosted caps on the values that set the cost of live training.
 """
@@ -172,6 +173,14 @@ def wait_for_training(run_id: str) -> None:
         slot.empty()
 
 
+def yield_to_pages(longest_s: float = 2.0) -> None:
+    """Live training goes after page work: wait (at most ``longest_s``) while anyone waits for the gate."""
+    deadline = time.monotonic() + longest_s
+    while GATE.waiting and time.monotonic() < deadline:
+        _check()
+        time.sleep(0.05)
+
+
 def in_background(fn: Callable, *args, progress: Callable[[float, object], None] | None = None,
                   run_id: str | None = None, **kwargs):
     """Run ``fn`` on a low-priority training thread and wait for it, still answering Stop and reruns.
@@ -183,6 +192,7 @@ def in_background(fn: Callable, *args, progress: Callable[[float, object], None]
     long job ends at its next report instead of training on for nobody. ``run_id``'s training
     slot is renewed while the job runs, so a long job keeps its lease.
     """
+    yield_to_pages()
     latest: list = []
     cancelled = threading.Event()
 
