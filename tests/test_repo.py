@@ -42,6 +42,8 @@ def test_streamlit_config():
     assert config["server"]["fileWatcherType"] == "none"
     assert config["server"]["maxUploadSize"] <= 5
     assert config["browser"]["gatherUsageStats"] is False
+    # no 240 ms full garbage collection holding the GIL after every script run of every student
+    assert config["runner"]["postScriptGC"] is False
 
 
 def test_torch_is_pinned_and_everything_else_bounded():
