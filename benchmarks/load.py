@@ -27,6 +27,7 @@ The server's resident memory (with its children) is sampled every second. Every 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import os
@@ -474,6 +475,18 @@ def default_deadline(opts: dict) -> float:
     return 120 + 10 * clicks + len(opts["scenarios"]) * (opts["duration"] + 2 * opts["timeout"] + 30)
 
 
+def _run_async(coroutine) -> None:
+    """``asyncio.run``, on a thread of its own when this thread already runs an event loop (pytest with
+    Playwright's sync API, a notebook)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coroutine)
+        return
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
 def run(students: int = 30, think: float = 10.0, duration: float = 120.0, scenarios: tuple[str, ...] = tuple(SCENARIOS),
         pages: tuple[str, ...] = PAGES, baseline_clicks: int = 5, trainers: int = 5, timeout: float = 60.0,
         deadline: float | None = None, seed: int = 0, results: Path | None = None) -> dict:
@@ -489,8 +502,8 @@ def run(students: int = 30, think: float = 10.0, duration: float = 120.0, scenar
                "memory_series": []}
     with streamlit_server() as (url, proc):
         try:
-            asyncio.run(asyncio.wait_for(measure(int(url.rsplit(":", 1)[1]), proc.pid, opts, payload),
-                                         opts["deadline"]))
+            _run_async(asyncio.wait_for(measure(int(url.rsplit(":", 1)[1]), proc.pid, opts, payload),
+                                        opts["deadline"]))
         except TimeoutError:
             payload["incomplete"] = f"hard deadline of {opts['deadline']:.0f} s reached; what was measured is kept"
     payload["loadavg_after"] = os.getloadavg()

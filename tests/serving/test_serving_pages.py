@@ -19,15 +19,23 @@ def _unused_seed() -> int:
     return int(time.time_ns() % 2**31)
 
 
+def open_page(lang: str, page: str, seed: int):
+    """The page with its seed box set to ``seed``, as a student types it."""
+    at = run_app(lang, page)
+    at.number_input(key="_url_seed").set_value(seed).run()
+    return at
+
+
 def test_the_same_view_is_computed_once_and_is_byte_identical_to_a_fresh_computation():
     seed = _unused_seed()
     before = ui.RESULTS.stats.computed
-    first = run_app("en", "pages/compare.py", query={"seed": str(seed)})
+    first = open_page("en", "pages/compare.py", seed)
+    assert first.number_input[0].value == seed
     assert not first.exception
     computed = ui.RESULTS.stats.computed - before
     assert computed >= len(zoo.FAMILIES)                       # one result per family …
     hits = ui.RESULTS.stats.hits
-    second = run_app("ko", "pages/compare.py", query={"seed": str(seed)})
+    second = open_page("ko", "pages/compare.py", seed)
     assert not second.exception
     assert ui.RESULTS.stats.computed - before == computed       # … and nothing computed again
     assert ui.RESULTS.stats.hits - hits >= len(zoo.FAMILIES)
@@ -52,6 +60,7 @@ def test_a_new_checkpoint_revision_is_a_new_key(monkeypatch):
 
 def test_heavy_work_waits_in_the_fair_queue_and_then_runs():
     """Every slot taken by others: the diffusion page waits its turn, then shows its pictures."""
+    at = run_app("en", "pages/diffusion.py")
     release, holding = threading.Event(), threading.Barrier(ui.GATE.slots + 1)
 
     def hold():
@@ -65,10 +74,13 @@ def test_heavy_work_waits_in_the_fair_queue_and_then_runs():
     holding.wait(10)
     waited = ui.GATE.stats.waited
     threading.Timer(1.5, release.set).start()
-    at = run_app("en", "pages/diffusion.py", query={"seed": str(_unused_seed())})
+    seed = _unused_seed()
+    at.number_input(key="_url_seed").set_value(seed)
+    next(b for b in at.button if getattr(b, "form_id", "") == "reverse").click().run()  # the form's Run
     for th in holders:
         th.join(10)
     assert not at.exception
+    assert at.number_input(key="_url_seed").value == seed
     assert ui.GATE.stats.waited == waited + 1
     assert ui.GATE.stats.longest_wait_s >= 1.0
     assert at.get("plotly_chart")
