@@ -8,6 +8,7 @@ import time
 import pytest
 
 from dashboard import loaders
+from dashboard.i18n import strings
 from dashboard.serving import ui
 from models import zoo
 from tests.pages.conftest import run_app
@@ -142,3 +143,30 @@ def test_guarded_models_take_no_lock_unless_exclusive():
     with exclusive:
         assert exclusive.lock.locked()
     assert not exclusive.lock.locked()
+
+
+def test_a_full_queue_says_the_server_is_busy_instead_of_waiting(monkeypatch):
+    at = run_app("ko", "pages/diffusion.py")
+    release = threading.Event()
+
+    def hold():
+        with ui.GATE.admit():
+            release.wait(20)
+
+    holders = [threading.Thread(target=hold) for _ in range(ui.GATE.slots)]
+    for th in holders:
+        th.start()
+    try:
+        deadline = time.monotonic() + 10
+        while ui.GATE.running < ui.GATE.slots and time.monotonic() < deadline:
+            time.sleep(0.01)
+        monkeypatch.setattr(ui.GATE, "limit", 0)  # nobody may wait: the next heavy request is refused
+        at.number_input(key="_url_seed").set_value(_unused_seed())
+        next(b for b in at.button if getattr(b, "form_id", "") == "reverse").click().run()
+    finally:
+        release.set()
+        for th in holders:
+            th.join(10)
+    assert not at.exception
+    busy = strings("ko")["serving.busy"].split("{n}")[0]
+    assert any(w.value.startswith(busy) for w in at.warning), [w.value for w in at.warning]
