@@ -32,6 +32,8 @@ class Settings:
     queue_limit: int
     #: live training runs (2-D lab, Train your own, augmentation) that train at once
     training_slots: int
+    #: a run that has trained this long while others wait lets the next one in (turns)
+    training_turn_s: int
     #: a running live-training run pauses after this many seconds without a widget change
     idle_pause_s: int
     #: the shared result cache: at most this many entries and this many megabytes
@@ -47,6 +49,7 @@ def load() -> Settings:
         heavy_slots=_int("GENAI_LAB_HEAVY_SLOTS", cores, low=1),
         queue_limit=_int("GENAI_LAB_QUEUE_LIMIT", 60, low=1),
         training_slots=_int("GENAI_LAB_TRAINING_SLOTS", max(1, cores - 1), low=1),
+        training_turn_s=_int("GENAI_LAB_TRAINING_TURN_S", 60, low=5),
         idle_pause_s=_int("GENAI_LAB_IDLE_PAUSE_S", 180, low=5),
         cache_entries=_int("GENAI_LAB_CACHE_ENTRIES", 2000, low=1),
         cache_mb=_int("GENAI_LAB_CACHE_MB", 256, low=1),

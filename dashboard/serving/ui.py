@@ -34,7 +34,7 @@ from models import checkpoints
 
 GATE = Gate(SETTINGS.heavy_slots, SETTINGS.queue_limit)
 RESULTS = ResultCache(SETTINGS.cache_entries, SETTINGS.cache_mb * 2**20)
-TRAINING = TrainingSlots(SETTINGS.training_slots)
+TRAINING = TrainingSlots(SETTINGS.training_slots, turn_s=SETTINGS.training_turn_s)
 _POOL = low_priority_pool(SETTINGS.training_slots)
 POLL_S = 0.2
 #: hosted caps (``GENAI_LAB_HOSTED=1``): the largest value a live-training control offers there
@@ -213,7 +213,7 @@ def in_background(fn: Callable, *args, progress: Callable[[float, object], None]
                 shown = list(latest)
                 progress(*shown)
             if run_id is not None:
-                TRAINING.request(run_id)
+                TRAINING.renew(run_id)
             _check()
     except BaseException:
         cancelled.set()

@@ -34,3 +34,21 @@ def test_a_lease_not_renewed_lapses():
     assert slots.request("waiting") == 1              # the holder is still within its lease
     clock.now = 30                                     # the holder has not trained for 30 s
     assert slots.request("waiting") == 0
+
+
+def test_runs_take_turns_while_others_wait():
+    clock = Clock()
+    slots = TrainingSlots(1, lease_s=100, turn_s=60, clock=clock)
+    assert slots.request("first") == 0
+    clock.now = 70
+    assert slots.request("first") == 0          # a long turn, but nobody waits: it goes on
+    assert slots.request("second") == 1
+    slots.renew("first")                         # a chunk in progress keeps its lease …
+    assert slots.request("second") == 1
+    assert slots.request("first") == 2           # … and at its next chunk it goes to the back
+    assert slots.request("second") == 0
+    assert slots.training == 1
+    clock.now = 100
+    assert slots.request("first") == 1 and slots.request("second") == 0   # second's turn: 30 s so far
+    clock.now = 131
+    assert slots.request("second") == 2 and slots.request("first") == 0
