@@ -29,7 +29,7 @@ INSIDE_S = 2.0           # … and the curves and the family's own views every t
 DEFAULT_SPR = 20         # training steps per refresh, unless the URL or the slider says otherwise
 CANVAS_PX = 360
 LIVE_PX = 520            # the live picture's size in pixels
-RUN, RUNNING, RUN_ID, IDLE = "lab_run", "lab_running", "lab_run_id", "lab_idle_paused"
+RUN, RUNNING, RUN_ID = "lab_run", "lab_running", "lab_run_id"
 SCOPE = "lab"            # the idle-pause clock of this page (dashboard.serving.ui.touch)
 T_MAX = ToyDiffusionConfig.num_train_timesteps - 1
 REAL, FAKE, GRID = "#888888", "#CC3311", "#332288"
@@ -113,8 +113,9 @@ def reset() -> None:
 
 def set_running(value: bool) -> None:
     st.session_state[RUNNING] = value
-    st.session_state.pop(IDLE, None)
-    if not value:
+    if value:
+        serving.clear_idle(SCOPE)
+    else:
         serving.release_training(run_id())
 
 
@@ -150,9 +151,8 @@ def live(steps: int, lr: float, t_step: int) -> None:
         waiting = st.empty()
         for frame in range(FRAMES_PER_RUN if live else 1):
             start = time.perf_counter()
-            if live and serving.idle_expired(SCOPE):  # nobody has touched the page for minutes
+            if live and serving.idle_pause(SCOPE):  # nobody has touched the page for minutes
                 set_running(False)
-                st.session_state[IDLE] = True
                 st.rerun(scope="app")
             turn = live and serving.training_turn(run_id(), waiting)
             if turn:

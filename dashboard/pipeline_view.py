@@ -25,7 +25,7 @@ from dashboard.i18n import t
 from models import data, pipeline
 
 RUNS, RUNNING, CLASSES = "pipeline_runs", "pipeline_running", "pipeline_classes"
-RUN_ID, IDLE, SCOPE = "pipeline_run_id", "pipeline_idle_paused", "pipeline"
+RUN_ID, SCOPE = "pipeline_run_id", "pipeline"
 MAX_KEPT = 4                               # runs kept per session (other settings), oldest dropped first
 PER_CLASS = (20, 50, 100, 200, 500, 1000)  # images per class offered (the shipped subset has 1000)
 DEFAULT_CLASSES = pipeline.PipelineConfig.classes
@@ -74,7 +74,7 @@ def run_id() -> str:
 
 def start(key: tuple) -> None:
     st.session_state[RUNNING] = key
-    st.session_state.pop(IDLE, None)
+    serving.clear_idle(SCOPE)
 
 
 def stop() -> None:
@@ -104,9 +104,8 @@ def train_live(run: pipeline.PipelineRun, key: tuple, epochs: int, status, slots
     """Train until ``epochs`` are done or Stop is pressed, redrawing the stages after every epoch."""
     lock = loaders.judge().lock
     while run.epoch < epochs and st.session_state.get(RUNNING) == key:
-        if serving.idle_expired(SCOPE):  # nobody has touched the page for minutes: leave the machine to others
+        if serving.idle_pause(SCOPE):  # nobody has touched the page for minutes: leave the machine to others
             stop()
-            st.session_state[IDLE] = True
             st.rerun()
         with status.container():
             serving.wait_for_training(run_id())

@@ -45,9 +45,7 @@ b2.button(t("lab.pause"), icon="⏸️", on_click=view.set_running, args=(False,
 b3.button(t("lab.one_step"), icon="⏭️", on_click=view.one_step, args=(lr,), disabled=running)
 b4.button(t("lab.reset"), icon="🔄", on_click=view.reset)
 b5.caption(t("lab.status.running" if running else "lab.status.paused", every=view.REFRESH_S, n=steps))
-serving.touch(view.SCOPE)  # the page body runs again only when a widget changed
-if st.session_state.get(view.IDLE):
-    st.info(t("serving.idle_paused", minutes=f"{serving.SETTINGS.idle_pause_s / 60:g}"), icon="⏸️")
+serving.touch(view.SCOPE)  # the page body runs again only when a widget changed (and says if idle paused it)
 
 # 3. Live view: points, losses, divergence, and the family's own pictures -----------------------
 view.live(steps, lr, t_step)

@@ -52,9 +52,7 @@ b1.button(t("pipeline.train"), icon="🏋️", type="primary", key="pipeline_tra
 b2.button(t("pipeline.stop"), icon="⏹️", key="pipeline_stop", on_click=view.stop, disabled=not running)
 b3.button(t("pipeline.reset"), icon="🔄", key="pipeline_reset", on_click=view.reset, args=(key,),
           disabled=run is None or running)
-serving.touch(view.SCOPE)  # the page body runs again only when a widget changed
-if st.session_state.get(view.IDLE):
-    st.info(t("serving.idle_paused", minutes=f"{serving.SETTINGS.idle_pause_s / 60:g}"), icon="⏸️")
+serving.touch(view.SCOPE)  # the page body runs again only when a widget changed (and says if idle paused it)
 status = st.empty()
 overview = st.container()
 

@@ -15,8 +15,9 @@ with threads. Settings (environment variables) are read once, in :mod:`.settings
 from dashboard.serving.settings import SETTINGS
 from dashboard.serving.ui import (
                                   cap,
+                                  clear_idle,
                                   heavy_slot,
-                                  idle_expired,
+                                  idle_pause,
                                   in_background,
                                   release_training,
                                   shared,
@@ -25,5 +26,5 @@ from dashboard.serving.ui import (
                                   wait_for_training,
 )
 
-__all__ = ["SETTINGS", "cap", "heavy_slot", "idle_expired", "in_background", "release_training", "shared", "touch",
-           "training_turn", "wait_for_training"]
+__all__ = ["SETTINGS", "cap", "clear_idle", "heavy_slot", "idle_pause", "in_background", "release_training", "shared",
+           "touch", "training_turn", "wait_for_training"]

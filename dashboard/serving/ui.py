@@ -8,7 +8,8 @@
 * :func:`training_turn`, :func:`in_background`, :func:`wait_for_training` — bounded live training:
   a run trains only while it holds one of K slots, on a low-priority worker thread, and each chunk
   of training first lets waiting page work go ahead (:func:`yield_to_pages`).
-* :func:`touch` / :func:`idle_for` — a run pauses after ``idle_pause_s`` without a widget change.
+* :func:`touch` / :func:`idle_pause` / :func:`clear_idle` — a run pauses after ``idle_pause_s``
+  without a widget change, and the page says so until the run is started again.
 * :func:`cap` — the hosted caps on the values that set the cost of live training.
 """
 
@@ -136,16 +137,24 @@ def shared(func: Callable | None = None, *, heavy: bool | Callable[..., bool] = 
 
 # --- live training -------------------------------------------------------------------------------
 def touch(scope: str) -> None:
-    """Call in the page body (not in a fragment): a full rerun means a widget changed."""
+    """Call in the page body (not in a fragment): a full rerun means a widget changed. Shows that the
+    page's run was paused for idleness, until :func:`clear_idle`."""
     st.session_state[f"_serving_touch_{scope}"] = time.monotonic()
+    if st.session_state.get(f"_serving_idle_{scope}"):
+        st.info(t("serving.idle_paused", minutes=f"{SETTINGS.idle_pause_s / 60:g}"), icon="⏸️")
 
 
-def idle_for(scope: str) -> float:
-    return time.monotonic() - st.session_state.get(f"_serving_touch_{scope}", time.monotonic())
+def idle_pause(scope: str) -> bool:
+    """True (and remembered for :func:`touch`) once nobody has changed a widget for ``idle_pause_s``."""
+    touched = st.session_state.get(f"_serving_touch_{scope}", time.monotonic())
+    if time.monotonic() - touched <= SETTINGS.idle_pause_s:
+        return False
+    st.session_state[f"_serving_idle_{scope}"] = True
+    return True
 
 
-def idle_expired(scope: str) -> bool:
-    return idle_for(scope) > SETTINGS.idle_pause_s
+def clear_idle(scope: str) -> None:
+    st.session_state.pop(f"_serving_idle_{scope}", None)
 
 
 def training_turn(run_id: str, notice=None) -> bool:
@@ -162,15 +171,11 @@ def release_training(run_id: str) -> None:
 
 def wait_for_training(run_id: str) -> None:
     """Block (showing the place in line) until ``run_id`` holds a training slot."""
-    slot = None
+    slot = st.empty()
     while not training_turn(run_id, slot):
-        if slot is None:
-            slot = st.empty()
-            training_turn(run_id, slot)
         _check()
         time.sleep(0.5)
-    if slot is not None:
-        slot.empty()
+    slot.empty()
 
 
 def yield_to_pages(longest_s: float = 2.0) -> None:
