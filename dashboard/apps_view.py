@@ -164,9 +164,9 @@ def text_to_image() -> None:
         st.info(t("apps.text.known", words=known), icon="ℹ️")
         return
     st.markdown(t("apps.text.understood", classes=", ".join(names[k] for k in parsed.labels),
-                  words=", ".join(f"`{w}`" for w in parsed.matched)))
+                  words=", ".join(widgets.md_code(w) for w in parsed.matched)))
     if parsed.ignored:
-        st.warning(t("apps.text.ignored", words=", ".join(f"`{w}`" for w in parsed.ignored)), icon="⚠️")
+        st.warning(t("apps.text.ignored", words=", ".join(widgets.md_code(w) for w in parsed.ignored)), icon="⚠️")
     labels = [k for k in parsed.labels[:MAX_CLASSES] for _ in range(PER_CLASS)]
     try:
         images, seconds = loaders.generate("diffusion", labels, seed)

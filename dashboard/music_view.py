@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import widgets
 from dashboard.charts import _layout
 from dashboard.i18n import t
 from models import music
@@ -51,5 +52,5 @@ def start_notices(problems: list[tuple[str, str]]) -> None:
     for code, detail in problems:
         shown.setdefault(code, []).append(detail)
     for code, details in shown.items():
-        st.warning(t(f"music.start.{code}", words=", ".join(dict.fromkeys(details))[:120],
+        st.warning(t(f"music.start.{code}", words=widgets.md_escape(", ".join(dict.fromkeys(details))[:120]),
                      steps=music.MAX_START_STEPS), icon="✏️")

@@ -22,9 +22,9 @@ import streamlit as st
 
 from dashboard import charts, loaders, serving, widgets
 from dashboard.i18n import t
-from models import data, pipeline
+from models import pipeline
 
-RUNS, RUNNING, CLASSES = "pipeline_runs", "pipeline_running", "pipeline_classes"
+RUNS, RUNNING = "pipeline_runs", "pipeline_running"
 RUN_ID, SCOPE = "pipeline_run_id", "pipeline"
 MAX_KEPT = 4                               # runs kept per session (other settings), oldest dropped first
 PER_CLASS = (20, 50, 100, 200, 500, 1000)  # images per class offered (the shipped subset has 1000)
@@ -40,15 +40,8 @@ def error_text(exc: pipeline.PipelineInputError) -> str:
 
 def class_multiselect(label: str, container=st) -> list[int]:
     """Classes to train on, from ``?classes=1,7,8`` on the first run, written back to the URL."""
-    if CLASSES not in st.session_state:
-        raw = st.query_params.get("classes")
-        picked = DEFAULT_CLASSES if raw is None else [int(p) for p in raw.split(",") if p.strip().isdigit()]
-        st.session_state[CLASSES] = sorted({c for c in picked if 0 <= c < data.NUM_CLASSES})
-    names = widgets.class_names()
-    chosen = container.multiselect(label, list(range(data.NUM_CLASSES)), format_func=names.__getitem__, key=CLASSES,
-                                   placeholder=t("pipeline.classes_placeholder"))
-    st.query_params["classes"] = ",".join(str(c) for c in sorted(chosen))
-    return sorted(chosen)
+    return widgets.synced_classes(label, "classes", DEFAULT_CLASSES, container=container,
+                                  placeholder=t("pipeline.classes_placeholder"))
 
 
 def settings_key(config: pipeline.PipelineConfig) -> tuple:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import streamlit as st
 
+from dashboard import url_state
 from dashboard.i18n import init_lang, lang, t
 from dashboard.loaders import LOAD_ERRORS
 from models import data
@@ -46,19 +48,20 @@ def class_names() -> list[str]:
     return list(data.CLASS_NAMES[lang()])
 
 
-def url_number(name: str, default: N, lo: N, hi: N, cast: Callable[[str], N] = int) -> tuple[N, bool]:
-    """Query parameter ``name`` as a number clamped to [lo, hi]; ``(value, adjusted)``."""
-    raw = st.query_params.get(name)
-    if raw is None:
+def url_number(name: str, default: N, lo: N, hi: N, cast: Callable[[str], N] = int,
+               kind: str = "int") -> tuple[N, bool]:
+    """Query parameter ``name`` as a number clamped to [lo, hi]; ``(value, adjusted)``. Anything that
+    is not a plain number (text, NaN, ``²``, 5,000 digits) gives the default, adjusted."""
+    text = url_state.raw(name, kind)
+    if text is None:
         return default, False
-    try:
-        value = cast(raw)
-    except ValueError:
-        return default, True
-    if value != value:  # NaN
-        return default, True
-    clamped = min(max(value, lo), hi)
-    return clamped, clamped != value
+    value, adjusted = url_state.parse_number(text, lo, hi, cast)
+    return (default, True) if value is None else (value, adjusted)
+
+
+def url_notice(name: str, value: object, key: str = "common.url_clamped") -> None:
+    """The short notice that a link's ``?name=`` was changed to ``value`` (or ignored)."""
+    st.toast(t(key, name=md_escape(name), value=md_escape(str(value))), icon="⚠️")
 
 
 def set_url_value(name: str, value: int) -> None:
@@ -70,18 +73,22 @@ def synced_int(widget: Callable[..., T], label: str, name: str, default: int, lo
                cast: Callable[[str], int | float] = int, **kwargs) -> T:
     """Draw ``widget`` whose value starts from ``?name=`` and is written back to the URL.
 
-    Bad or out-of-range URL values are clamped with a short notice, never an error.
+    ``name`` must be declared for the page in :data:`dashboard.url_state.PAGES`. Bad or
+    out-of-range URL values are clamped or ignored with a short notice, never an error.
     """
     key = _PREFIX + name
+    kind = "choice" if "options" in kwargs else "float" if cast is float else "int"
     if key not in st.session_state:
-        value, adjusted = url_number(name, default, lo, hi, cast)
+        value, adjusted = url_number(name, default, lo, hi, cast, kind)
         st.session_state[key] = value
         if adjusted:
-            st.toast(t("common.url_clamped", name=name, value=value), icon="⚠️")
+            url_notice(name, value)
+    else:
+        url_state.check_declared(name, kind)
     if getattr(widget, "__name__", "") in ("number_input", "slider"):
         kwargs.update(min_value=lo, max_value=hi)
     value = widget(label, key=key, **kwargs)
-    st.query_params[name] = str(value)
+    url_state.write(name, value)
     return value
 
 
@@ -97,6 +104,58 @@ def synced_float(widget: Callable[..., T], label: str, name: str, default: float
                  **kwargs) -> T:
     """:func:`synced_int` for a float control (a slider with a ``step``)."""
     return synced_int(widget, label, name, default, lo, hi, cast=float, **kwargs)
+
+
+def synced_text(widget: Callable[..., str], label: str, name: str, default: str, max_chars: int, **kwargs) -> str:
+    """A text box whose content starts from ``?name=`` (control characters removed, at most
+    ``max_chars``) and is written back to the URL."""
+    key = _PREFIX + name
+    if key not in st.session_state:
+        text = url_state.raw(name, "text")
+        value, adjusted = (default, False) if text is None else url_state.parse_text(text, max_chars)
+        st.session_state[key] = value
+        if adjusted:
+            url_notice(name, value[:40], "common.url_cleaned")
+    else:
+        url_state.check_declared(name, "text")
+    value = widget(label, key=key, max_chars=max_chars, **kwargs)
+    url_state.write(name, value)
+    return value
+
+
+def synced_classes(label: str, name: str, default: Sequence[int], container=st, **kwargs) -> list[int]:
+    """A multiselect of classes from ``?name=1,7,8`` on the first run, written back to the URL."""
+    key = _PREFIX + name
+    if key not in st.session_state:
+        text = url_state.raw(name, "classes")
+        picked, adjusted = (list(default), False) if text is None else url_state.parse_classes(text, data.NUM_CLASSES)
+        st.session_state[key] = picked
+        if adjusted:
+            url_notice(name, ",".join(map(str, picked)), "common.url_cleaned")
+    else:
+        url_state.check_declared(name, "classes")
+    names = class_names()
+    chosen = container.multiselect(label, list(range(data.NUM_CLASSES)), format_func=names.__getitem__, key=key,
+                                   **kwargs)
+    url_state.write(name, ",".join(str(c) for c in sorted(chosen)))
+    return sorted(chosen)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=&])")
+
+
+def md_escape(text: str, keep_lines: bool = False) -> str:
+    """User, URL or model text made safe to show inside Markdown: every character Markdown (or
+    Streamlit's emoji, colour and LaTeX extensions) would interpret is backslash-escaped, so
+    ``[x](url)`` shows as text instead of a link and ``![x](url)`` loads nothing. Line breaks become
+    spaces, or with ``keep_lines`` Markdown line breaks (never a new block such as a heading)."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    return escaped.replace("\n", "  \n") if keep_lines else escaped.replace("\n", " ")
+
+
+def md_code(text: str) -> str:
+    """User text as an inline code span (no Markdown inside; a backtick in it cannot close the span)."""
+    return "`" + " ".join(str(text).splitlines()).replace("`", "ˋ") + "`"
 
 
 def class_select(label: str, name: str, default: int = 0, container=st) -> int:

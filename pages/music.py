@@ -40,11 +40,8 @@ temperature = widgets.synced_float(c3.slider, t("music.temperature"), "temp", 1.
 seed = widgets.seed_input(container=c4)
 bpm = widgets.synced_int(c5.slider, t("music.bpm"), "bpm", 96, 50, 180, step=2, help=t("music.bpm_help"))
 
-if "music_start" not in st.session_state:
-    st.session_state["music_start"] = st.query_params.get("start", "E5 D5:2 C5:2 D5 E5")[:400]
-raw_start = st.text_input(t("music.start"), key="music_start", max_chars=400, help=t("music.start_help"),
-                          placeholder="C5 D5:2 E5:2 r:4")
-st.query_params["start"] = raw_start
+raw_start = widgets.synced_text(st.text_input, t("music.start"), "start", "E5 D5:2 C5:2 D5 E5", max_chars=400,
+                               help=t("music.start_help"), placeholder="C5 D5:2 E5:2 r:4")
 pattern = music.parse_start(raw_start)
 music_view.start_notices(pattern.problems)
 if pattern.notes:

@@ -89,11 +89,11 @@ if go:
             run["seconds"] = time.perf_counter() - start
             if run["tokens"] % 8 == 0:  # live speed while it writes
                 live.caption(t("next.stream.live", n=run["tokens"], rate=f"{run['tokens'] / run['seconds']:,.0f}"))
-            yield step.text
+            yield widgets.md_escape(step.text, keep_lines=True)
         run["done"] = True
 
     with output:
-        st.markdown(f"**{t('next.stream.prompt')}** {prompt[-300:]}")
+        st.markdown(f"**{t('next.stream.prompt')}** {widgets.md_escape(prompt[-300:])}")
         live = st.empty()
         with serving.heavy_slot():  # a whole generation is one turn of the fair queue
             start = time.perf_counter()
@@ -102,8 +102,8 @@ if go:
 run = st.session_state.get("nt_run")
 if run and run["tokens"]:
     if not go:  # shown again after a rerun (e.g. the stop button): nothing is lost
-        output.markdown(f"**{t('next.stream.prompt')}** {prompt[-300:]}")
-        output.markdown(run["text"])
+        output.markdown(f"**{t('next.stream.prompt')}** {widgets.md_escape(prompt[-300:])}")
+        output.markdown(widgets.md_escape(run["text"], keep_lines=True))
     speed = run["tokens"] / max(run["seconds"], 1e-6)
     st.caption(t("next.stream.speed", n=run["tokens"], s=f"{run['seconds']:.2f}", rate=f"{speed:,.0f}",
                  device=loaders.device()))
@@ -119,7 +119,7 @@ columns = st.columns(3)
 for column, key in zip(columns, ("greedy", "sample", "beam"), strict=True):
     column.subheader(t(f"next.compare.{key}"))
     if key in results:
-        column.markdown(f"> {results[key]}".replace("\n", "\n> "))
+        column.markdown("> " + widgets.md_escape(results[key], keep_lines=True).replace("\n", "\n> "))
     else:
         column.info(t("next.compare.beam_gpt_only"), icon="ℹ️")
 

@@ -12,6 +12,8 @@ sys.path.insert(0, str(ROOT))
 # two-thread team waits for the busy one, which made tiny models' steps many times slower. Set here,
 # before any test runs a page: models.device.configure_threads() (every page calls it) reads it.
 os.environ.setdefault("GENAI_LAB_TORCH_THREADS", "1")
+# A page that reads a URL parameter missing from dashboard/url_state.PAGES fails (the fuzz test walks that table).
+os.environ["GENAI_LAB_STRICT_URL"] = "1"
 
 HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 

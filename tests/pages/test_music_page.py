@@ -36,17 +36,17 @@ def test_same_seed_same_melody_and_a_new_seed_changes_it():
 
 def test_bad_start_notes_are_explained_and_skipped():
     at = run_app("en", "pages/music.py")
-    at.text_input(key="music_start").input("C5 banana C9 D5:99").run()
+    at.text_input(key="_url_start").input("C5 banana C9 D5:99").run()
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
     assert "banana" in warnings and "C9" in warnings and "D5:99" in warnings
     assert any("Read as: C5 C6 D5:16" in c.value for c in at.caption)
-    at.text_input(key="music_start").input("C5:16 " * 8).run()
+    at.text_input(key="_url_start").input("C5:16 " * 8).run()
     assert not at.exception and any("only the first 64 steps" in w.value for w in at.warning)
     assert any("fill all 4 bars" in i.value for i in at.info) is False  # 8 bars by default: room is left
     at.slider(key="_url_bars").set_value(4).run()
     assert any("fill all 4 bars" in i.value for i in at.info)
-    at.text_input(key="music_start").input("").run()
+    at.text_input(key="_url_start").input("").run()
     assert not at.exception and not at.warning
 
 
@@ -57,7 +57,7 @@ def test_url_values_are_clamped_with_a_notice():
     assert at.slider(key="_url_bars").value == 16 and at.slider(key="_url_temp").value == 1.0
     assert at.slider(key="_url_bpm").value == 50 and at.radio(key="_url_mode").value == 1
     assert len(at.toast) == 4
-    assert at.text_input(key="music_start").value == "E5 D5 C5"
+    assert at.text_input(key="_url_start").value == "E5 D5 C5"
     assert at.query_params["bars"] == "16"
 
 

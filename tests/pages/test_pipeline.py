@@ -92,20 +92,20 @@ def test_without_stop_the_interrupted_run_goes_on(monkeypatch):
 
 def test_changing_the_settings_mid_run_pauses_and_keeps_the_run(monkeypatch):
     at = interrupted_mid_run(monkeypatch, "ko")
-    at.multiselect(key="pipeline_classes").set_value([1, 8, 9]).run()
+    at.multiselect(key="_url_classes").set_value([1, 8, 9]).run()
     assert not at.exception
     assert at.session_state[RUNNING] is None and at.session_state[RUNS][KEY].epoch == 3  # kept, not trained
     assert ("vae", (1, 8, 9), 20, 0) not in at.session_state[RUNS]  # the new settings wait for Train
-    at.multiselect(key="pipeline_classes").set_value([1, 8]).run()  # back: the old run, paused at epoch 3
+    at.multiselect(key="_url_classes").set_value([1, 8]).run()  # back: the old run, paused at epoch 3
     assert at.session_state[RUNS][KEY].epoch == 3
     assert [w.value for w in at.warning] == [strings("ko")["pipeline.stopped"].format(n=3, total=4)]
 
 
 def test_clearing_the_classes_mid_run_pauses_the_run(monkeypatch):
     at = interrupted_mid_run(monkeypatch)
-    at.multiselect(key="pipeline_classes").set_value([]).run()
+    at.multiselect(key="_url_classes").set_value([]).run()
     assert [w.value for w in at.warning] == [strings("en")["pipeline.error.no_classes"]]
-    at.multiselect(key="pipeline_classes").set_value([1, 8]).run()  # the same settings again: still paused
+    at.multiselect(key="_url_classes").set_value([1, 8]).run()  # the same settings again: still paused
     assert not at.exception
     assert at.session_state[RUNS][KEY].epoch == 3 and at.session_state[RUNNING] is None
 
@@ -121,7 +121,7 @@ def test_no_class_chosen_shows_the_translated_warning(lang):
 def test_url_settings_are_read_and_bad_values_clamped():
     at = run_app("en", PAGE, query={"fam": "1", "classes": "3,x,12,3", "n": "9", "ep": "0"})
     assert not at.exception
-    assert at.multiselect(key="pipeline_classes").value == [3]
+    assert at.multiselect(key="_url_classes").value == [3]
     assert at.query_params["fam"] == "1" and at.query_params["n"] == "5" and at.query_params["ep"] == "1"
     assert at.radio[0].value == 1  # GAN
 
