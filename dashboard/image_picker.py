@@ -1,8 +1,9 @@
 """Choose a 28×28 image: from the test set, uploaded (PNG/JPEG) or drawn on a canvas.
 
 Uploads and drawings go through :mod:`models.image_input` (size, type and decompression-bomb
-checks, then the dataset's convention); a refused file becomes a message and the picker falls
-back to the test image, so the page keeps working.
+checks, then the dataset's convention); a refused file becomes a translated message and the
+picker keeps the picture the user had (the last upload it could read, else the test image), so
+the page keeps working.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from dashboard.i18n import t
 from models.image_input import ImageInputError, read_drawing, read_upload
 
 SOURCES = ("test", "upload", "draw")
+#: extensions the uploader lets through: what we read, plus what phones and browsers send that we
+#: refuse with our own translated reason (HEIC, animated GIF/WebP) rather than the widget's English one
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "mpo", "heic", "heif", "gif", "webp"]
+KEPT = "picker_kept"  # session key: {picker name: the last uploaded picture that could be read}
 CANVAS_PX = 224
 
 
@@ -49,15 +54,27 @@ def pick_image(name: str, default_index: int, container=st) -> tuple[np.ndarray,
 
 
 def _uploaded(box, name: str) -> np.ndarray | None:
-    file = box.file_uploader(t("picker.upload"), type=["png", "jpg", "jpeg"], key=f"upload_{name}",
+    file = box.file_uploader(t("picker.upload"), type=UPLOAD_TYPES, key=f"upload_{name}",
                              help=t("picker.upload_help"))
+    kept = st.session_state.setdefault(KEPT, {})
     if file is None:
+        kept.pop(name, None)  # the user removed the file: back to the test image
         return None
+    return upload_image(file.getvalue(), name, box)
+
+
+def upload_image(raw: bytes, name: str, box=st) -> np.ndarray | None:
+    """An upload's bytes → the 28×28 picture, with a caption; refused: a translated error, and the
+    picture last read for this picker (``None`` if there is none)."""
+    kept = st.session_state.setdefault(KEPT, {})
     try:
-        converted = read_upload(file.getvalue())
+        converted = read_upload(raw)
     except ImageInputError as exc:
         box.error(t(f"picker.error.{exc.code}", **exc.params), icon="🚫")
-        return None
+        if name in kept:
+            box.caption(t("picker.kept"))
+        return kept.get(name)
+    kept[name] = converted.image
     box.caption(t("picker.converted", w=converted.source_size[0], h=converted.source_size[1],
                   mode=converted.source_mode, inverted=t("picker.inverted") if converted.inverted else ""))
     return converted.image

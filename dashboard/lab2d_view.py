@@ -35,7 +35,9 @@ T_MAX = ToyDiffusionConfig.num_train_timesteps - 1
 REAL, FAKE, GRID = "#888888", "#CC3311", "#332288"
 #: every placeholder an error message may use, so a code raised without some of them still reads well
 ERROR_DEFAULTS = dict(size_kb="?", limit_kb=toy2d.MAX_CSV_BYTES // 1024, line="?", value="", columns="?",
-                      rows="?", limit=toy2d.MAX_ROWS, minimum=toy2d.MIN_POINTS, row="?")
+                      rows="?", limit=toy2d.MAX_ROWS, minimum=toy2d.MIN_POINTS, row="?",
+                      max_abs=f"{toy2d.MAX_ABS:,.0f}")
+KEPT = "lab_kept_points"  # session key: the last points accepted from an upload or the canvas, per source
 
 
 def error_text(exc: toy2d.ToyDataError) -> str:
@@ -43,15 +45,29 @@ def error_text(exc: toy2d.ToyDataError) -> str:
 
 
 def user_points(source: str, container=st) -> np.ndarray | None:
-    """The user's points from a CSV upload or the canvas, validated; ``None`` (with a message) otherwise."""
+    """The user's points from a CSV upload or the canvas, validated, with a message saying so.
+
+    A refused file gets its translated error, and the points last accepted from this source stay
+    in use (the page keeps what the user had); with none, ``None`` and the page trains on the ring."""
     raw = _uploaded(container) if source == "upload" else _drawn(container)
+    kept = st.session_state.setdefault(KEPT, {})
     if raw is None:
-        return None
-    try:
-        return toy2d.validate_points(raw)
-    except toy2d.ToyDataError as exc:
-        container.error(error_text(exc), icon="🚫")
-        return None
+        kept.pop(source, None)  # the file was removed or the canvas cleared
+        points = None
+    else:
+        try:
+            points = kept[source] = toy2d.validate_points(raw)
+        except toy2d.ToyDataError as exc:
+            container.error(error_text(exc), icon="🚫")
+            points = kept.get(source)
+            if points is not None:
+                container.info(t("lab.kept", n=f"{len(points):,}"), icon="ℹ️")
+                return points
+    if points is None:
+        container.info(t("lab.fallback"), icon="ℹ️")
+    else:
+        container.success(t("lab.user_ok", n=f"{len(points):,}"), icon="✅")
+    return points
 
 
 def _uploaded(container) -> bytes | None:

@@ -47,9 +47,16 @@ def model_choice(name: str = "model", archs: tuple[str, ...] = ("gpt", "lstm"), 
 
 
 def prompt_box(label: str, key: str, default: str, height: int = 100, container=st) -> str:
-    """A text area whose content is cleaned (control characters, length) with a notice per change."""
-    raw = container.text_area(label, value=default, key=key, height=height, max_chars=None)
+    """A text area whose content is cleaned (control characters, length) with a notice per change.
+
+    The box holds at most ``MAX_PROMPT_CHARS`` characters (the browser stops typing and pasting
+    there, and Streamlit cuts a longer value on the server); a full box gets a notice, and
+    :func:`models.text.clean_prompt` checks again for callers that bypass the widget."""
+    raw = container.text_area(label, value=default[:text.MAX_PROMPT_CHARS], key=key, height=height,
+                              max_chars=text.MAX_PROMPT_CHARS)
     prompt, notices = text.clean_prompt(raw)
+    if len(raw or "") >= text.MAX_PROMPT_CHARS and "truncated" not in notices:
+        notices.append("full")
     for notice in notices:
         container.info(t(f"text.notice.{notice}", n=f"{text.MAX_PROMPT_CHARS:,}"), icon="ℹ️")
     return prompt

@@ -36,7 +36,8 @@ HUB = "hub"
 MAX_NEW_TOKENS = 400
 #: Characters of a prompt that are tokenized at all (the model sees at most ``context`` tokens anyway).
 MAX_PROMPT_CHARS = 4000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+#: control and invisible format characters, and lone surrogates (a tokenizer cannot encode those)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
 
 
 def clean_prompt(prompt: str | None, max_chars: int = MAX_PROMPT_CHARS) -> tuple[str, list[str]]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,11 @@ import torch
 MAX_ROWS = 10_000          # user data: at most this many points …
 MIN_POINTS = 10            # … and at least this many
 MAX_CSV_BYTES = 2 * 2**20  # 10k rows of two numbers fit in well under 1 MB
+MAX_ABS = 1e9              # larger values are refused: float32 would round their spread away (or overflow)
+#: encodings tried after UTF-8: Korean Excel saves CSV as CP949; a UTF-16 file starts with its BOM
+FALLBACK_ENCODINGS = ("cp949",)
+_BINARY = "[\x00-\x08\x0b\x0e-\x1f]"  # control characters no text file has (tab, newlines, form feed are fine)
+_BINARY_TEXT, _BINARY_BYTES = re.compile(_BINARY), re.compile(_BINARY.encode())
 RING_MODES, RING_RADIUS, RING_STD = 8, 2.0, 0.1
 
 
@@ -98,7 +104,7 @@ class ToyDataError(ValueError):
     """Points we refuse; ``code`` names the reason (the page translates it), ``params`` fill it in.
 
     Codes: ``empty``, ``too_large``, ``not_text``, ``not_numeric``, ``wrong_columns``,
-    ``too_many_rows``, ``too_few``, ``not_finite``, ``no_spread``.
+    ``too_many_rows``, ``too_few``, ``not_finite``, ``too_big``, ``no_spread``.
     """
 
     def __init__(self, code: str, **params):
@@ -116,19 +122,20 @@ def _delimiter(line: str) -> str | None:
 def parse_csv(text: str | bytes) -> np.ndarray:
     """CSV text of ``x,y`` rows → float64 (N, 2); a first row that is not numeric is taken as a header.
 
-    Commas, semicolons, tabs or spaces separate the two values; blank lines are skipped. Values
+    Commas, semicolons, tabs or spaces separate the two values (with semicolons, a decimal comma
+    such as ``1,5`` is read as 1.5); blank lines are skipped. Bytes are read as UTF-8, UTF-16 (with
+    its BOM) or CP949; a file with control bytes (binary junk, a picture) is ``not_text``. Values
     are only *parsed* here — :func:`validate_points` checks the result (``nan`` parses fine and
     is refused there).
     """
     if isinstance(text, bytes):
         if len(text) > MAX_CSV_BYTES:
             raise ToyDataError("too_large", size_kb=len(text) // 1024, limit_kb=MAX_CSV_BYTES // 1024)
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ToyDataError("not_text") from None
+        text = _decode(text)
     if len(text) > MAX_CSV_BYTES:
         raise ToyDataError("too_large", size_kb=len(text) // 1024, limit_kb=MAX_CSV_BYTES // 1024)
+    if _BINARY_TEXT.search(text):
+        raise ToyDataError("not_text")
     lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
     if not lines:
         raise ToyDataError("empty")
@@ -137,8 +144,13 @@ def parse_csv(text: str | bytes) -> np.ndarray:
     delimiter = _delimiter(lines[0][1])
     rows: list[list[float]] = []
     for index, (number, line) in enumerate(lines):
-        cells = next(csv.reader(io.StringIO(line), delimiter=delimiter)) if delimiter else line.split()
+        try:
+            cells = next(csv.reader(io.StringIO(line), delimiter=delimiter)) if delimiter else line.split()
+        except csv.Error:  # e.g. a field longer than the csv module's limit
+            raise ToyDataError("not_numeric", line=number, value=line.strip()[:20]) from None
         cells = [cell.strip() for cell in cells]
+        if delimiter == ";":
+            cells = [cell.replace(",", ".") for cell in cells]  # 1,5;2,25 — the European decimal comma
         try:
             values = [float(cell) for cell in cells]
         except ValueError:
@@ -152,6 +164,27 @@ def parse_csv(text: str | bytes) -> np.ndarray:
     if not rows:
         raise ToyDataError("empty")
     return np.array(rows, dtype=np.float64)
+
+
+def _decode(raw: bytes) -> str:
+    """Bytes of a text file → str, or ``not_text`` for anything that is no text in a usual encoding.
+
+    UTF-8 first; UTF-16 only with its BOM, and CP949 (Korean Excel) only as a fallback — a text
+    read either way must hold a digit somewhere, or it is junk that merely happened to decode."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        candidates = ("utf-16",)
+    elif _BINARY_BYTES.search(raw):
+        raise ToyDataError("not_text")
+    else:
+        candidates = ("utf-8-sig", *FALLBACK_ENCODINGS)
+    for encoding in candidates:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "utf-8-sig" or re.search("[0-9]", text):
+            return text
+    raise ToyDataError("not_text")
 
 
 def _is_float(cell: str) -> bool:
@@ -182,11 +215,14 @@ def validate_points(points: np.ndarray | list | str | bytes) -> np.ndarray:
         raise ToyDataError("too_many_rows", rows=len(array), limit=MAX_ROWS)
     if len(array) < MIN_POINTS:
         raise ToyDataError("too_few", rows=len(array), minimum=MIN_POINTS)
-    with np.errstate(over="ignore"):
-        array = array.astype(np.float32)  # beyond ±3.4e38 a value overflows to inf and is refused next
     finite = np.isfinite(array).all(1)
     if not finite.all():
         raise ToyDataError("not_finite", row=int(np.flatnonzero(~finite)[0]) + 1)
+    big = (np.abs(array) > MAX_ABS).any(1)
+    if big.any():
+        row = int(np.flatnonzero(big)[0])
+        raise ToyDataError("too_big", row=row + 1, value=f"{np.abs(array[row]).max():.3g}", max_abs=f"{MAX_ABS:,.0f}")
+    array = array.astype(np.float32)
     if np.ptp(array, 0).max() == 0:
         raise ToyDataError("no_spread")
     return array

@@ -20,11 +20,7 @@ c1.caption(t(f"lab.data.{source}.help"))
 c2.caption(t(f"lab.family.{family}.help"))
 points = None
 if source in ("upload", "draw"):
-    points = view.user_points(source, container=c1)
-    if points is None:
-        c1.info(t("lab.fallback"), icon="ℹ️")
-    else:
-        c1.success(t("lab.user_ok", n=f"{len(points):,}"), icon="✅")
+    points = view.user_points(source, container=c1)  # says itself what it read, refused or kept
 
 # 2. Training controls --------------------------------------------------------------------------
 s1, s2, s3, s4 = st.columns(4)

@@ -39,12 +39,13 @@ def test_other_formats_are_refused():
 
 
 def test_huge_image_is_refused_before_decoding(monkeypatch):
-    raw = encode(Image.new("L", (5000, 3000)))  # a small file that would decode to 15 M pixels
+    raw = encode(Image.new("L", (5000, 4000)))  # a small file that would decode to 20 M pixels, all in memory
     decoded = []
     monkeypatch.setattr(Image.Image, "load", lambda self: decoded.append(self))
     with pytest.raises(ImageInputError) as info:
         read_upload(raw)
     assert info.value.code == "too_many_pixels" and info.value.params["width"] == 5000
+    assert info.value.params["limit_mp"] == 16.8  # a PNG decodes in full; a JPEG may have 50 MP (draft)
     assert decoded == []  # refused on the header alone
 
 

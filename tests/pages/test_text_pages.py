@@ -49,9 +49,11 @@ def test_generate_streams_and_reports_speed():
 
 def test_bad_prompts_are_explained_not_fatal():
     at = run_app("en", "pages/next_token.py")
-    at.text_area(key="prompt_gpt_en").input("x" * 100_000).run()
+    at.text_area(key="prompt_gpt_en").input("x" * 100_000).run()  # the box takes at most 4,000 (max_chars) …
+    assert not at.exception and len(at.text_area(key="prompt_gpt_en").value) <= 4000
+    at.text_area(key="prompt_gpt_en").input("x" * 4000).run()  # … and a full box says so
     assert not at.exception
-    assert any("last 4,000 characters" in i.value for i in at.info)
+    assert any("at most 4,000 characters" in i.value for i in at.info)
     assert any("context window" in i.value for i in at.info)
     at.text_area(key="prompt_gpt_en").input("\x00\x1b🙂 mixed 한국어 text").run()
     assert not at.exception and any("control characters" in i.value for i in at.info)
