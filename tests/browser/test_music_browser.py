@@ -19,3 +19,18 @@ def test_music_page_has_audio_and_a_piano_roll(server, page):
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 4
     assert_no_exception(page)
     save_screenshot(page, "browser-music-en.png", full_page=True)
+
+
+def test_markdown_from_a_link_is_shown_as_text(server, page):
+    """``?start=`` echoed in the page's notices shows as text: no working link, no remote image."""
+    from urllib.parse import quote
+
+    start = "[Log in again](https://example.org) ![x](https://example.org/x.png)"
+    page.goto(f"{server}/music?lang=en&bars=4&start={quote(start)}")
+    wait_rendered(page)
+    notice = page.locator('[data-testid="stAlert"]', has_text="Log in again")
+    notice.first.wait_for(timeout=60_000)
+    assert "[Log in again](https://example.org)" in notice.first.inner_text()
+    assert page.locator('a[href*="example.org"]').count() == 0
+    assert page.locator('img[src*="example.org"]').count() == 0
+    assert_no_exception(page)

@@ -2,9 +2,10 @@
 
 Each entry is ``(name, make, expected)``: ``make()`` returns the bytes (or text) a user could
 send, ``expected`` the refusal code the app answers with, or ``None`` where the input is odd but
-must be accepted. Three groups: picture uploads (:mod:`models.image_input`), prompts
-(:func:`models.text.clean_prompt`) and 2-D lab CSVs (:func:`models.toy2d.validate_points`).
-The URL-value part of the issue's corpus lives with the URL helpers' tests.
+must be accepted. Four groups: picture uploads (:mod:`models.image_input`), prompts
+(:func:`models.text.clean_prompt`), 2-D lab CSVs (:func:`models.toy2d.validate_points`) and URL
+values (:data:`URL_VALUES`, thrown at every declared parameter of every page by
+``tests/pages/test_url_fuzz.py`` and at the parsers by ``tests/dashboard/test_url_state.py``).
 """
 
 from __future__ import annotations
@@ -224,3 +225,17 @@ GOOD_CSVS: list[tuple[str, Callable[[], bytes], int]] = [
     ("quoted numbers", lambda: b'"x","y"\n' + b'"1.5","2"\n"3","-4e-2"\n' * 10, 20),
     ("exactly 10,000 rows", lambda: csv_rows(10_000).encode(), 10_000),
 ]
+
+
+# --- URL values -----------------------------------------------------------------------------------
+
+#: Values a shared link could carry for any parameter: wrong types, NaN, huge or negative numbers,
+#: Unicode digits, paths, Markdown and HTML, control characters. Each is clamped or ignored with a
+#: notice, and none is ever rendered as Markdown.
+URL_VALUES: list[str] = [
+    "", " ", "abc", "NaN", "inf", "-inf", "-1", "-99999999999", "9" * 5000, "1e309", "1.5", "0x10",
+    "1,²", "²", "١٢", "../../etc/passwd", "[Log in again](https://example.org)", "![x](https://example.org/x.png)",
+    "<script>alert(1)</script>", "**bold** :smile: $x^2$", "\x00\x1b[31m\u202e", "3\n4",
+]
+#: Parameters no page declares: ignored.
+URL_UNKNOWN: dict[str, str] = {"zzz": "1", "../../etc/passwd": "x", "seed[]": "[1]"}

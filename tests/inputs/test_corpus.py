@@ -87,15 +87,20 @@ def test_exif_orientation_is_applied():
     assert similarity(out.image, sideways) < 0.7
 
 
-def test_phone_photo_is_reduced_while_decoding():
-    raw = corpus.phone_jpeg()
-    assert len(raw) <= image_input.MAX_BYTES
+def read_with_peak(raw: bytes):
+    """``read_upload(raw)`` and the peak of Python-tracked memory it allocated."""
     tracemalloc.start()
     try:
         out = read_upload(raw)
-        peak = tracemalloc.get_traced_memory()[1]
+        return out, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def test_phone_photo_is_reduced_while_decoding():
+    raw = corpus.phone_jpeg()
+    assert len(raw) <= image_input.MAX_BYTES
+    out, peak = read_with_peak(raw)
     assert out.reduced and out.source_size == (8000, 6000) and out.source_mode == "RGB"
     assert peak < 32 * 2**20  # 48 MP decoded at 1/8; float64 of the whole photo was ~1.1 GB
 
@@ -103,12 +108,7 @@ def test_phone_photo_is_reduced_while_decoding():
 def test_large_transparent_png_costs_little_memory():
     raw = corpus.rgba_4096()
     assert len(raw) < 0.1 * 2**20
-    tracemalloc.start()
-    try:
-        out = read_upload(raw)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    out, peak = read_with_peak(raw)
     assert out.reduced and out.inverted
     assert peak < 32 * 2**20  # was ~1 GB: float64 RGBA of 16.8 M pixels
 

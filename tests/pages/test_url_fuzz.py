@@ -1,11 +1,11 @@
 """Hostile links: every URL parameter every page declares (``dashboard/url_state.PAGES``) gets bad values.
 
 Each run sets every parameter a page reads (in one context, see ``Param.when``) to a bad value at
-once, rotating through :data:`BAD_VALUES`, so each parameter meets every value. Expected: no
-traceback, a notice for each value that was changed, the URL written back with a value the page
-accepts, and no link or image from the URL rendered as Markdown. A parameter added later is
-covered once it is declared, and ``GENAI_LAB_STRICT_URL=1`` (tests/conftest.py) makes reading an
-undeclared one fail every page test.
+once, rotating through the corpus's URL values (``tests/inputs/corpus.py``), so each parameter
+meets every value. Expected: no traceback, a notice for each value that was changed, the URL
+written back with a value the page accepts, and no link or image from the URL rendered as
+Markdown. A parameter added later is covered once it is declared, and ``GENAI_LAB_STRICT_URL=1``
+(tests/conftest.py) makes reading an undeclared one fail every page test.
 """
 
 from __future__ import annotations
@@ -18,17 +18,11 @@ from streamlit.testing.v1 import AppTest
 from dashboard import url_state
 from dashboard.widgets import md_escape
 from tests.conftest import ROOT
+from tests.inputs.corpus import URL_UNKNOWN, URL_VALUES
 from tests.pages.conftest import PAGES as PAGE_FILES
 from tests.pages.conftest import ui_texts
 
-#: Values a link could carry: wrong types, NaN, huge or negative numbers, Unicode digits, paths,
-#: Markdown and HTML, control characters. Part of the bad-input corpus (tests/inputs/).
-BAD_VALUES = [
-    "", " ", "abc", "NaN", "inf", "-inf", "-1", "-99999999999", "9" * 5000, "1e309", "1.5", "0x10",
-    "1,²", "²", "١٢", "../../etc/passwd", "[Log in again](https://example.org)", "![x](https://example.org/x.png)",
-    "<script>alert(1)</script>", "**bold** :smile: $x^2$", "\x00\x1b[31m\u202e", "3\n4",
-]
-UNKNOWN = {"zzz": "1", "../../etc/passwd": "x", "seed[]": "[1]"}
+BAD_VALUES, UNKNOWN = URL_VALUES, URL_UNKNOWN
 RAW_LINK = re.compile(r"(?<!\\)\]\((?:https?:)?//")
 
 
