@@ -293,14 +293,28 @@ def latent_arithmetic(name: str, image, minus: int, plus: int, neighbours: int) 
 @st.cache_resource(show_spinner=False)
 def text_model(name: str):
     """A shipped GPT or LSTM with its tokenizer (``TextModel`` carries its own lock), or the
-    optional hub model named by ``$GENAI_LAB_HUB_LM`` (``name == "hub"``)."""
-    import os
-
-    from models.text import HUB, HUB_ENV, TextModel
+    optional hub model named by ``$GENAI_LAB_HUB_LM`` at ``$GENAI_LAB_HUB_REVISION`` (``name == "hub"``)."""
+    from models import hub
+    from models.text import HUB, TextModel
 
     if name == HUB:
-        return TextModel.from_hub(os.environ.get(HUB_ENV, ""), device())
+        attempt = _hub_attempt(hub.model_id(), hub.revision())
+        if isinstance(attempt, checkpoints.HubModelError):
+            raise checkpoints.HubModelError(str(attempt))
+        return attempt
     return TextModel.load(name, device())
+
+
+@st.cache_resource(show_spinner=False)
+def _hub_attempt(model_id: str, revision: str):
+    """The hub model, or the error of the one attempt to load it: a failure (offline, a wrong id)
+    is remembered for these settings, so reruns do not wait on the network again."""
+    from models.text import TextModel
+
+    try:
+        return TextModel.from_hub(model_id, revision, device())
+    except checkpoints.HubModelError as exc:
+        return exc
 
 
 @st.cache_resource(show_spinner=False)

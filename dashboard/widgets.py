@@ -21,10 +21,14 @@ _PREFIX = "_url_"
 def setup_page() -> str:
     """Call first on every page: settles the language even when the page runs on its own, and sets
     torch's thread count once for the whole process (:func:`models.device.configure_threads`; a
-    flag check after the first call) before any page does tensor work."""
+    flag check after the first call) before any page does tensor work, and offline mode for the
+    hub libraries unless the optional hub model is configured (:func:`models.hub.configure_offline`,
+    once, before any loader imports them)."""
+    from models import hub
     from models.device import configure_threads
 
     _leave_legacy_navigation()
+    hub.configure_offline()
     configure_threads()
     return init_lang()
 

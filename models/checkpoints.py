@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -22,6 +21,9 @@ from pathlib import Path
 import numpy as np
 from safetensors import SafetensorError
 from safetensors.numpy import load_file, save_file
+
+from models import integrity
+from models.integrity import sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV_DIR = "GENAI_LAB_CHECKPOINT_DIR"
@@ -51,65 +53,109 @@ def retrain_hint(name: str) -> str:
     return f"Retrain it with `python -m models train {name}`."
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def shown(path: str | os.PathLike) -> str:
+    """``path`` as an error message may show it: project-relative, or ``$GENAI_LAB_CHECKPOINT_DIR/...``."""
+    return integrity.shown(path, ENV_DIR, checkpoint_root())
 
 
-def read_manifest(root: Path | None = None) -> dict[str, str]:
-    path = (root or checkpoint_root()) / MANIFEST
-    if not path.exists():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+def unreadable(name: str, path: str | os.PathLike, exc: BaseException) -> CheckpointError:
+    """The error for a verified checkpoint that a library still could not read (no absolute paths)."""
+    detail = integrity.scrub(str(exc), ENV_DIR, checkpoint_root())
+    return CheckpointError(f"Checkpoint {shown(path)} is unreadable ({detail}). {retrain_hint(name)}")
+
+
+def _restore_hint(root: Path) -> str:
+    """How to get the shipped files back, for a root inside the project (a git checkout)."""
+    if not Path(root).resolve().is_relative_to(ROOT):
+        return ""
+    return f" or restore the shipped files with `git checkout -- {integrity.shown(root)}`"
+
+
+def read_manifest(root: Path | None = None, name: str | None = None) -> dict[str, str]:
+    """``MANIFEST.json`` of the checkpoint root; :class:`CheckpointError` (naming ``name``'s retrain
+    command) when it is missing, not JSON or not a JSON object."""
+    root = Path(root or checkpoint_root())
+    try:
+        return integrity.read_manifest(root / MANIFEST)
+    except integrity.ManifestProblem as problem:
+        what = f"checkpoint {name} cannot be verified" if name else "no checkpoint can be verified"
+        hint = retrain_hint(name).rstrip(".") if name else "Retrain a model with `python -m models train NAME`"
+        raise CheckpointError(f"The checkpoint manifest {shown(root / MANIFEST)} {problem}, so {what}. "
+                              f"{hint}{_restore_hint(root)}.") from None
+
+
+def _entries(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): sha256(p) for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != MANIFEST and not p.relative_to(root).as_posix().startswith(".")}
+
+
+def _write_entries(root: Path, entries: dict[str, str]) -> None:
+    tmp = root / f".{MANIFEST}.tmp"
+    tmp.write_text(json.dumps(entries, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, root / MANIFEST)
 
 
 def write_manifest(root: Path | None = None) -> dict[str, str]:
-    """Recompute the sha256 of every file below the checkpoint root."""
+    """Recompute the sha256 of every file below the checkpoint root (vouches for all of them: a tool
+    for a tree one trusts; training updates only its own model's entries, see :func:`staging`)."""
     root = root or checkpoint_root()
-    entries = {
-        p.relative_to(root).as_posix(): sha256(p)
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != MANIFEST and not p.relative_to(root).as_posix().startswith(".")
-    }
-    (root / MANIFEST).write_text(json.dumps(entries, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    entries = _entries(root)
+    _write_entries(root, entries)
+    return entries
+
+
+def update_manifest(name: str, root: Path | None = None) -> dict[str, str]:
+    """Replace the entries of checkpoint ``name`` with the sha256 of its files now, keeping every
+    other model's entries as they are (a retrain never vouches for another model's files). A
+    missing or unusable manifest starts empty, so the other models stay refused until restored."""
+    root = Path(root or checkpoint_root())
+    try:
+        entries = read_manifest(root)
+    except CheckpointError:
+        entries = {}
+    prefix = f"{name}/"
+    entries = {rel: digest for rel, digest in entries.items() if not str(rel).startswith(prefix)}
+    entries |= {rel: sha256(root / rel) for rel in sorted(integrity.files_below(root / name, root))}
+    _write_entries(root, entries)
     return entries
 
 
 def verify(name: str, root: Path | None = None) -> None:
-    """Check the files of one checkpoint against the manifest."""
-    root = root or checkpoint_root()
-    manifest = read_manifest(root)
+    """Check the files of one checkpoint against the manifest; fails closed.
+
+    Refused, with :class:`CheckpointError` naming the file (project-relative) and the retrain
+    command: a missing directory or manifest, a manifest that is not a JSON object, a checkpoint
+    with no entries, an entry that is not a sha256, a file that is not listed, a listed file that
+    is missing, a sha256 mismatch. Costs one sha256 pass over the model's files: the app's loaders
+    are cached, so it runs once per model and process.
+    """
+    root = Path(root or checkpoint_root())
     directory = root / name
     if not directory.is_dir():
-        raise CheckpointError(f"Checkpoint {directory} is missing. {retrain_hint(name)}")
-    for rel, digest in manifest.items():
-        if not rel.startswith(f"{name}/"):
-            continue
-        path = root / rel
-        if not path.exists():
-            raise CheckpointError(f"Checkpoint file {path} is missing. {retrain_hint(name)}")
-        if sha256(path) != digest:
-            raise CheckpointError(
-                f"Checkpoint file {path} does not match its sha256 in {root / MANIFEST} "
-                f"(corrupt or edited). {retrain_hint(name)}"
-            )
+        raise CheckpointError(f"Checkpoint {shown(directory)} is missing. {retrain_hint(name)}")
+    manifest = read_manifest(root, name)
+    try:
+        integrity.check_files(manifest, root, integrity.files_below(directory, root), f"{name}/",
+                              show=lambda rel: shown(root / rel))
+    except integrity.ManifestProblem as problem:
+        raise CheckpointError(f"Checkpoint {name} failed its integrity check: the manifest "
+                              f"{shown(root / MANIFEST)} {problem}. {retrain_hint(name)}") from None
 
 
-def load(name: str, root: Path | None = None) -> tuple[dict, dict[str, np.ndarray]]:
-    """Return ``(config, tensors)`` of a checkpoint, verified against the manifest."""
+def load(name: str, root: Path | None = None, *, verified: bool = False) -> tuple[dict, dict[str, np.ndarray]]:
+    """Return ``(config, tensors)`` of a checkpoint, verified against the manifest (``verified=True``:
+    the caller has just called :func:`verify`)."""
     root = root or checkpoint_root()
-    verify(name, root)
+    if not verified:
+        verify(name, root)
     directory = root / name
     try:
         config = json.loads((directory / CONFIG).read_text(encoding="utf-8"))
         tensors = load_file(directory / WEIGHTS)
     except FileNotFoundError as exc:
-        raise CheckpointError(f"Checkpoint file {exc.filename} is missing. {retrain_hint(name)}") from None
+        raise CheckpointError(f"Checkpoint file {shown(exc.filename)} is missing. {retrain_hint(name)}") from None
     except (json.JSONDecodeError, SafetensorError, OSError) as exc:
-        raise CheckpointError(f"Checkpoint {directory} is unreadable ({exc}). {retrain_hint(name)}") from None
+        raise unreadable(name, directory, exc) from None
     return config, tensors
 
 
@@ -164,4 +210,4 @@ def staging(name: str, root: Path | None = None) -> Iterator[Path]:
             os.replace(target, old)
         os.replace(tmp, target)
         shutil.rmtree(old, ignore_errors=True)
-        write_manifest(root)
+        update_manifest(name, root)

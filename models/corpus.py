@@ -27,9 +27,13 @@ import tarfile
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+
+from models import integrity
+from models.integrity import shown
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS_TEXT = ROOT / "assets" / "text"
@@ -182,7 +186,7 @@ def download(directory: Path) -> None:
 def _find(directory: Path, pattern: str) -> Path:
     found = sorted(directory.glob(pattern))
     if not found:
-        raise CorpusError(f"no {pattern} in {directory}")
+        raise CorpusError(f"no {pattern} in {shown(directory)}")
     return found[-1]
 
 
@@ -229,5 +233,6 @@ def load(lang: str, split: str = "train", root: Path = ASSETS_TEXT) -> str:
     try:
         with gzip.open(path, "rb") as fh:
             return io.TextIOWrapper(fh, encoding="utf-8").read()
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"cannot read {path} ({exc}); rebuild it with `python -m models corpus`") from None
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:
+        raise CorpusError(f"cannot read {shown(path)} ({integrity.scrub(str(exc))}); restore it with "
+                          "`git checkout -- assets/text` or rebuild it with `python -m models corpus`") from None

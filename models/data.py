@@ -10,24 +10,32 @@ Two sources, one parser:
 
 Both are IDX files (optionally gzip-compressed). Every read checks the magic number,
 the shape, the byte count and the label range, and problems surface as one
-:class:`FashionMNISTError` whose message says what to do.
+:class:`FashionMNISTError` whose message says what to do. The shipped files are also checked
+against the sha256 in ``assets/data/MANIFEST.json`` (fails closed: no manifest, no entry or a
+mismatch refuses the file, naming it and how to restore it).
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
 import os
 import struct
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from models import integrity
+
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS_DATA = ROOT / "assets" / "data"
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
 ENV_DIR = "GENAI_LAB_FMNIST_DIR"
+MANIFEST = "MANIFEST.json"  # in the shipped directory: file name -> sha256
 
 NUM_CLASSES = 10
 IMAGE_SHAPE = (28, 28)
@@ -54,6 +62,11 @@ INSTALL_HINT = (
     "Install the Debian package with `sudo apt-get install dataset-fashion-mnist` "
     f"(files land in {DEBIAN_DIR}), or point {ENV_DIR} at a directory holding "
     "the four *-ubyte.gz files."
+)
+
+RESTORE_HINT = (
+    "Restore the shipped files with `git checkout -- assets/data` (or reinstall the app), or rebuild "
+    "them from the Debian package with `python -m models export-data`."
 )
 
 _IMAGE_MAGIC = 0x00000803  # unsigned byte, 3 dimensions
@@ -87,57 +100,99 @@ def class_name(label: int, lang: str = "en") -> str:
     return CLASS_NAMES.get(lang, CLASS_NAMES["en"])[int(label)]
 
 
-def _read_bytes(path: Path) -> bytes:
+def shown(path: str | os.PathLike) -> str:
+    """``path`` for a message: the Debian path as is, else project-relative or ``$GENAI_LAB_FMNIST_DIR/...``."""
+    if Path(path).is_relative_to(DEBIAN_DIR):
+        return str(path)
+    return integrity.shown(path, ENV_DIR, dataset_dir())
+
+
+def _read_bytes(path: Path, digest: str | None = None) -> bytes:
+    """The (decompressed) bytes of ``path``; with ``digest``, only if the file's sha256 is that."""
+    hint = RESTORE_HINT if digest else INSTALL_HINT
     try:
         raw = path.read_bytes()
-        return gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
     except FileNotFoundError:
-        raise FashionMNISTError(f"Fashion-MNIST file not found: {path}. {INSTALL_HINT}") from None
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise FashionMNISTError(f"Fashion-MNIST file not found: {shown(path)}. {hint}") from None
+    except OSError as exc:
         raise FashionMNISTError(
-            f"Fashion-MNIST file {path} is unreadable or corrupt ({exc}). {INSTALL_HINT}"
-        ) from None
+            f"Fashion-MNIST file {shown(path)} is unreadable ({type(exc).__name__}). {hint}") from None
+    if digest is not None and hashlib.sha256(raw).hexdigest() != digest:
+        raise FashionMNISTError(f"Fashion-MNIST file {shown(path)} does not match its sha256 in "
+                                f"{shown(path.parent / MANIFEST)} (corrupt or edited). {hint}")
+    try:
+        return gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+    except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError; a bad stream is a zlib.error
+        raise FashionMNISTError(f"Fashion-MNIST file {shown(path)} is unreadable or corrupt ({exc}). {hint}") from None
 
 
-def read_idx(path: str | os.PathLike, kind: str) -> np.ndarray:
-    """Parse one IDX file. ``kind`` is ``"images"`` or ``"labels"``."""
+def read_idx(path: str | os.PathLike, kind: str, digest: str | None = None) -> np.ndarray:
+    """Parse one IDX file. ``kind`` is ``"images"`` or ``"labels"``; ``digest``: its expected sha256."""
     path = Path(path)
-    data = _read_bytes(path)
+    data = _read_bytes(path, digest)
     magic, ndim = (_IMAGE_MAGIC, 3) if kind == "images" else (_LABEL_MAGIC, 1)
     header = 4 + 4 * ndim
     if len(data) < header:
-        raise FashionMNISTError(f"{path} is truncated: {len(data)} bytes, no full header. {INSTALL_HINT}")
+        raise FashionMNISTError(f"{shown(path)} is truncated: {len(data)} bytes, no full header. {INSTALL_HINT}")
     found = struct.unpack(">I", data[:4])[0]
     if found != magic:
         raise FashionMNISTError(
-            f"{path} is not an IDX {kind} file (magic 0x{found:08x}, expected 0x{magic:08x}). {INSTALL_HINT}"
+            f"{shown(path)} is not an IDX {kind} file (magic 0x{found:08x}, expected 0x{magic:08x}). {INSTALL_HINT}"
         )
     dims = struct.unpack(f">{ndim}I", data[4:header])
     if kind == "images" and tuple(dims[1:]) != IMAGE_SHAPE:
-        raise FashionMNISTError(f"{path} holds {dims[1]}x{dims[2]} images, expected 28x28.")
+        raise FashionMNISTError(f"{shown(path)} holds {dims[1]}x{dims[2]} images, expected 28x28.")
     expected = int(np.prod(dims))
     if len(data) - header != expected:
         raise FashionMNISTError(
-            f"{path} is truncated or padded: {len(data) - header} data bytes, expected {expected}. {INSTALL_HINT}"
+            f"{shown(path)} is truncated or padded: {len(data) - header} data bytes, expected {expected}. "
+            f"{INSTALL_HINT}"
         )
     array = np.frombuffer(data, dtype=np.uint8, offset=header).reshape(dims)
     if kind == "labels":
         if array.size and array.max() >= NUM_CLASSES:
-            raise FashionMNISTError(f"{path} has label {array.max()}, outside 0-9.")
+            raise FashionMNISTError(f"{shown(path)} has label {array.max()}, outside 0-9.")
         return array.astype(np.int64)
     return array.copy()
 
 
-def _load_pair(directory: Path, images_name: str, labels_name: str) -> Split:
+def _load_pair(directory: Path, images_name: str, labels_name: str, verified: bool = False) -> Split:
+    """One split; ``verified``: each file must match its sha256 in ``directory/MANIFEST.json``."""
     if not directory.is_dir():
-        raise FashionMNISTError(f"Fashion-MNIST directory not found: {directory}. {INSTALL_HINT}")
-    images = read_idx(directory / images_name, "images")
-    labels = read_idx(directory / labels_name, "labels")
+        raise FashionMNISTError(f"Fashion-MNIST directory not found: {shown(directory)}. "
+                                f"{RESTORE_HINT if verified else INSTALL_HINT}")
+    digests = _manifest_digests(directory, (images_name, labels_name)) if verified else {}
+    images = read_idx(directory / images_name, "images", digests.get(images_name))
+    labels = read_idx(directory / labels_name, "labels", digests.get(labels_name))
     if len(images) != len(labels):
         raise FashionMNISTError(
-            f"{directory}: {len(images)} images but {len(labels)} labels in {images_name}/{labels_name}."
+            f"{shown(directory)}: {len(images)} images but {len(labels)} labels in {images_name}/{labels_name}."
         )
     return Split(images, labels)
+
+
+def _manifest_digests(directory: Path, names: tuple[str, ...]) -> dict[str, str]:
+    """The sha256 the manifest gives each of ``names``; fails closed (no manifest, no or a bad entry)."""
+    path = directory / MANIFEST
+    try:
+        manifest = integrity.read_manifest(path)
+        for name in names:
+            if name not in manifest:
+                raise integrity.ManifestProblem(f"does not list {name}")
+            if not integrity.valid_entry(name, manifest[name]):
+                raise integrity.ManifestProblem(f"has an invalid entry for {name} (not a sha256 hex)")
+    except integrity.ManifestProblem as problem:
+        raise FashionMNISTError(f"The data manifest {shown(path)} {problem}, so the shipped Fashion-MNIST files "
+                                f"cannot be verified. {RESTORE_HINT}") from None
+    return {name: manifest[name] for name in names}
+
+
+def write_manifest(directory: str | os.PathLike = ASSETS_DATA) -> dict[str, str]:
+    """Record the sha256 of every shipped data file in ``directory/MANIFEST.json``."""
+    directory = Path(directory)
+    entries = {p.name: integrity.sha256(p) for p in sorted(directory.iterdir()) if p.is_file() and p.name != MANIFEST}
+    (directory / MANIFEST).write_text(json.dumps(entries, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return entries
 
 
 def dataset_dir() -> Path:
@@ -156,7 +211,7 @@ def load_shipped(split: str = "test", directory: str | os.PathLike | None = None
     """The copy under ``assets/data``: ``test`` (10k) or ``train10k`` (fixed subset)."""
     if split not in SHIPPED_FILES:
         raise ValueError(f"split must be one of {sorted(SHIPPED_FILES)}, not {split!r}")
-    return _load_pair(Path(directory) if directory else ASSETS_DATA, *SHIPPED_FILES[split])
+    return _load_pair(Path(directory) if directory else ASSETS_DATA, *SHIPPED_FILES[split], verified=True)
 
 
 def load_train(prefer_full: bool = True) -> Split:
@@ -208,6 +263,7 @@ def export_shipped(directory: str | os.PathLike = ASSETS_DATA) -> dict[str, int]
         img_file, lbl_file = SHIPPED_FILES[name]
         write_idx(out / img_file, images)
         write_idx(out / lbl_file, labels)
+    write_manifest(out)
     return {name: len(labels) for name, (_, labels) in parts.items()}
 
 

@@ -128,8 +128,7 @@ class Diffusion:
             unet = UNet2DModel.from_pretrained(directory, use_safetensors=True)
             scheduler = DDPMScheduler.from_pretrained(directory)
         except (OSError, ValueError) as exc:
-            raise checkpoints.CheckpointError(
-                f"Checkpoint {directory} is unreadable ({exc}). {checkpoints.retrain_hint(NAME)}") from None
+            raise checkpoints.unreadable(NAME, directory, exc) from None
         return cls(unet.to(device).eval(), scheduler, dict(unet.config), device, fast_bf16(device))
 
     @torch.inference_mode()

@@ -237,9 +237,10 @@ def load_snapshots() -> np.ndarray:
     try:
         return load_file(path)["images"]
     except FileNotFoundError:
-        raise checkpoints.CheckpointError(f"{path} is missing. {checkpoints.retrain_hint(NAME)}") from None
+        raise checkpoints.CheckpointError(
+            f"{checkpoints.shown(path)} is missing. {checkpoints.retrain_hint(NAME)}") from None
     except (SafetensorError, OSError, KeyError) as exc:
-        raise checkpoints.CheckpointError(f"{path} is unreadable ({exc}). {checkpoints.retrain_hint(NAME)}") from None
+        raise checkpoints.unreadable(NAME, path, exc) from None
 
 
 # --------------------------------------------------------------------------- training

@@ -32,8 +32,11 @@ import os
 import subprocess
 import sys
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from models import integrity
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS_MUSIC = ROOT / "assets" / "music"
@@ -257,6 +260,7 @@ def load(split: str | None = None, root: Path = ASSETS_MUSIC) -> list[Melody]:
             payload = json.loads(fh.read().decode("utf-8"))
         melodies = [Melody(m["name"], m["title"], m["mode"], m["split"], tuple((int(p), int(d)) for p, d in m["notes"]),
                            int(m.get("transposed_by", 0))) for m in payload["melodies"]]
-    except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
-        raise MelodyError(f"cannot read {path} ({exc}); rebuild it with `python -m models melodies`") from None
+    except (OSError, EOFError, ValueError, KeyError, TypeError, zlib.error) as exc:
+        raise MelodyError(f"cannot read {integrity.shown(path)} ({integrity.scrub(str(exc))}); restore it with "
+                          "`git checkout -- assets/music` or rebuild it with `python -m models melodies`") from None
     return [m for m in melodies if split is None or m.split == split]

@@ -260,11 +260,11 @@ class MelodyModel:
             model = GPT2LMHeadModel.from_pretrained(directory, use_safetensors=True)
             config = MusicConfig(**model.config.genai_lab)
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise checkpoints.CheckpointError(
-                f"Checkpoint {directory} is unreadable ({exc}). {checkpoints.retrain_hint(name)}") from None
+            raise checkpoints.unreadable(name, directory, exc) from None
         if model.config.vocab_size != VOCAB_SIZE:
             raise checkpoints.CheckpointError(
-                f"Checkpoint {directory} has {model.config.vocab_size} tokens, expected {VOCAB_SIZE}. "
+                f"Checkpoint {checkpoints.shown(directory)} has {model.config.vocab_size} tokens, "
+                f"expected {VOCAB_SIZE}. "
                 f"{checkpoints.retrain_hint(name)}")
         return cls(model.to(device).eval(), config, device)
 

@@ -128,8 +128,13 @@ def compute_costs(names: list[str] | None = None) -> list[dict]:
     shipped checkpoint whose metrics record both; read from ``metrics.json``."""
     from models import checkpoints
 
+    if names is None:
+        try:
+            names = sorted({path.split("/")[0] for path in checkpoints.read_manifest()})
+        except checkpoints.CheckpointError:  # no usable manifest: no model is vouched for, nothing to report
+            names = []
     rows = []
-    for name in names or sorted({path.split("/")[0] for path in checkpoints.read_manifest()}):
+    for name in names:
         try:
             metrics = checkpoints.load_metrics(name)
         except checkpoints.CheckpointError:

@@ -26,11 +26,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from models import checkpoints
+from models import checkpoints, hub
 
 ARCHS = ("gpt", "lstm")
-#: Optional, off by default: a hub causal LM id for the hosted Space (e.g. ``gpt2``); needs network.
-HUB_ENV = "GENAI_LAB_HUB_LM"
+#: Optional, off by default: a hub causal LM id for the hosted Space (e.g. ``gpt2``), pinned to the commit
+#: in ``$GENAI_LAB_HUB_REVISION``; needs network (see :mod:`models.hub`).
+HUB_ENV = hub.MODEL_ENV
 HUB = "hub"
 
 MAX_NEW_TOKENS = 400
@@ -200,7 +201,7 @@ class TextModel:
                 from transformers import PreTrainedTokenizerFast
 
                 tokenizer = PreTrainedTokenizerFast.from_pretrained(directory)
-                cfg, tensors = checkpoints.load(name, root)
+                cfg, tensors = checkpoints.load(name, root, verified=True)
                 model = LSTMLM(LSTMConfig(**cfg))
                 tensors["head.weight"] = tensors["embed.weight"]
                 checkpoints.load_state_into(model, tensors)
@@ -212,25 +213,34 @@ class TextModel:
                                                              attn_implementation="eager")
                 config = TextConfig(**model.config.genai_lab)
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise checkpoints.CheckpointError(
-                f"Checkpoint {directory} is unreadable ({exc}). {checkpoints.retrain_hint(name)}") from None
+            raise checkpoints.unreadable(name, directory, exc) from None
         return cls(name, model.to(device).eval(), tokenizer, config, device)
 
     @classmethod
-    def from_hub(cls, model_id: str, device: str = "cpu", lang: str = "en") -> TextModel:
+    def from_hub(cls, model_id: str, revision: str, device: str = "cpu", lang: str = "en") -> TextModel:
         """Optional, for the hosted Space: a causal LM from the Hugging Face hub (needs network).
 
-        Offline, or for an unknown id, raises ``checkpoints.HubModelError`` with one clear message.
+        ``revision`` must be a full commit id (a branch such as ``main`` is not pinned); only
+        safetensors weights load. Offline, for an unknown id or an unpinned revision, raises
+        ``checkpoints.HubModelError`` with one clear message.
         """
+        if not hub.pinned(revision):
+            raise checkpoints.HubModelError(
+                f"The hub model {model_id!r} (set by ${HUB_ENV}) needs a pinned revision: set "
+                f"${hub.REVISION_ENV} to the 40-hex commit id to load (a branch such as 'main' can change). "
+                "The shipped models work without it.")
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         try:
-            tokenizer = AutoTokenizer.from_pretrained(model_id)
-            model = AutoModelForCausalLM.from_pretrained(model_id, attn_implementation="eager")
+            tokenizer = AutoTokenizer.from_pretrained(model_id, revision=revision)
+            model = AutoModelForCausalLM.from_pretrained(model_id, revision=revision, use_safetensors=True,
+                                                         attn_implementation="eager")
         except (OSError, ValueError) as exc:
             raise checkpoints.HubModelError(
-                f"The hub model {model_id!r} (set by ${HUB_ENV}) could not be loaded: this machine may be offline "
-                f"or the id is wrong ({type(exc).__name__}). The shipped models work without it.") from None
+                f"The hub model {model_id!r} at revision {revision[:12]} (set by ${HUB_ENV} and "
+                f"${hub.REVISION_ENV}) could not be loaded: this machine may be offline, the id or revision is "
+                f"wrong, or it has no safetensors weights ({type(exc).__name__}). "
+                "The shipped models work without it.") from None
         context = min(getattr(model.config, "n_positions", None) or model.config.max_position_embeddings, 1024)
         if tokenizer.eos_token_id is None:
             raise checkpoints.HubModelError(f"The hub model {model_id!r} has no end-of-text token; choose a causal LM.")

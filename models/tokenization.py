@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from models import corpus
+from models import corpus, integrity
 
 KINDS = ("bpe", "char")
 EOS = "<|endoftext|>"
@@ -81,7 +81,8 @@ def load(lang: str, kind: str = "bpe", root: Path = TOKENIZER_ROOT):
         raise ValueError(f"lang must be one of {corpus.LANGS} and kind one of {KINDS}")
     directory = root / f"{lang}_{kind}"
     if not (directory / "tokenizer.json").exists():
-        raise corpus.CorpusError(f"tokenizer {directory} is missing; rebuild it with `python -m models corpus`")
+        raise corpus.CorpusError(
+            f"tokenizer {integrity.shown(directory)} is missing; rebuild it with `python -m models corpus`")
     return PreTrainedTokenizerFast.from_pretrained(directory)
 
 

@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, loaders, serving, text_view, widgets
-from dashboard.i18n import t
-from models import text
+from dashboard.i18n import lang, t
+from models import checkpoints, text
 
 widgets.setup_page()
 st.title(t("next.title"))
@@ -17,7 +17,14 @@ st.markdown(t("next.intro"))
 # 1. Model, prompt and decoding settings ----------------------------------------------------
 c1, c2 = st.columns([1, 2])
 name = text_view.model_choice(container=c1, hub=True)
-tm = widgets.load_or_stop(lambda: loaders.text_model(name))
+try:
+    tm = loaders.text_model(name)
+except checkpoints.HubModelError as exc:  # offline, a wrong id, no pinned revision: tried once, remembered
+    name = f"gpt_{lang()}"
+    c1.warning(t("common.hub_fallback", detail=str(exc), model=t(f"text.model.{name}")), icon="🌐")
+    tm = widgets.load_or_stop(lambda: loaders.text_model(name))
+except loaders.LOAD_ERRORS:
+    tm = widgets.load_or_stop(lambda: loaders.text_model(name))
 prompt = text_view.prompt_box(t("next.prompt"), f"prompt_{name}", text_view.default_prompt(name), container=c2)
 prompt_ids, cut = tm.encode(prompt)
 if cut:

@@ -66,9 +66,11 @@ def test_truncated_gzip_stream(tmp_path):
 
 def test_wrong_magic(tmp_path):
     write_pair(tmp_path)
-    img_name, lbl_name = data.SPLIT_FILES["test"]
-    (tmp_path / img_name).write_bytes((tmp_path / lbl_name).read_bytes())  # labels where images belong
-    with pytest.raises(data.FashionMNISTError, match="magic"):
+    img_name, _ = data.SPLIT_FILES["test"]
+    # labels where images belong; enough of them for a full image header (the old 5 labels made the file
+    # "truncated", and the test only passed because the tmp path holds "wrong_magic")
+    data.write_idx(tmp_path / img_name, np.arange(20) % 10)
+    with pytest.raises(data.FashionMNISTError, match="not an IDX images file"):
         data.load_full("test", tmp_path)
 
 
@@ -127,3 +129,77 @@ def test_examples_and_noise_are_reproducible():
     np.testing.assert_array_equal(a, b)
     assert a.shape == (8, 28, 28)
     np.testing.assert_array_equal(data.noise_images(2, 1), data.noise_images(2, 1))
+
+
+# --- integrity of the shipped files: sha256 entries in assets/data/MANIFEST.json, checked at load ---------
+def _shipped_copy(tmp_path):
+    import shutil
+
+    directory = tmp_path / "data"
+    shutil.copytree(data.ASSETS_DATA, directory)
+    return directory
+
+
+def test_shipped_manifest_covers_every_data_file():
+    from models import integrity
+
+    manifest = integrity.read_manifest(data.ASSETS_DATA / data.MANIFEST)
+    files = {p.name for p in data.ASSETS_DATA.iterdir() if p.is_file() and p.name != data.MANIFEST}
+    assert set(manifest) == files
+    for name, digest in manifest.items():
+        assert integrity.sha256(data.ASSETS_DATA / name) == digest, name
+
+
+def test_shipped_copy_with_its_manifest_loads(tmp_path):
+    assert len(data.load_shipped("test", _shipped_copy(tmp_path))) == 10_000
+
+
+def _flip_a_byte(path):
+    raw = bytearray(path.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    path.write_bytes(bytes(raw))
+
+
+def _drop_entry(directory):
+    import json
+
+    manifest = json.loads((directory / data.MANIFEST).read_text())
+    del manifest[data.SHIPPED_FILES["test"][0]]
+    (directory / data.MANIFEST).write_text(json.dumps(manifest))
+
+
+SHIPPED_FAILURES = {
+    "corrupt gz": (lambda d: _flip_a_byte(d / data.SHIPPED_FILES["test"][0]), "does not match its sha256"),
+    "manifest deleted": (lambda d: (d / data.MANIFEST).unlink(), "MANIFEST.json is missing"),
+    "manifest not JSON": (lambda d: (d / data.MANIFEST).write_text("{"), "not valid JSON"),
+    "entry missing": (_drop_entry, "does not list t10k-images-idx3-ubyte.gz"),
+    "entry not hex": (lambda d: (d / data.MANIFEST).write_text(
+        '{"t10k-images-idx3-ubyte.gz": "abc", "t10k-labels-idx1-ubyte.gz": "abc"}'), "invalid entry"),
+}
+
+
+@pytest.mark.parametrize("case", SHIPPED_FAILURES)
+def test_shipped_data_fails_closed(tmp_path, case):
+    directory = _shipped_copy(tmp_path)
+    breaks, expected = SHIPPED_FAILURES[case]
+    breaks(directory)
+    with pytest.raises(data.FashionMNISTError) as info:
+        data.load_shipped("test", directory)
+    message = str(info.value)
+    assert expected in message and "git checkout -- assets/data" in message and str(tmp_path) not in message
+
+
+def test_corrupt_deflate_stream_is_a_clear_error(tmp_path):
+    """A gzip header over a broken deflate stream raises zlib.error inside gzip, not an OSError."""
+    img_name, _ = data.SPLIT_FILES["test"]
+    write_pair(tmp_path)
+    (tmp_path / img_name).write_bytes(gzip.compress(b"x")[:10] + b"\xff" * 64)
+    with pytest.raises(data.FashionMNISTError, match="corrupt.*dataset-fashion-mnist"):
+        data.load_full("test", tmp_path)
+
+
+def test_messages_show_project_relative_paths(tmp_path, monkeypatch):
+    assert data.shown(data.ASSETS_DATA / "t10k-images-idx3-ubyte.gz") == "assets/data/t10k-images-idx3-ubyte.gz"
+    monkeypatch.setenv(data.ENV_DIR, str(tmp_path))
+    assert data.shown(tmp_path / "x.gz") == "$GENAI_LAB_FMNIST_DIR/x.gz"
+    assert data.shown(data.DEBIAN_DIR / "x.gz") == str(data.DEBIAN_DIR / "x.gz")  # a system path, documented

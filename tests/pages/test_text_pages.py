@@ -78,12 +78,39 @@ def test_attention_layer_and_head_follow_the_url():
     assert not at.exception and len(at.get("plotly_chart")) == charts + 1  # the measured speeds
 
 
-def test_optional_hub_model_fails_offline_with_one_clear_message(monkeypatch):
+def _count_hub_loads(monkeypatch) -> list:
+    from models.text import TextModel
+
+    calls, original = [], TextModel.from_hub.__func__
+
+    def counted(cls, *args, **kwargs):
+        calls.append(args)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(TextModel, "from_hub", classmethod(counted))
+    return calls
+
+
+def test_optional_hub_model_fails_offline_once_and_falls_back_to_a_shipped_model(monkeypatch):
     monkeypatch.setenv("GENAI_LAB_HUB_LM", "genai-lab/no-such-model")
+    monkeypatch.setenv("GENAI_LAB_HUB_REVISION", "0123456789abcdef0123456789abcdef01234567")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    calls = _count_hub_loads(monkeypatch)
     at = run_app("en", "pages/next_token.py", query={"model": "4"})
-    assert not at.exception
-    assert len(at.error) == 1 and "could not be loaded" in at.error[0].value
-    assert "The shipped models work without it" in at.error[0].value
+    assert not at.exception and not at.error
+    assert len(at.warning) == 1 and "could not be loaded" in at.warning[0].value
+    assert "The shipped models work without it" in at.warning[0].value
+    assert "GPT · English" in at.warning[0].value and at.button  # the page goes on with the shipped GPT
+    at.run()  # a rerun does not try the hub again: the failure is remembered
+    assert not at.exception and len(at.warning) == 1 and len(calls) == 1
     at.selectbox(key="_url_model").set_value(0).run()  # back to a shipped model: everything works
-    assert not at.exception and not at.error and at.button
+    assert not at.exception and not at.error and not at.warning and at.button
+
+
+def test_hub_model_without_a_pinned_revision_is_refused(monkeypatch):
+    monkeypatch.setenv("GENAI_LAB_HUB_LM", "genai-lab/unpinned-model")
+    monkeypatch.setenv("GENAI_LAB_HUB_REVISION", "main")
+    at = run_app("ko", "pages/next_token.py", query={"model": "4"})
+    assert not at.exception and not at.error
+    assert len(at.warning) == 1 and "GENAI_LAB_HUB_REVISION" in at.warning[0].value
+    assert at.warning[0].value.startswith("허브 모델을 쓸 수 없어") and at.button
