@@ -84,24 +84,10 @@ def read_manifest(root: Path | None = None, name: str | None = None) -> dict[str
                               f"{hint}{_restore_hint(root)}.") from None
 
 
-def _entries(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): sha256(p) for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != MANIFEST and not p.relative_to(root).as_posix().startswith(".")}
-
-
-def _write_entries(root: Path, entries: dict[str, str]) -> None:
-    tmp = root / f".{MANIFEST}.tmp"
-    tmp.write_text(json.dumps(entries, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, root / MANIFEST)
-
-
 def write_manifest(root: Path | None = None) -> dict[str, str]:
     """Recompute the sha256 of every file below the checkpoint root (vouches for all of them: a tool
     for a tree one trusts; training updates only its own model's entries, see :func:`staging`)."""
-    root = root or checkpoint_root()
-    entries = _entries(root)
-    _write_entries(root, entries)
-    return entries
+    return integrity.write_tree_manifest(root or checkpoint_root())
 
 
 def update_manifest(name: str, root: Path | None = None) -> dict[str, str]:
@@ -116,7 +102,7 @@ def update_manifest(name: str, root: Path | None = None) -> dict[str, str]:
     prefix = f"{name}/"
     entries = {rel: digest for rel, digest in entries.items() if not str(rel).startswith(prefix)}
     entries |= {rel: sha256(root / rel) for rel in sorted(integrity.files_below(root / name, root))}
-    _write_entries(root, entries)
+    integrity.write_entries(root, entries)
     return entries
 
 

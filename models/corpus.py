@@ -222,7 +222,21 @@ def build(directory: Path | None = None, out: Path = ASSETS_TEXT) -> dict:
                 "examples": [f"{d.source}/{d.name}" for d in chosen][:12],
             }
     (out / "sources.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
+    integrity.write_tree_manifest(out)
     return summary
+
+
+RESTORE = "restore it with `git checkout -- assets/text` or rebuild it with `python -m models corpus`"
+
+
+def verify(root: Path, rel: str) -> None:
+    """Check a shipped text file (or, ending in ``/``, a folder such as a tokenizer) against
+    ``assets/text/MANIFEST.json``; fails closed with :class:`CorpusError`."""
+    try:
+        integrity.verify_below(root, rel)
+    except integrity.ManifestProblem as problem:
+        raise CorpusError(f"The text manifest {integrity.shown(root / integrity.MANIFEST)} {problem}; "
+                          f"{RESTORE}") from None
 
 
 def load(lang: str, split: str = "train", root: Path = ASSETS_TEXT) -> str:
@@ -230,6 +244,7 @@ def load(lang: str, split: str = "train", root: Path = ASSETS_TEXT) -> str:
     if lang not in LANGS or split not in SPLITS:
         raise ValueError(f"lang must be one of {LANGS} and split one of {SPLITS}")
     path = root / lang / f"{split}.txt.gz"
+    verify(root, f"{lang}/{split}.txt.gz")
     try:
         with gzip.open(path, "rb") as fh:
             return io.TextIOWrapper(fh, encoding="utf-8").read()

@@ -118,3 +118,35 @@ def check_files(manifest: dict, root: Path, present: set[str], prefix: str = "",
             raise ManifestProblem(f"covers {show(rel)}, which is unreadable ({type(exc).__name__})") from None
         if actual != entries[rel]:
             raise ManifestProblem(f"does not match {show(rel)} (sha256 differs: corrupt or edited)")
+
+
+MANIFEST = "MANIFEST.json"
+
+
+def tree_entries(root: Path) -> dict[str, str]:
+    """The sha256 of every file below ``root`` (hidden paths and the manifest itself excepted)."""
+    return {p.relative_to(root).as_posix(): sha256(p) for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != MANIFEST and not p.relative_to(root).as_posix().startswith(".")}
+
+
+def write_entries(root: Path, entries: dict[str, str]) -> None:
+    """Write ``root/MANIFEST.json`` atomically (a reader never sees half a manifest)."""
+    tmp = root / f".{MANIFEST}.tmp"
+    tmp.write_text(json.dumps(entries, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, root / MANIFEST)
+
+
+def write_tree_manifest(root: Path) -> dict[str, str]:
+    """Vouch for every file below ``root`` now (after rebuilding shipped files one trusts)."""
+    entries = tree_entries(root)
+    write_entries(root, entries)
+    return entries
+
+
+def verify_below(root: Path, rel: str) -> None:
+    """Check the file ``rel`` (or, ending in ``/``, every file in that folder) below ``root`` against
+    ``root/MANIFEST.json``; :class:`ManifestProblem` when it does not check out (fails closed)."""
+    manifest = read_manifest(root / MANIFEST)
+    target = root / rel.rstrip("/")
+    present = files_below(target, root) if target.is_dir() else {rel} if target.is_file() else set()
+    check_files(manifest, root, present, prefix=rel, show=lambda r: shown(root / r))

@@ -211,6 +211,7 @@ def write(payload: dict, out: Path = ASSETS_MUSIC) -> Path:
     raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     with gzip.GzipFile(path, "wb", mtime=0) as fh:  # mtime=0: same bytes on every rebuild
         fh.write(raw)
+    integrity.write_tree_manifest(out)
     return path
 
 
@@ -255,6 +256,12 @@ def load(split: str | None = None, root: Path = ASSETS_MUSIC) -> list[Melody]:
     if split is not None and split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}")
     path = root / FILE
+    try:
+        integrity.verify_below(root, FILE)
+    except integrity.ManifestProblem as problem:
+        raise MelodyError(f"The music manifest {integrity.shown(root / integrity.MANIFEST)} {problem}; restore "
+                          "it with `git checkout -- assets/music` or rebuild it with `python -m models melodies`"
+                          ) from None
     try:
         with gzip.open(path, "rb") as fh:
             payload = json.loads(fh.read().decode("utf-8"))

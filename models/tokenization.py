@@ -71,6 +71,7 @@ def build(root: Path = TOKENIZER_ROOT) -> dict[str, int]:
             tokenizer = fit(text)
             tokenizer.save_pretrained(root / f"{lang}_{kind}")
             sizes[f"{lang}_{kind}"] = len(tokenizer)
+    integrity.write_tree_manifest(root.parent)
     return sizes
 
 
@@ -83,6 +84,7 @@ def load(lang: str, kind: str = "bpe", root: Path = TOKENIZER_ROOT):
     if not (directory / "tokenizer.json").exists():
         raise corpus.CorpusError(
             f"tokenizer {integrity.shown(directory)} is missing; rebuild it with `python -m models corpus`")
+    corpus.verify(root.parent, f"{root.name}/{lang}_{kind}/")
     return PreTrainedTokenizerFast.from_pretrained(directory)
 
 

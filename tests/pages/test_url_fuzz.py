@@ -42,7 +42,7 @@ def params_in(page: str, context: dict[str, str]) -> list[str]:
 
 def same_value(written: str, given: str) -> bool:
     """The page kept the link's value (up to spaces and number formatting, e.g. ``-1`` → ``-1.0``)."""
-    if written == given.strip():
+    if written.strip() == given.strip():
         return True
     try:
         return float(written) == float(given)
