@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from PIL import Image, ImageDraw
 
-from dashboard import charts, serving
+from dashboard import charts, serving, widgets
 from dashboard.i18n import t
 from models import toy2d, toy2d_live
 from models.toy2d_models import ToyDiffusionConfig
@@ -41,7 +41,9 @@ KEPT = "lab_kept_points"  # session key: the last points accepted from an upload
 
 
 def error_text(exc: toy2d.ToyDataError) -> str:
-    return t(f"lab.error.{exc.code}", **{**ERROR_DEFAULTS, **exc.params})
+    """The message for a refused file; text quoted from the file (a cell) is shown escaped."""
+    params = {k: widgets.md_escape(v) if isinstance(v, str) else v for k, v in exc.params.items()}
+    return t(f"lab.error.{exc.code}", **{**ERROR_DEFAULTS, **params})
 
 
 def user_points(source: str, container=st) -> np.ndarray | None:

@@ -146,14 +146,19 @@ def synced_classes(label: str, name: str, default: Sequence[int], container=st, 
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=&])")
+# GFM turns bare addresses into links after escapes are resolved, so escaping cannot stop it: a
+# zero-width space inside "://", after "www" and before "@" does (the text looks the same).
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?=@)")
 
 
 def md_escape(text: str, keep_lines: bool = False) -> str:
     """User, URL or model text made safe to show inside Markdown: every character Markdown (or
     Streamlit's emoji, colour and LaTeX extensions) would interpret is backslash-escaped, so
-    ``[x](url)`` shows as text instead of a link and ``![x](url)`` loads nothing. Line breaks become
-    spaces, or with ``keep_lines`` Markdown line breaks (never a new block such as a heading)."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    ``[x](url)`` shows as text instead of a link, ``![x](url)`` loads nothing and a bare address
+    is not made a link. Line breaks become spaces, or with ``keep_lines`` Markdown line breaks
+    (never a new block such as a heading)."""
+    text = _AUTOLINK.sub("\u200b", str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
     return escaped.replace("\n", "  \n") if keep_lines else escaped.replace("\n", " ")
 
 

@@ -23,7 +23,7 @@ def boot() -> np.ndarray:
 
 UPLOADS = {
     "not-an-image": ("notes.png", b"these are lecture notes, not a picture", "not a picture we can read"),
-    "huge": ("huge.png", png(Image.new("L", (5000, 3000))), "at most 4096 × 4096"),
+    "huge": ("huge.png", png(Image.new("L", (5000, 4000))), "5000 × 4000 pixels"),
     "16-bit": ("deep.png", png(Image.fromarray(np.kron(boot().astype(np.uint16) * 257, np.ones((4, 4), np.uint16)))),
                "Converted from 112 × 112 pixels (I;16"),
     "rgba": ("cutout.png", png(Image.fromarray(np.dstack([np.zeros((60, 40, 3), np.uint8),

@@ -47,7 +47,7 @@ def test_text_drops_control_characters_and_caps_length():
                                   ":smile: $x$ **b** _i_ `c` ~s~ |t|"])
 def test_markdown_escape_leaves_nothing_to_interpret(text):
     escaped = md_escape(text)
-    assert "\n" not in escaped
+    assert "\n" not in escaped and "://" not in escaped.replace("\\", "") and "www." not in escaped
     for ch in "[]()<>#*_`~|$:!":
         assert all(escaped[i - 1] == "\\" for i, c in enumerate(escaped) if c == ch)
 

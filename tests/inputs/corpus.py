@@ -205,6 +205,7 @@ BAD_CSVS: list[tuple[str, Callable[[], bytes], str]] = [
     ("one column", lambda: b"1\n2\n3\n" * 10, "wrong_columns"),
     ("ragged rows", lambda: ("x,y\n" + csv_rows(15) + "1,2,3\n").encode(), "wrong_columns"),
     ("words in the data", lambda: ("x,y\n" + csv_rows(10) + "one,two\n").encode(), "not_numeric"),
+    ("a Markdown link in a cell", lambda: ("x,y\n" + csv_rows(10) + "[a](http://x.io),1\n").encode(), "not_numeric"),
     ("an unterminated quote", lambda: b'"1,2\n' * 20, "not_numeric"),
     ("a 200 kB field", lambda: b"1," + b"9" * 200_000 + b"\n", "not_numeric"),
     ("NaN", lambda: ("x,y\n" + csv_rows(10) + "nan,1\n").encode(), "not_finite"),

@@ -17,6 +17,7 @@ def good_csv(n: int = 50) -> bytes:
     ("en", "huge values", "values must lie between"),
     ("ko", "binary junk", "텍스트 파일이 아닙니다"),
     ("ko", "a single point", "적어도 10개"),
+    ("en", "a Markdown link in a cell", "“\\[a\\]\\(http\\:\u200b//x\\.io\\)”"),  # quoted from the file, shown as text
 ])
 def test_bad_csv_after_a_good_one_keeps_the_users_points(lang, name, needle):
     make = next(entry[1] for entry in corpus.BAD_CSVS if entry[0] == name)
