@@ -13,7 +13,9 @@ import statistics
 from dataclasses import asdict
 
 from benchmarks.common import available, save
-from models import augment, data, zoo
+from models.apps import augment
+from models.core import data
+from models.image import zoo
 
 
 def run(seeds: tuple[int, ...] = (0, 1, 2), config: augment.AugmentConfig | None = None,

@@ -45,7 +45,7 @@ def repeat(fn: Callable[[], float | None], n: int) -> dict:
 
 def available(checkpoint_names: dict[str, str]) -> list[str]:
     """The keys whose shipped checkpoint verifies; the others are skipped with the reason printed."""
-    from models import checkpoints
+    from models.core import checkpoints
 
     keep = []
     for key, name in checkpoint_names.items():

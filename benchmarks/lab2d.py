@@ -8,7 +8,7 @@
    rise together.
 2. **Mode coverage** — each family trained 3000 steps with default settings on the ring of 8
    Gaussians, 5 seeds; 2000 samples each; a mode counts when it holds ≥ 20 % of its fair share
-   of samples within 3σ of its centre (:func:`models.toy2d.modes_covered`). Also the share of
+   of samples within 3σ of its centre (:func:`models.lab2d.toy2d.modes_covered`). Also the share of
    samples near some mode and the MMD to fresh ring data (real-vs-real floor alongside).
 """
 
@@ -22,8 +22,8 @@ import numpy as np
 import torch
 
 from benchmarks.common import repeat, save, summarise
-from models import toy2d
-from models.toy2d_models import FAMILIES, build
+from models.lab2d import toy2d
+from models.lab2d.toy2d_models import FAMILIES, build
 
 STEP_TARGET_MS = 5.0
 BLOCK = 50

@@ -9,8 +9,8 @@ machine named in the results). Target from the issue: 10-frame interpolation ≤
 from __future__ import annotations
 
 from benchmarks.common import repeat, save
-from models import checkpoints, data
-from models.autoencoders import SHIPPED, LatentModel, evaluate
+from models.core import checkpoints, data
+from models.latent.autoencoders import SHIPPED, LatentModel, evaluate
 
 INTERPOLATION_TARGET_S = 0.2
 

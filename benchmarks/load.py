@@ -67,7 +67,7 @@ def _lab_link(rng: random.Random) -> str:
 
 
 def _pipeline_link(rng: random.Random) -> str:
-    from models.pipeline import FAMILIES, MAX_EPOCHS
+    from models.apps.pipeline import FAMILIES, MAX_EPOCHS
 
     return f"lang=en&fam={rng.randrange(len(FAMILIES))}&seed={rng.randrange(2**32)}&ep={MAX_EPOCHS}"
 

@@ -1,10 +1,10 @@
 """Train your own: seconds per epoch and domain FID after the page's default number of epochs.
 
-Each family (VAE, GAN) trains with :class:`models.pipeline.PipelineConfig`'s defaults — the
+Each family (VAE, GAN) trains with :class:`models.apps.pipeline.PipelineConfig`'s defaults — the
 page's defaults: trouser, sneaker and bag, 500 training images each, batch 32 — for ``epochs``
 epochs (the page's default is 10), ``repeats`` times with the same seed. Per epoch it records the
 training time (what the page shows; torch on the server's thread count,
-:func:`models.device.configure_threads`) and the time of the whole call including
+:func:`models.core.device.configure_threads`) and the time of the whole call including
 the 16 fixed samples and the FID of ``fid_samples`` samples. The FID curve is deterministic for a
 seed; the times are median, min and max over every epoch of every repeat. The real-vs-real floor
 at the same N is saved beside the FIDs.
@@ -18,8 +18,9 @@ import time
 from dataclasses import asdict
 
 from benchmarks.common import save, summarise
-from models import data, device, pipeline
-from models.judge import Judge
+from models.apps import pipeline
+from models.core import data, device
+from models.core.judge import Judge
 
 DEFAULT_EPOCHS = 10
 

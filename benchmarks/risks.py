@@ -11,7 +11,7 @@ Per family (``n`` samples, classes cycling, default samplers):
   accuracy on a held-out 30 %.
 
 **Bias** — the unconditional GAN and VAE trained on the class-imbalanced subset
-(:mod:`models.bias`): class shares of ``bias_n`` samples vs of the training subset, by the judge.
+(:mod:`models.apps.bias`): class shares of ``bias_n`` samples vs of the training subset, by the judge.
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ import time
 import numpy as np
 
 from benchmarks.common import available, save
-from models import bias, data, risks, zoo
-from models.judge import Judge
+from models.apps import bias, risks
+from models.core import data
+from models.core.judge import Judge
+from models.image import zoo
 
 PAIRS = 6
 DISTANCE_EDGES = np.linspace(0.0, 0.4, 21)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import time
 
 from benchmarks.common import save, summarise
-from models import checkpoints, corpus, text
+from models.core import checkpoints
+from models.language import corpus, text
 
 NATS_PER_CHAR_TARGET = 1.6
 TOKENS_PER_S_TARGET = 200

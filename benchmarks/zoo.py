@@ -15,9 +15,10 @@ import time
 import numpy as np
 
 from benchmarks.common import repeat, save
-from models import checkpoints, data, zoo
-from models.judge import Judge
-from models.metrics import FIDScorer, class_shares, conditional_accuracy, prdc
+from models.core import checkpoints, data
+from models.core.judge import Judge
+from models.core.metrics import FIDScorer, class_shares, conditional_accuracy, prdc
+from models.image import zoo
 
 CURVE_STEPS = [5, 10, 20, 50]
 CURVE_N = 500

@@ -1,6 +1,6 @@
 """The applications page's sections: inpainting, super-resolution, editing, text → image, image → video.
 
-Each section: a short explanation, its controls, one cached call into :mod:`models.editing` (through
+Each section: a short explanation, its controls, one cached call into :mod:`models.apps.editing` (through
 :mod:`dashboard.loaders`) and a figure with the measured quality. Bad masks and descriptions become
 translated messages.
 """
@@ -14,7 +14,8 @@ from PIL import Image
 from dashboard import charts, exports, loaders, widgets
 from dashboard.i18n import lang, t
 from dashboard.image_picker import pick_image
-from models import data, editing, prompt_to_class
+from models.apps import editing, prompt_to_class
+from models.core import data
 
 SECTIONS = ("inpaint", "superres", "edit", "text", "video")
 MASK_MODES = ("rect", "brush")

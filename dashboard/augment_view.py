@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import loaders, serving
 from dashboard.i18n import t
-from models import augment
+from models.apps import augment
 
 RESULTS = "augment_live_results"
 REQUEST = "augment_run_requested"

@@ -1,6 +1,6 @@
 """Choose a 28×28 image: from the test set, uploaded (PNG/JPEG) or drawn on a canvas.
 
-Uploads and drawings go through :mod:`models.image_input` (size, type and decompression-bomb
+Uploads and drawings go through :mod:`models.image.image_input` (size, type and decompression-bomb
 checks, then the dataset's convention); a refused file becomes a translated message and the
 picker keeps the picture the user had (the last upload it could read, else the test image), so
 the page keeps working.
@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import charts, loaders, widgets
 from dashboard.i18n import t
-from models.image_input import ImageInputError, read_drawing, read_upload
+from models.image.image_input import ImageInputError, read_drawing, read_upload
 
 SOURCES = ("test", "upload", "draw")
 #: extensions the uploader lets through: what we read, plus what phones and browsers send that we

@@ -1,6 +1,6 @@
 """The 2-D lab's Streamlit side: the user's points (CSV or canvas), the per-user run, the live panel, figures.
 
-Tensor work lives in :mod:`models.toy2d_live`; this module keeps the run in ``st.session_state``
+Tensor work lives in :mod:`models.lab2d.toy2d_live`; this module keeps the run in ``st.session_state``
 (one per user), draws the figures and turns refused points into translated messages. A running
 run trains only while it holds one of the server's training slots (:mod:`dashboard.serving`), on a
 low-priority worker thread, and pauses by itself after a while without a widget change.
@@ -18,8 +18,8 @@ from PIL import Image, ImageDraw
 
 from dashboard import charts, serving, widgets
 from dashboard.i18n import t
-from models import toy2d, toy2d_live
-from models.toy2d_models import ToyDiffusionConfig
+from models.lab2d import toy2d, toy2d_live
+from models.lab2d.toy2d_models import ToyDiffusionConfig
 
 SOURCES = ("ring", "moons", "spiral", "checkerboard", "upload", "draw")
 FAMILIES = ("gan", "vae", "flow", "diffusion")

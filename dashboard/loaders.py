@@ -18,7 +18,9 @@ from typing import Generic, TypeVar
 import streamlit as st
 
 from dashboard.serving import shared
-from models import checkpoints, corpus, data, melody_corpus
+from models.core import checkpoints, data
+from models.language import corpus
+from models.melody import melody_corpus
 
 T = TypeVar("T")
 
@@ -47,7 +49,7 @@ class Guarded(Generic[T]):
 @st.cache_resource(show_spinner=False)
 def device() -> str:
     """CUDA when present, else CPU; ``GENAI_LAB_DEVICE`` overrides."""
-    from models.device import pick_device
+    from models.core.device import pick_device
 
     return pick_device()
 
@@ -64,14 +66,14 @@ def train_subset() -> data.Split:
 
 @st.cache_resource(show_spinner=False)
 def classifier() -> Guarded:
-    from models.overview import Classifier
+    from models.basics.overview import Classifier
 
     return Guarded(Classifier.load())
 
 
 @st.cache_resource(show_spinner=False)
 def gaussian() -> Guarded:
-    from models.overview import ClassGaussian
+    from models.basics.overview import ClassGaussian
 
     return Guarded(ClassGaussian.load())
 
@@ -84,7 +86,7 @@ def metrics(name: str) -> dict:
 @st.cache_resource(show_spinner=False)
 def zoo_model(family: str) -> Guarded:
     """One of the four image-model families (gan, vae, flow, diffusion)."""
-    from models import zoo
+    from models.image import zoo
 
     return Guarded(zoo.load(family, device()))
 
@@ -92,14 +94,14 @@ def zoo_model(family: str) -> Guarded:
 @st.cache_resource(show_spinner=False)
 def bias_model(family: str) -> Guarded:
     """The unconditional GAN or VAE trained on the class-imbalanced subset (pros & cons page)."""
-    from models import bias
+    from models.apps import bias
 
     return Guarded(bias.load(family, device()))
 
 
 @st.cache_resource(show_spinner=False)
 def judge() -> Guarded:
-    from models.judge import Judge
+    from models.core.judge import Judge
 
     return Guarded(Judge.load(device()))
 
@@ -130,7 +132,7 @@ def generate(family: str, labels, seed: int, **options) -> tuple:
     """Sample with a shipped family under its lock; returns ``(images, seconds)``."""
     import time
 
-    from models import zoo
+    from models.image import zoo
 
     model = zoo_model(family)
     start = time.perf_counter()
@@ -144,7 +146,7 @@ def gan_walk(label: int, seed_a: int, seed_b: int, frames: int):
     """Decode a slerp walk in the GAN's latent space from z(seed_a) to z(seed_b)."""
     import numpy as np
 
-    from models.latent import slerp
+    from models.latent.latent import slerp
 
     with zoo_model("gan") as gan:
         za, zb = gan.latent(1, seed_a)[0], gan.latent(1, seed_b)[0]
@@ -155,7 +157,7 @@ def gan_walk(label: int, seed_a: int, seed_b: int, frames: int):
 @shared
 def discriminator_scores(label: int, seed: int, n: int) -> dict:
     """D's raw scores on ``n`` real test images and ``n`` generated images of one class."""
-    from models import data as d
+    from models.core import data as d
 
     real = d.examples(test_split(), label, n, seed)
     labels = [label] * n
@@ -168,7 +170,7 @@ def discriminator_scores(label: int, seed: int, n: int) -> dict:
 @st.cache_resource(show_spinner=False)
 def gan_snapshots():
     """Images from a fixed z after every training epoch, (epochs, 16, 28, 28)."""
-    from models.gan import load_snapshots
+    from models.image.gan import load_snapshots
 
     return load_snapshots()
 
@@ -178,7 +180,7 @@ def flow_view(index: int) -> dict:
     """One test image through the flow: z = f(x), f⁻¹(z), exact bits/dim, class posterior; VAE bound beside."""
     import numpy as np
 
-    from models import data as d
+    from models.core import data as d
 
     test = test_split()
     image, label = test.images[index][None], test.labels[index][None]
@@ -213,8 +215,8 @@ def flow_samples(label: int, seed: int, temperature: float, n: int):
 # --- latent-space models ----------------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
 def latent_model(name: str) -> Guarded:
-    """A shipped autoencoder of the latent-space pages (``models.autoencoders.SHIPPED``)."""
-    from models.autoencoders import LatentModel
+    """A shipped autoencoder of the latent-space pages (``models.latent.autoencoders.SHIPPED``)."""
+    from models.latent.autoencoders import LatentModel
 
     return Guarded(LatentModel.load(name, device()))
 
@@ -261,7 +263,7 @@ def posterior_view(name: str, image, draws: int, seed: int) -> dict:
 @shared(heavy=True)
 def latent_class_means(name: str):
     """Mean code of every class over the shipped 10k training subset."""
-    from models.latent import class_means
+    from models.latent.latent import class_means
 
     train = train_subset()
     with latent_model(name) as model:
@@ -278,7 +280,7 @@ def latent_interpolation(name: str, a, b, frames: int):
 @shared
 def latent_arithmetic(name: str, image, minus: int, plus: int, neighbours: int) -> dict:
     """code(image) − mean(class ``minus``) + mean(class ``plus``), decoded, with its nearest real images."""
-    from models.latent import nearest_neighbours
+    from models.latent.latent import nearest_neighbours
 
     means = latent_class_means(name)
     with latent_model(name) as model:
@@ -294,8 +296,8 @@ def latent_arithmetic(name: str, image, minus: int, plus: int, neighbours: int) 
 def text_model(name: str):
     """A shipped GPT or LSTM with its tokenizer (``TextModel`` carries its own lock), or the
     optional hub model named by ``$GENAI_LAB_HUB_LM`` at ``$GENAI_LAB_HUB_REVISION`` (``name == "hub"``)."""
-    from models import hub
-    from models.text import HUB, TextModel
+    from models.language import hub
+    from models.language.text import HUB, TextModel
 
     if name == HUB:
         attempt = _hub_attempt(hub.model_id(), hub.revision())
@@ -309,7 +311,7 @@ def text_model(name: str):
 def _hub_attempt(model_id: str, revision: str):
     """The hub model, or the error of the one attempt to load it: a failure (offline, a wrong id)
     is remembered for these settings, so reruns do not wait on the network again."""
-    from models.text import TextModel
+    from models.language.text import TextModel
 
     try:
         return TextModel.from_hub(model_id, revision, device())
@@ -319,7 +321,7 @@ def _hub_attempt(model_id: str, revision: str):
 
 @st.cache_resource(show_spinner=False)
 def tokenizer(lang: str, kind: str):
-    from models import tokenization
+    from models.language import tokenization
 
     return tokenization.load(lang, kind)
 
@@ -327,7 +329,7 @@ def tokenizer(lang: str, kind: str):
 @st.cache_data(show_spinner=False)
 def tokenizer_stats(sample_chars: int = 50_000) -> dict[str, dict[str, float]]:
     """Characters per token of every tokenizer on the start of each validation corpus."""
-    from models import tokenization
+    from models.language import tokenization
 
     samples = {lang: corpus.load(lang, "valid")[:sample_chars] for lang in corpus.LANGS}
     return {f"{lang}_{kind}": {text_lang: tokenization.chars_per_token(tokenizer(lang, kind), sample)
@@ -339,7 +341,7 @@ def tokenizer_stats(sample_chars: int = 50_000) -> dict[str, dict[str, float]]:
 def decoding_compare(name: str, prompt: str, temperature: float, top_k: int, top_p: float, seed: int,
                      n: int, beams: int = 4) -> dict[str, str]:
     """Greedy, sampling and (Transformer only) beam search continuations of one prompt."""
-    from models import text
+    from models.language import text
 
     tm = text_model(name)
     out = {"greedy": text.generate(tm, prompt, text.Decoding(greedy=True), n, seed)[0],
@@ -351,7 +353,7 @@ def decoding_compare(name: str, prompt: str, temperature: float, top_k: int, top
 
 @shared(heavy=True)
 def hallucinations(name: str) -> list[dict]:
-    from models import text
+    from models.language import text
 
     return text.hallucinations(text_model(name))
 
@@ -370,7 +372,7 @@ def attention_view(name: str, prompt: str, max_tokens: int) -> dict:
 
 def _quality(results: dict, original) -> dict[str, dict[str, float]]:
     """PSNR and SSIM of each result image against the original."""
-    from models import editing
+    from models.apps import editing
 
     return {name: {k: float(v[0]) for k, v in editing.quality(image, original).items()}
             for name, image in results.items()}
@@ -381,7 +383,7 @@ def inpainting(image, mask, label: int, seed: int) -> dict:
     """Fill the masked part of one image with the diffusion model and with the VAE baseline; PSNR/SSIM."""
     import time
 
-    from models import editing
+    from models.apps import editing
 
     start = time.perf_counter()
     with zoo_model("diffusion") as diffusion:
@@ -398,7 +400,7 @@ def super_resolution(image, factor: int, label: int, seed: int) -> dict:
     """Shrink one image by ``factor``, then bring it back to 28×28 by bicubic and by the diffusion model."""
     import time
 
-    from models import editing
+    from models.apps import editing
 
     small = editing.downsample(image, factor)
     start = time.perf_counter()
@@ -414,7 +416,7 @@ def sdedit_strengths(image, target: int, strengths: tuple[float, ...], seed: int
     """SDEdit of one image toward ``target`` at several strengths; the judge's P(target) and SSIM to the input."""
     import numpy as np
 
-    from models import editing
+    from models.apps import editing
 
     with zoo_model("diffusion") as diffusion:
         runs = [editing.sdedit(diffusion, image, target, s, seed) for s in strengths]
@@ -430,7 +432,7 @@ def sdedit_strengths(image, target: int, strengths: tuple[float, ...], seed: int
 @st.cache_resource(show_spinner=False)
 def melody_model():
     """The shipped melody GPT (``MelodyModel`` carries its own lock)."""
-    from models.music import MelodyModel
+    from models.melody.music import MelodyModel
 
     return MelodyModel.load(device=device())
 
@@ -443,13 +445,13 @@ def melodies(split: str) -> list:
 @st.cache_resource(show_spinner=False)
 def melody_baseline(order: int):
     """Unigram (1) or bigram (2) token table of the training tunes."""
-    from models import music
+    from models.melody import music
 
     return music.NGram.fit([music.melody_tokens(m) for m in melodies("train")], order)
 
 
 def _rendered(tokens: list[int], given_steps: int, bpm: int, seconds: float | None = None) -> dict:
-    from models import music
+    from models.melody import music
 
     notes = music.decode(tokens)
     return {"tokens": tokens, "notes": notes, "given_steps": given_steps, "roll": music.piano_roll(notes, given_steps),
@@ -470,7 +472,7 @@ def melody(mode: str, bars: int, temperature: float, seed: int, start: tuple, bp
 @shared(heavy=True)
 def melody_references(index: int, mode: str, bars: int, seed: int, bpm: int) -> dict:
     """Held-out tune ``index`` (its first ``bars`` bars) and a unigram-table sample of the same length."""
-    from models import music
+    from models.melody import music
 
     tune = melodies("valid")[index]
     real = music.melody_tokens(tune)[: bars * music.STEPS_PER_BAR + 1]

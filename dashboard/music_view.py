@@ -9,8 +9,8 @@ import streamlit as st
 from dashboard import widgets
 from dashboard.charts import _layout
 from dashboard.i18n import t
-from models import music
-from models.melody_corpus import LOWEST, STEPS_PER_BAR
+from models.melody import music
+from models.melody.melody_corpus import LOWEST, STEPS_PER_BAR
 
 #: roll values → colour: silence, sustained (model), sustained (given), onset (model), onset (given)
 ROLL_COLORS = ["rgba(0,0,0,0)", "#A9A0D8", "#9ED9CC", "#332288", "#117733"]

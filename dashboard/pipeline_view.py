@@ -1,4 +1,4 @@
-"""The pipeline page's live run: one :class:`models.pipeline.PipelineRun` per settings in the session,
+"""The pipeline page's live run: one :class:`models.apps.pipeline.PipelineRun` per settings in the session,
 trained epoch by epoch while the page redraws its five stages, and stopped by a button callback.
 
 ``st.session_state[RUNS]`` maps a settings key (family, classes, images per class, seed) to its run;
@@ -22,7 +22,7 @@ import streamlit as st
 
 from dashboard import charts, loaders, serving, widgets
 from dashboard.i18n import t
-from models import pipeline
+from models.apps import pipeline
 
 RUNS, RUNNING = "pipeline_runs", "pipeline_running"
 RUN_ID, SCOPE = "pipeline_run_id", "pipeline"

@@ -1,6 +1,6 @@
 """The probabilistic-modelling page's helpers: its data, the models its sliders describe, the fit button, figures.
 
-Numbers come from :mod:`models.toy2d` (Gaussians, mixtures fitted by EM, log-likelihoods, softmax
+Numbers come from :mod:`models.lab2d.toy2d` (Gaussians, mixtures fitted by EM, log-likelihoods, softmax
 and categorical sampling); this module turns slider values into models and models into plotly figures.
 """
 
@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, widgets
-from models import toy2d
+from models.lab2d import toy2d
 
 #: the 1-D data: two bumps of different size and width, so one Gaussian cannot fit them well
 TRUE_1D = toy2d.Mixture(np.array([0.6, 0.4]), np.array([[-1.5], [1.8]]), np.array([[[0.36]], [[0.64]]]))

@@ -7,7 +7,8 @@ import streamlit as st
 
 from dashboard import loaders
 from dashboard.i18n import t
-from models import bias, risks, zoo
+from models.apps import bias, risks
+from models.image import zoo
 
 SECTIONS = ("creativity", "automation", "memorisation", "bias", "control", "deepfakes", "compute", "hallucination")
 LIVE_FAMILIES = ("gan", "vae", "flow")  # diffusion is measured in the benchmark; live it takes seconds per batch
@@ -62,7 +63,7 @@ def judged(family_name: str, label: int | None, seed: int, n: int) -> dict:
 @st.cache_data(show_spinner=False, max_entries=16)
 def bias_sample(family_name: str, seed: int, n: int) -> dict:
     """``n`` samples of the unconditional model trained on the imbalanced subset and their class shares."""
-    from models.metrics import class_shares
+    from models.core.metrics import class_shares
 
     with loaders.bias_model(family_name) as model:
         images = bias.sample(model, family_name, n, seed)
@@ -75,7 +76,7 @@ def bias_sample(family_name: str, seed: int, n: int) -> dict:
 def variations(image: np.ndarray, label: int | None, strength: float, seed: int, n: int) -> dict:
     """``n`` diffusion variations of one picture (SDEdit toward its own class at ``strength``); a
     user's picture gets the class the judge sees in it."""
-    from models import editing
+    from models.apps import editing
 
     if label is None:
         with loaders.judge() as judge:

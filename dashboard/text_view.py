@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import widgets
 from dashboard.i18n import lang, t
-from models import corpus, text
+from models.language import corpus, text
 
 #: Soft backgrounds that keep black text readable on a projector; neighbours always differ.
 TOKEN_COLORS = ["#FDE2C8", "#CFE8F3", "#D9F0D3", "#F3D1E6", "#FFF3B0", "#E0DAF5"]
@@ -51,7 +51,7 @@ def prompt_box(label: str, key: str, default: str, height: int = 100, container=
 
     The box holds at most ``MAX_PROMPT_CHARS`` characters (the browser stops typing and pasting
     there, and Streamlit cuts a longer value on the server); a full box gets a notice, and
-    :func:`models.text.clean_prompt` checks again for callers that bypass the widget."""
+    :func:`models.language.text.clean_prompt` checks again for callers that bypass the widget."""
     raw = container.text_area(label, value=default[:text.MAX_PROMPT_CHARS], key=key, height=height,
                               max_chars=text.MAX_PROMPT_CHARS)
     prompt, notices = text.clean_prompt(raw)

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import url_state
 from dashboard.i18n import init_lang, lang, t
 from dashboard.loaders import LOAD_ERRORS
-from models import data
+from models.core import data
 
 T = TypeVar("T")
 N = TypeVar("N", int, float)
@@ -20,12 +20,12 @@ _PREFIX = "_url_"
 
 def setup_page() -> str:
     """Call first on every page: settles the language even when the page runs on its own, and sets
-    torch's thread count once for the whole process (:func:`models.device.configure_threads`; a
+    torch's thread count once for the whole process (:func:`models.core.device.configure_threads`; a
     flag check after the first call) before any page does tensor work, and offline mode for the
-    hub libraries unless the optional hub model is configured (:func:`models.hub.configure_offline`,
+    hub libraries unless the optional hub model is configured (:func:`models.language.hub.configure_offline`,
     once, before any loader imports them)."""
-    from models import hub
-    from models.device import configure_threads
+    from models.core.device import configure_threads
+    from models.language import hub
 
     _leave_legacy_navigation()
     hub.configure_offline()

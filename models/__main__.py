@@ -12,13 +12,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from models import checkpoints, data, zoo
+from models.core import checkpoints, data
+from models.image import zoo
 
 SAMPLERS = ("ddpm", "ddim", "dpm")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from models.train import TRAINERS
+    from models.registry import TRAINERS
 
     parser = argparse.ArgumentParser(prog="python -m models", description="Train GenAI Lab's shipped models.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -67,7 +68,7 @@ def _bounded(lo: int, hi: int):
 def _sample(args, parser: argparse.ArgumentParser) -> int:
     import numpy as np
 
-    from models.device import pick_device
+    from models.core.device import pick_device
 
     options = {"sampler": args.sampler, "steps": args.steps, "guidance": args.guidance}
     given = [f"--{k}" for k, v in options.items() if v is not None]
@@ -95,7 +96,7 @@ def _corpus(source: str | None) -> int:
     import json
     import subprocess
 
-    from models import corpus, tokenization
+    from models.language import corpus, tokenization
 
     try:
         summary = corpus.build(Path(source) if source else None)
@@ -111,7 +112,7 @@ def _melodies(source: str | None) -> int:
     import json
     import subprocess
 
-    from models import melody_corpus
+    from models.melody import melody_corpus
 
     try:
         summary = melody_corpus.build(Path(source) if source else None)
@@ -123,9 +124,9 @@ def _melodies(source: str | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from models.corpus import CorpusError
-    from models.melody_corpus import MelodyError
-    from models.train import TRAINERS, summary, train
+    from models.language.corpus import CorpusError
+    from models.melody.melody_corpus import MelodyError
+    from models.registry import TRAINERS, summary, train
 
     parser = build_parser()
     args = parser.parse_args(argv)

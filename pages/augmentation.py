@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import augment_view as view
 from dashboard import charts, loaders, widgets
 from dashboard.i18n import t
-from models import zoo
+from models.image import zoo
 
 widgets.setup_page()
 st.title(t("augment.title"))

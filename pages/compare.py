@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import charts, exports, loaders, widgets
 from dashboard.i18n import t
-from models import zoo
+from models.image import zoo
 
 widgets.setup_page()
 st.title(t("compare.title"))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import charts, loaders, widgets
 from dashboard.i18n import t
-from models.diffusion import NULL_CLASS, SAMPLERS
+from models.image.diffusion import NULL_CLASS, SAMPLERS
 
 widgets.setup_page()
 st.title(t("diffusion.title"))

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import charts, exports, loaders, widgets
 from dashboard.i18n import t
 from dashboard.image_picker import pick_image
-from models.autoencoders import MAIN_VAE, pixel_interpolation
+from models.latent.autoencoders import MAIN_VAE, pixel_interpolation
 
 widgets.setup_page()
 st.title(t("interp.title"))

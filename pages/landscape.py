@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import links, widgets
 from dashboard.i18n import t
-from models.landscape import FAMILIES, MAIN, MODALITIES, PART
+from models.apps.landscape import FAMILIES, MAIN, MODALITIES, PART
 
 widgets.setup_page()
 st.title(t("landscape.title"))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import loaders, music_view, text_view, widgets
 from dashboard.i18n import t
-from models import melody_corpus, music
+from models.melody import melody_corpus, music
 
 widgets.setup_page()
 st.title(t("music.title"))

@@ -8,7 +8,8 @@ import streamlit as st
 
 from dashboard import charts, loaders, serving, text_view, widgets
 from dashboard.i18n import lang, t
-from models import checkpoints, text
+from models.core import checkpoints
+from models.language import text
 
 widgets.setup_page()
 st.title(t("next.title"))

@@ -5,9 +5,9 @@ import streamlit as st
 
 from dashboard import charts, links, loaders, widgets
 from dashboard.i18n import t
-from models import data
-from models.landscape import MODALITIES
-from models.overview import CLASSIFIER, GAUSSIAN
+from models.apps.landscape import MODALITIES
+from models.basics.overview import CLASSIFIER, GAUSSIAN
+from models.core import data
 
 widgets.setup_page()
 st.title(t("overview.title"))

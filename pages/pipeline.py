@@ -1,7 +1,7 @@
 """Train your own: the generation pipeline — data → training → latent space → generation → iterative refinement.
 
 A small VAE or GAN learns the classes the reader picks, live, one epoch at a time; the five stages
-below show their real artifacts after every epoch. Tensor work: :mod:`models.pipeline`; the live
+below show their real artifacts after every epoch. Tensor work: :mod:`models.apps.pipeline`; the live
 run in the session: :mod:`dashboard.pipeline_view`.
 """
 
@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import loaders, serving, widgets
 from dashboard import pipeline_view as view
 from dashboard.i18n import t
-from models import pipeline
+from models.apps import pipeline
 
 widgets.setup_page()
 st.title(t("pipeline.title"))

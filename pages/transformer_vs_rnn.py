@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import charts, loaders, text_view, widgets
 from dashboard.i18n import lang, t
-from models import corpus, text
+from models.language import corpus, text
 
 widgets.setup_page()
 st.title(t("tvr.title"))

@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import checkpoints
-from models.train import TRAINERS
+from models.core import checkpoints
+from models.registry import TRAINERS
 
 
 def duration(seconds: float) -> str:

@@ -10,7 +10,7 @@ sys.path.insert(0, str(ROOT))
 
 # One torch thread unless the caller says otherwise: the test machine is shared, and on busy cores a
 # two-thread team waits for the busy one, which made tiny models' steps many times slower. Set here,
-# before any test runs a page: models.device.configure_threads() (every page calls it) reads it.
+# before any test runs a page: models.core.device.configure_threads() (every page calls it) reads it.
 os.environ.setdefault("GENAI_LAB_TORCH_THREADS", "1")
 # A page that reads a URL parameter missing from dashboard/url_state.PAGES fails (the fuzz test walks that table).
 os.environ["GENAI_LAB_STRICT_URL"] = "1"
@@ -39,6 +39,6 @@ def _fresh_training_slots():
 @pytest.fixture(scope="session", autouse=True)
 def torch_threads():
     """Torch's thread count set once for the session, as the server sets it at start-up."""
-    from models.device import configure_threads
+    from models.core.device import configure_threads
 
     configure_threads()

@@ -1,6 +1,6 @@
 """Every course topic is taught somewhere: its page exists, is in the navigation, and shows the topic.
 
-The topics and their pages are data in ``models/topics.py``. Topics in ``PLANNED`` have no page yet
+The topics and their pages are data in ``models/basics/topics.py``. Topics in ``PLANNED`` have no page yet
 and are strict expected failures that only accept a missing page: once the page exists their test
 fails (whether or not it shows the topic), so the entry must be moved out of ``PLANNED``.
 """
@@ -10,8 +10,8 @@ import re
 import pytest
 
 from dashboard.i18n import strings
-from models.landscape import MODALITIES
-from models.topics import GROUPS, PLANNED, TOPICS, Topic
+from models.apps.landscape import MODALITIES
+from models.basics.topics import GROUPS, PLANNED, TOPICS, Topic
 from tests.conftest import ROOT
 from tests.pages.conftest import run_app, ui_texts
 

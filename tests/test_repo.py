@@ -40,8 +40,8 @@ def test_every_page_is_in_the_navigation_with_a_url_path():
 def test_streamlit_config():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["fileWatcherType"] == "none"
-    # a phone photo fits (the app downscales it), and the upload cap is what models.image_input allows
-    from models import image_input
+    # a phone photo fits (the app downscales it), and the upload cap is what models.image.image_input allows
+    from models.image import image_input
 
     assert 12 <= config["server"]["maxUploadSize"] == image_input.MAX_BYTES // 2**20 <= 32
     # WebSocket messages are capped far below Streamlit's 200 MB, yet above the upload cap

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from models.device import available_cores
+from models.core.device import available_cores
 
 
 def _int(name: str, default: int, low: int = 0) -> int:

@@ -31,7 +31,7 @@ from dashboard.serving.gate import Gate, QueueFull
 from dashboard.serving.results import ResultCache, make_key
 from dashboard.serving.settings import SETTINGS
 from dashboard.serving.slots import TrainingSlots, low_priority_pool
-from models import checkpoints
+from models.core import checkpoints
 
 GATE = Gate(SETTINGS.heavy_slots, SETTINGS.queue_limit)
 RESULTS = ResultCache(SETTINGS.cache_entries, SETTINGS.cache_mb * 2**20)

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from benchmarks.browser import wait_rendered
-from models import data
+from models.core import data
 from tests.browser.conftest import assert_no_exception, draw_stroke, heading, save_screenshot
 
 

@@ -2,8 +2,8 @@
 
 Each entry is ``(name, make, expected)``: ``make()`` returns the bytes (or text) a user could
 send, ``expected`` the refusal code the app answers with, or ``None`` where the input is odd but
-must be accepted. Four groups: picture uploads (:mod:`models.image_input`), prompts
-(:func:`models.text.clean_prompt`), 2-D lab CSVs (:func:`models.toy2d.validate_points`) and URL
+must be accepted. Four groups: picture uploads (:mod:`models.image.image_input`), prompts
+(:func:`models.language.text.clean_prompt`), 2-D lab CSVs (:func:`models.lab2d.toy2d.validate_points`) and URL
 values (:data:`URL_VALUES`, thrown at every declared parameter of every page by
 ``tests/pages/test_url_fuzz.py`` and at the parsers by ``tests/dashboard/test_url_state.py``).
 """

@@ -11,8 +11,10 @@ from PIL import Image
 
 from dashboard.i18n import strings
 from dashboard.lab2d_view import ERROR_DEFAULTS
-from models import image_input, text, toy2d
-from models.image_input import ImageInputError, read_upload
+from models.image import image_input
+from models.image.image_input import ImageInputError, read_upload
+from models.lab2d import toy2d
+from models.language import text
 from tests.inputs import corpus
 
 

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from models import augment, data
+from models.apps import augment
+from models.core import data
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def test_classifier_learns_and_reports_progress(splits):
 
 
 def test_synthetic_images_join_the_pool(splits):
-    from models import zoo
+    from models.image import zoo
 
     train, test = splits
     model = zoo.load("vae")

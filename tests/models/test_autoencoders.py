@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from models import autoencoders, checkpoints, data
-from models.autoencoders import AutoencoderConfig, LatentModel
+from models.core import checkpoints, data
+from models.latent.autoencoders import AutoencoderConfig, LatentModel
+from models.latent import autoencoders
 
 
 def tiny(kind: str, latent_dim: int, **extra) -> AutoencoderConfig:
@@ -110,7 +111,7 @@ def test_interpolation_ends_at_the_reconstructions(trained):
 
 
 def test_every_shipped_name_is_registered():
-    from models.train import TRAINERS
+    from models.registry import TRAINERS
 
     assert set(autoencoders.SHIPPED) <= set(TRAINERS)
     assert autoencoders.MAIN_VAE in autoencoders.SHIPPED

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from models import bias, data
+from models.apps import bias
+from models.core import data
 
 
 def test_counts_fall_geometrically_and_the_subset_follows_them():
@@ -25,7 +26,7 @@ def test_too_small_a_split_says_what_to_install():
 
 @pytest.fixture(scope="module")
 def judge():
-    from models.judge import Judge
+    from models.core.judge import Judge
 
     return Judge.load()
 
@@ -43,7 +44,7 @@ def test_shares_of_the_training_images_themselves_show_no_amplification(judge):
 
 @pytest.mark.parametrize("family", sorted(bias.NAMES))
 def test_shipped_imbalanced_models_are_unconditional_and_sample(family):
-    from models import checkpoints
+    from models.core import checkpoints
 
     model = bias.load(family)
     assert model.config.num_classes == 1

@@ -5,8 +5,8 @@ import sys
 import numpy as np
 import pytest
 
-from models import checkpoints
-from models.device import pick_device
+from models.core import checkpoints
+from models.core.device import pick_device
 from tests.conftest import ROOT
 
 
@@ -125,7 +125,7 @@ def test_messages_show_project_relative_paths():
 
 
 def test_shipped_root_messages_name_the_restore_command(tmp_path, monkeypatch):
-    from models import integrity
+    from models.core import integrity
 
     monkeypatch.setattr(integrity, "ROOT", tmp_path)  # a project in tmp_path, its shipped root inside
     monkeypatch.setattr(checkpoints, "ROOT", tmp_path)
@@ -150,9 +150,9 @@ def test_library_loaders_verify_every_file_first(tmp_checkpoints, name, tamper):
     """diffusers/transformers read more than the weights: every file of the directory is checked."""
     import shutil
 
-    from models.diffusion import Diffusion
-    from models.music import MelodyModel
-    from models.text import TextModel
+    from models.image.diffusion import Diffusion
+    from models.language.text import TextModel
+    from models.melody.music import MelodyModel
 
     shutil.copytree(ROOT / "assets" / "checkpoints" / name, tmp_checkpoints / name)
     checkpoints.write_manifest(tmp_checkpoints)
@@ -233,7 +233,7 @@ def run_cli(*args, env=None):
 
 
 def test_cli_lists_every_model():
-    from models.train import TRAINERS
+    from models.registry import TRAINERS
 
     result = run_cli("train", "--list")
     assert result.returncode == 0

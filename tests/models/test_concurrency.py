@@ -23,7 +23,10 @@ import pytest
 import torch
 from torch import nn
 
-from models import augment, data, device, pipeline, risks, toy2d, toy2d_live, toy2d_models, zoo
+from models.apps import augment, pipeline, risks
+from models.core import data, device
+from models.image import zoo
+from models.lab2d import toy2d, toy2d_live, toy2d_models
 
 THREADS = 8
 POINTS = toy2d.make_dataset("moons", 300, seed=0)

@@ -3,7 +3,7 @@ import gzip
 import numpy as np
 import pytest
 
-from models import data
+from models.core import data
 
 requires_debian = pytest.mark.skipif(
     not (data.DEBIAN_DIR / "train-images-idx3-ubyte.gz").exists(),
@@ -141,7 +141,7 @@ def _shipped_copy(tmp_path):
 
 
 def test_shipped_manifest_covers_every_data_file():
-    from models import integrity
+    from models.core import integrity
 
     manifest = integrity.read_manifest(data.ASSETS_DATA / data.MANIFEST)
     files = {p.name for p in data.ASSETS_DATA.iterdir() if p.is_file() and p.name != data.MANIFEST}

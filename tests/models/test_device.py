@@ -6,7 +6,7 @@ import warnings
 import pytest
 import torch
 
-from models import device
+from models.core import device
 
 
 def test_configure_threads_sets_the_count_once(monkeypatch):

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from models import checkpoints, data
-from models.diffusion import NULL_CLASS, SAMPLERS, Diffusion, DiffusionConfig, build_scheduler, build_unet
+from models.core import checkpoints, data
+from models.image.diffusion import NULL_CLASS, SAMPLERS, Diffusion, DiffusionConfig, build_scheduler, build_unet
 
 TINY = DiffusionConfig(block_out_channels=(8, 16, 16), norm_num_groups=8)
 
@@ -58,7 +58,7 @@ def test_trajectory(tiny):
 
 
 def test_training_resumes(tmp_checkpoints, monkeypatch):
-    from models import diffusion, train_diffusion
+    from models.image import diffusion, train_diffusion
 
     monkeypatch.setattr(diffusion, "DiffusionConfig", lambda: DiffusionConfig(**{**TINY.__dict__, "batch_size": 8}))
     monkeypatch.setattr(train_diffusion, "DiffusionConfig", diffusion.DiffusionConfig)
@@ -87,7 +87,7 @@ def test_bfloat16_inference_is_on_where_fast_and_draws_the_same_pictures(monkeyp
 
     import numpy as np
 
-    from models import diffusion
+    from models.image import diffusion
 
     monkeypatch.setenv(diffusion.BF16_ENV, "off")
     assert not diffusion.fast_bf16("cpu")

@@ -4,8 +4,9 @@ SDEdit's strength, the text → class word list, PSNR/SSIM."""
 import numpy as np
 import pytest
 
-from models import data, editing, prompt_to_class
-from models.diffusion import Diffusion, build_scheduler, build_unet
+from models.apps import editing, prompt_to_class
+from models.core import data
+from models.image.diffusion import Diffusion, build_scheduler, build_unet
 from tests.models.test_diffusion import TINY
 
 

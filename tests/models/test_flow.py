@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from models import checkpoints, data, flow
+from models.core import checkpoints, data
+from models.image import flow
 
 TINY = flow.FlowConfig(couplings=2, hidden=8, blocks=1)
 
@@ -193,7 +194,7 @@ def test_shipped_actnorm_is_initialised(shipped):
 
 # --------------------------------------------------------------------------- training and loading
 def test_training_pipeline(tmp_checkpoints, monkeypatch, test_split):
-    from models.train import train
+    from models.registry import train
 
     tiny_train = data.Split(test_split.images[:192], test_split.labels[:192])
     tiny_test = data.Split(test_split.images[-100:], test_split.labels[-100:])

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from models import checkpoints, data, gan, overview
+from models.basics import overview
+from models.core import checkpoints, data
+from models.image import gan
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +93,7 @@ def test_shipped_snapshots_and_metrics(model):
 
 
 def test_training_pipeline(tmp_checkpoints, tiny_split):
-    from models.train import train
+    from models.registry import train
 
     metrics = train(gan.NAME, epochs=1, device="cpu", progress=False)
     for key in ("g_loss", "d_loss", "d_real", "d_fake"):
@@ -129,7 +131,7 @@ def test_missing_checkpoint_raises(tmp_checkpoints):
 
 
 def test_failed_training_keeps_no_partial_checkpoint(tmp_checkpoints, monkeypatch):
-    from models.train import train
+    from models.registry import train
 
     test = data.load_shipped("test")
     too_small = data.Split(test.images[:10], test.labels[:10])

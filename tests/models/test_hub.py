@@ -2,8 +2,9 @@
 
 import pytest
 
-from models import checkpoints, hub
-from models.text import TextModel
+from models.core import checkpoints
+from models.language import hub
+from models.language.text import TextModel
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 

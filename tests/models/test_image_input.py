@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from models import data, image_input
-from models.image_input import ImageInputError, read_drawing, read_upload
+from models.core import data
+from models.image import image_input
+from models.image.image_input import ImageInputError, read_drawing, read_upload
 
 
 def encode(image: Image.Image, fmt: str = "PNG") -> bytes:

@@ -1,7 +1,7 @@
 """The landscape data: every modality rated for every family, every demo page real, text for every key."""
 
 from dashboard.i18n import strings
-from models.landscape import FAMILIES, LEVELS, MAIN, MODALITIES, family_matrix, main_families, modality
+from models.apps.landscape import FAMILIES, LEVELS, MAIN, MODALITIES, family_matrix, main_families, modality
 from tests.conftest import ROOT
 
 OVERVIEW_MODALITIES = ["text", "image", "audio", "video", "code", "3d", "protein"]

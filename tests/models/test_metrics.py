@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from models import data, metrics
-from models.judge import Judge
+from models.core import data, metrics
+from models.core.judge import Judge
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ import wave
 import numpy as np
 import pytest
 
-from models import checkpoints, melody_corpus, music
+from models.core import checkpoints
+from models.melody import melody_corpus, music
 from tests.conftest import ROOT
 
 SCALE = (0, 2, 4, 5, 7, 9, 11)
@@ -170,7 +171,7 @@ def test_corrupt_checkpoint_is_refused(tmp_checkpoints):
 
 
 def test_a_short_training_run_learns_and_saves_a_loadable_checkpoint(tmp_checkpoints):
-    from models import train_music
+    from models.melody import train_music
 
     config = dataclasses.replace(music.MusicConfig(), context=64, n_embd=32, n_layer=1, n_head=2, batch_size=8,
                                  warmup_steps=5, eval_every=30, lr=1e-2)

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from models import checkpoints, data, overview
+from models.basics import overview
+from models.core import checkpoints, data
 
 # Floors a few points under what the shipped models measure (0.860 and 0.798).
 CLASSIFIER_FLOOR = 0.84
@@ -71,7 +72,7 @@ def test_likelihood_prefers_real_images_to_noise(gaussian, test_split):
 
 
 def test_classifier_training_pipeline(tmp_checkpoints):
-    from models.train import train
+    from models.registry import train
 
     metrics = train(overview.CLASSIFIER, epochs=2, device="cpu", progress=False)
     assert len(metrics["loss_curve"]) == 2 and metrics["loss_curve"][1] < metrics["loss_curve"][0]
@@ -85,7 +86,7 @@ def test_classifier_training_pipeline(tmp_checkpoints):
 
 
 def test_gaussian_training_pipeline(tmp_checkpoints):
-    from models.train import train
+    from models.registry import train
 
     metrics = train(overview.GAUSSIAN, progress=False)
     assert metrics["bayes_test_accuracy"] >= GAUSSIAN_FLOOR

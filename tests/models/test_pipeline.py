@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 import torch
 
-from models import data, pipeline
-from models.judge import Judge
-from models.pipeline import PipelineConfig, PipelineInputError, PipelineRun
+from models.apps import pipeline
+from models.apps.pipeline import PipelineConfig, PipelineInputError, PipelineRun
+from models.core import data
+from models.core.judge import Judge
 
 SMALL = dict(classes=(1, 8), per_class=60, fid_samples=100)
 

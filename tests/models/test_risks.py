@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from models import data, risks
+from models.apps import risks
+from models.core import data
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def test_copies_of_training_images_are_flagged(splits):
 
 
 def test_control_scores_the_asked_class(splits):
-    from models.judge import Judge
+    from models.core.judge import Judge
 
     _, test = splits
     judge = Judge.load()

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from models import zoo
+from models.image import zoo
 from tests.conftest import ROOT
 
 FAST = {"diffusion": ["--steps", "2"]}

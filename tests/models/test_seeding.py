@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from models.seeding import GeneratorDropout, init_like_default, seeded, use_generator_dropout
+from models.core.seeding import GeneratorDropout, init_like_default, seeded, use_generator_dropout
 
 
 @pytest.mark.parametrize("make", [

@@ -5,7 +5,9 @@ import shutil
 
 import pytest
 
-from models import corpus, integrity, melody_corpus, tokenization
+from models.core import integrity
+from models.language import corpus, tokenization
+from models.melody import melody_corpus
 from tests.conftest import ROOT
 
 

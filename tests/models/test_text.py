@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from models import checkpoints, corpus, text, tokenization, train_text
+from models.core import checkpoints
+from models.language import corpus, text, tokenization, train_text
 
 MIXED = "Thou art more lovely 🙂 대한민국 헌법 제1조 — naïve Ω\n  two  spaces\tand a tab"
 

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from models import toy2d
-from models.toy2d import ToyDataError
-from models.toy2d_models import FAMILIES, ToyDiffusion, ToyFlow, ToyGAN, ToyVAE, build
+from models.lab2d import toy2d
+from models.lab2d.toy2d import ToyDataError
+from models.lab2d.toy2d_models import FAMILIES, ToyDiffusion, ToyFlow, ToyGAN, ToyVAE, build
 
 
 @pytest.fixture(scope="module", autouse=True)

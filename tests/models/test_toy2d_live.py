@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from models import toy2d, toy2d_live
+from models.lab2d import toy2d, toy2d_live
 
 
 @pytest.mark.parametrize("family", ["gan", "vae", "flow", "diffusion"])

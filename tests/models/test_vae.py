@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from models import checkpoints, data, vae
+from models.core import checkpoints, data
+from models.image import vae
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def test_elbo_terms():
 
 
 def test_tiny_training_run(tmp_checkpoints, monkeypatch):
-    from models.train import train
+    from models.registry import train
 
     split = data.load_shipped("train10k")
     small = data.Split(split.images[:256], split.labels[:256])

@@ -7,7 +7,7 @@ import shutil
 import pytest
 import streamlit as st
 
-from models import checkpoints, data
+from models.core import checkpoints, data
 from tests.conftest import ROOT
 from tests.pages.conftest import run_app
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from dashboard import lab2d_view
-from models import toy2d
+from models.lab2d import toy2d
 from tests.pages.conftest import run_app
 
 LAB, PROB = "pages/lab_2d.py", "pages/probability.py"

@@ -79,7 +79,7 @@ def test_attention_layer_and_head_follow_the_url():
 
 
 def _count_hub_loads(monkeypatch) -> list:
-    from models.text import TextModel
+    from models.language.text import TextModel
 
     calls, original = [], TextModel.from_hub.__func__
 

@@ -10,7 +10,7 @@ import pytest
 from dashboard import loaders
 from dashboard.i18n import strings
 from dashboard.serving import ui
-from models import zoo
+from models.image import zoo
 from tests.pages.conftest import run_app
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning")

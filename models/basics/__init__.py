@@ -1,0 +1,1 @@
+"""The overview page's two models and the course's topic map."""

@@ -1,0 +1,1 @@
+"""Autoregressive text: corpora, tokenizers, the GPT and LSTM, their training, the optional hub model."""

