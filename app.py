@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.i18n import init_lang, language_switch, t
+from dashboard.core.i18n import init_lang, language_switch, t
 
 st.set_page_config(page_title="GenAI Lab", page_icon="🧪", layout="wide")
 init_lang()

@@ -53,7 +53,7 @@ SCENARIOS = {"a": "the whole class on the instructor's link", "b": "everyone the
 SEED_PARAMS = {"gan": ("za", "zb", "seed")}  # the URL parameters of each page's seeds; "seed" elsewhere
 SAME_LINK = "lang=ko&seed=0"
 QUEUE_MARK = "⏳"
-LAB_FAMILIES = 4  # dashboard.lab2d_view.FAMILIES: gan, vae, flow, diffusion
+LAB_FAMILIES = 4  # dashboard.lab2d.lab2d_view.FAMILIES: gan, vae, flow, diffusion
 DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
 
 

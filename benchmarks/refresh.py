@@ -65,7 +65,7 @@ def run(seconds: float = 10.0, warmup_s: float = 3.0, spr: int | None = None,
         families: tuple[str, ...] = FAMILIES) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from dashboard.lab2d_view import DEFAULT_SPR
+    from dashboard.lab2d.lab2d_view import DEFAULT_SPR
 
     spr = spr or DEFAULT_SPR
     load_before = os.getloadavg()

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboard import apps_view as view
-from dashboard import loaders, widgets
-from dashboard.i18n import t
+from dashboard import loaders
+from dashboard.apps import apps_view as view
+from dashboard.core import widgets
+from dashboard.core.i18n import t
 
 widgets.setup_page()
 st.title(t("apps.title"))

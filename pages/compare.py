@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from dashboard import charts, exports, loaders, widgets
-from dashboard.i18n import t
+from dashboard import loaders
+from dashboard.core import charts, exports, widgets
+from dashboard.core.i18n import t
 from models.image import zoo
 
 widgets.setup_page()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard import widgets
-from dashboard.i18n import glossary, lang, t
+from dashboard.core import widgets
+from dashboard.core.i18n import glossary, lang, t
 
 widgets.setup_page()
 st.title(t("glossary.title"))

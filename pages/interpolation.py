@@ -3,9 +3,10 @@
 import numpy as np
 import streamlit as st
 
-from dashboard import charts, exports, loaders, widgets
-from dashboard.i18n import t
-from dashboard.image_picker import pick_image
+from dashboard import loaders
+from dashboard.core import charts, exports, widgets
+from dashboard.core.i18n import t
+from dashboard.core.image_picker import pick_image
 from models.latent.autoencoders import MAIN_VAE, pixel_interpolation
 
 widgets.setup_page()

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboard import lab2d_view as view
-from dashboard import serving, widgets
-from dashboard.i18n import t
+from dashboard import serving
+from dashboard.core import widgets
+from dashboard.core.i18n import t
+from dashboard.lab2d import lab2d_view as view
 
 widgets.setup_page()
 st.title(t("lab.title"))

@@ -4,8 +4,8 @@ each idea can be tried in this app."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import links, widgets
-from dashboard.i18n import t
+from dashboard.core import links, widgets
+from dashboard.core.i18n import t
 from models.apps.landscape import FAMILIES, MAIN, MODALITIES, PART
 
 widgets.setup_page()

@@ -3,8 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from dashboard import charts, loaders, widgets
-from dashboard.i18n import t
+from dashboard import loaders
+from dashboard.core import charts, widgets
+from dashboard.core.i18n import t
 
 MAP_MODELS = ("ae2d", "vae2d", "vqvae")
 GRID = 10

@@ -3,8 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import loaders, music_view, text_view, widgets
-from dashboard.i18n import t
+from dashboard import loaders
+from dashboard.core import widgets
+from dashboard.core.i18n import t
+from dashboard.language import text_view
+from dashboard.melody import music_view
 from models.melody import melody_corpus, music
 
 widgets.setup_page()

@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, loaders, serving, text_view, widgets
-from dashboard.i18n import lang, t
+from dashboard import loaders, serving
+from dashboard.core import charts, widgets
+from dashboard.core.i18n import lang, t
+from dashboard.language import text_view
 from models.core import checkpoints
 from models.language import text
 

@@ -3,8 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from dashboard import charts, links, loaders, widgets
-from dashboard.i18n import t
+from dashboard import loaders
+from dashboard.core import charts, links, widgets
+from dashboard.core.i18n import t
 from models.apps.landscape import MODALITIES
 from models.basics.overview import CLASSIFIER, GAUSSIAN
 from models.core import data

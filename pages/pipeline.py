@@ -2,14 +2,15 @@
 
 A small VAE or GAN learns the classes the reader picks, live, one epoch at a time; the five stages
 below show their real artifacts after every epoch. Tensor work: :mod:`models.apps.pipeline`; the live
-run in the session: :mod:`dashboard.pipeline_view`.
+run in the session: :mod:`dashboard.apps.pipeline_view`.
 """
 
 import streamlit as st
 
-from dashboard import loaders, serving, widgets
-from dashboard import pipeline_view as view
-from dashboard.i18n import t
+from dashboard import loaders, serving
+from dashboard.apps import pipeline_view as view
+from dashboard.core import widgets
+from dashboard.core.i18n import t
 from models.apps import pipeline
 
 widgets.setup_page()

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import charts, widgets
-from dashboard import prob_view as view
-from dashboard.i18n import t
+from dashboard.core import charts, widgets
+from dashboard.core.i18n import t
+from dashboard.lab2d import prob_view as view
 
 widgets.setup_page()
 st.title(t("prob.title"))

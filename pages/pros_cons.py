@@ -4,10 +4,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, links, loaders, widgets
-from dashboard import risks_view as view
-from dashboard.i18n import lang, t
-from dashboard.image_picker import pick_image
+from dashboard import loaders
+from dashboard.apps import risks_view as view
+from dashboard.core import charts, links, widgets
+from dashboard.core.i18n import lang, t
+from dashboard.core.image_picker import pick_image
 
 widgets.setup_page()
 st.title(t("risks.title"))

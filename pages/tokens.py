@@ -3,8 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, loaders, text_view, widgets
-from dashboard.i18n import lang, t
+from dashboard import loaders
+from dashboard.core import charts, widgets
+from dashboard.core.i18n import lang, t
+from dashboard.language import text_view
 from models.language import corpus, tokenization
 
 widgets.setup_page()

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from dashboard.i18n import strings
+from dashboard.core.i18n import strings
 from models.apps.landscape import MODALITIES
 from models.basics.topics import GROUPS, PLANNED, TOPICS, Topic
 from tests.conftest import ROOT

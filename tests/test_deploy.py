@@ -47,7 +47,7 @@ def clean_env(**extra):
 # --- what goes up -------------------------------------------------------------------------------
 
 def test_selection_keeps_the_run_time_and_skips_the_rest():
-    entries = [("app.py", 10), ("pages/gan.py", 10), ("dashboard/i18n.py", 10), ("models/image/gan.py", 10),
+    entries = [("app.py", 10), ("pages/gan.py", 10), ("dashboard/core/i18n.py", 10), ("models/image/gan.py", 10),
                ("assets/checkpoints/gan/model.safetensors", 2_000_000), ("assets/data/t10k-images-idx3-ubyte.gz", 5),
                ("assets/candidates/diffusion/diffusion_pytorch_model.safetensors", 3_000_000),
                ("tests/test_repo.py", 10), ("tests/models/test_gan.py", 10), ("scripts/deploy_space.py", 10),
@@ -58,7 +58,7 @@ def test_selection_keeps_the_run_time_and_skips_the_rest():
     plan = deploy_space.select(entries)
     up = {path for path, _ in plan.upload}
     skipped = {path: why for path, _, why in plan.skip}
-    assert up == {"app.py", "pages/gan.py", "dashboard/i18n.py", "models/image/gan.py",
+    assert up == {"app.py", "pages/gan.py", "dashboard/core/i18n.py", "models/image/gan.py",
                   "assets/checkpoints/gan/model.safetensors", "assets/data/t10k-images-idx3-ubyte.gz",
                   "benchmarks/results/zoo.json", "docs/screenshot.png", "requirements.txt", "Dockerfile",
                   ".streamlit/config.toml", "README.md", "LICENSE", "a_new_module/thing.py"}

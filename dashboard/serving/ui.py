@@ -26,7 +26,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.i18n import t
+from dashboard.core.i18n import t
 from dashboard.serving.gate import Gate, QueueFull
 from dashboard.serving.results import ResultCache, make_key
 from dashboard.serving.settings import SETTINGS

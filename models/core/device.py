@@ -52,7 +52,7 @@ def configure_threads() -> int:
 
     ``$GENAI_LAB_TORCH_THREADS`` (a positive integer), else one. One server process serves every
     user, each rerun a thread, and the count is process-wide: set it at start-up
-    (``dashboard.widgets.setup_page`` does, on every page) and never per call — a call that changes
+    (``dashboard.core.widgets.setup_page`` does, on every page) and never per call — a call that changes
     it and restores it afterwards changes it for every session running meanwhile.
 
     Why one: a class keeps every core busy, and the fair queue (``dashboard.serving``) already runs

@@ -5,7 +5,7 @@ hub (e.g. ``gpt2``) **and** ``GENAI_LAB_HUB_REVISION`` to the 40-hex commit id t
 such as ``main`` can change under the app, a commit cannot. Only safetensors weights are accepted.
 
 Without ``GENAI_LAB_HUB_LM`` nothing needs the network, so :func:`configure_offline` (called once
-at start-up by ``dashboard.widgets.setup_page``) sets ``HF_HUB_OFFLINE=1`` for the process: no
+at start-up by ``dashboard.core.widgets.setup_page``) sets ``HF_HUB_OFFLINE=1`` for the process: no
 library call then waits on retries to an unreachable hub.
 """
 

@@ -3,7 +3,7 @@
 from playwright.sync_api import expect
 
 from benchmarks.browser import wait_rendered
-from dashboard.i18n import strings
+from dashboard.core.i18n import strings
 from tests.browser.conftest import assert_no_exception, heading, save_screenshot
 
 

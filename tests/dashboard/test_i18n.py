@@ -1,7 +1,7 @@
 import json
 import string
 
-from dashboard import i18n
+from dashboard.core import i18n
 from tests.conftest import HANGUL
 
 KO, EN = i18n.strings("ko"), i18n.strings("en")

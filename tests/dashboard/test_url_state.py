@@ -2,8 +2,8 @@
 
 import pytest
 
-from dashboard import url_state
-from dashboard.widgets import md_code, md_escape
+from dashboard.core import url_state
+from dashboard.core.widgets import md_code, md_escape
 from tests.inputs.corpus import URL_VALUES
 
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dashboard.i18n import strings
-from dashboard.lab2d_view import ERROR_DEFAULTS
+from dashboard.core.i18n import strings
+from dashboard.lab2d.lab2d_view import ERROR_DEFAULTS
 from models.image import image_input
 from models.image.image_input import ImageInputError, read_upload
 from models.lab2d import toy2d

@@ -5,8 +5,8 @@ import pytest
 import torch
 
 from models.core import checkpoints, data
-from models.latent.autoencoders import AutoencoderConfig, LatentModel
 from models.latent import autoencoders
+from models.latent.autoencoders import AutoencoderConfig, LatentModel
 
 
 def tiny(kind: str, latent_dim: int, **extra) -> AutoencoderConfig:

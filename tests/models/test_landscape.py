@@ -1,6 +1,6 @@
 """The landscape data: every modality rated for every family, every demo page real, text for every key."""
 
-from dashboard.i18n import strings
+from dashboard.core.i18n import strings
 from models.apps.landscape import FAMILIES, LEVELS, MAIN, MODALITIES, family_matrix, main_families, modality
 from tests.conftest import ROOT
 

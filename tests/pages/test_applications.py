@@ -2,8 +2,8 @@
 
 import pytest
 
-from dashboard.apps_view import SECTIONS
-from dashboard.i18n import strings
+from dashboard.apps.apps_view import SECTIONS
+from dashboard.core.i18n import strings
 from tests.pages.conftest import run_app, ui_texts
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from dashboard import lab2d_view
+from dashboard.lab2d import lab2d_view
 from models.lab2d import toy2d
 from tests.pages.conftest import run_app
 

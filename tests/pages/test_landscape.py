@@ -2,7 +2,7 @@
 
 import pytest
 
-from dashboard.i18n import strings
+from dashboard.core.i18n import strings
 from models.apps.landscape import FAMILIES, MODALITIES
 from tests.conftest import ROOT
 from tests.pages.conftest import run_app

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dashboard.i18n import strings
+from dashboard.core.i18n import strings
 from tests.conftest import HANGUL, ROOT
 from tests.pages.conftest import PAGES, run_app, ui_texts
 

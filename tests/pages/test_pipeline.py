@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from dashboard.i18n import strings
+from dashboard.core.i18n import strings
 from models.apps.pipeline import PipelineRun
 from tests.conftest import HANGUL
 from tests.pages.conftest import run_app, ui_texts

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from dashboard.i18n import strings
-from dashboard.risks_view import SECTIONS
+from dashboard.apps.risks_view import SECTIONS
+from dashboard.core.i18n import strings
 from tests.conftest import ROOT
 from tests.pages.conftest import run_app, ui_texts
 

@@ -15,8 +15,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import url_state
-from dashboard.widgets import md_escape
+from dashboard.core import url_state
+from dashboard.core.widgets import md_escape
 from tests.conftest import ROOT
 from tests.inputs.corpus import URL_UNKNOWN, URL_VALUES
 from tests.pages.conftest import PAGES as PAGE_FILES

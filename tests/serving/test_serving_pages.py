@@ -8,7 +8,7 @@ import time
 import pytest
 
 from dashboard import loaders
-from dashboard.i18n import strings
+from dashboard.core.i18n import strings
 from dashboard.serving import ui
 from models.image import zoo
 from tests.pages.conftest import run_app

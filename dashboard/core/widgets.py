@@ -8,8 +8,8 @@ from typing import TypeVar
 
 import streamlit as st
 
-from dashboard import url_state
-from dashboard.i18n import init_lang, lang, t
+from dashboard.core import url_state
+from dashboard.core.i18n import init_lang, lang, t
 from dashboard.loaders import LOAD_ERRORS
 from models.core import data
 
@@ -77,7 +77,7 @@ def synced_int(widget: Callable[..., T], label: str, name: str, default: int, lo
                cast: Callable[[str], int | float] = int, **kwargs) -> T:
     """Draw ``widget`` whose value starts from ``?name=`` and is written back to the URL.
 
-    ``name`` must be declared for the page in :data:`dashboard.url_state.PAGES`. Bad or
+    ``name`` must be declared for the page in :data:`dashboard.core.url_state.PAGES`. Bad or
     out-of-range URL values are clamped or ignored with a short notice, never an error.
     """
     key = _PREFIX + name

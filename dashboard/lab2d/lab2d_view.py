@@ -16,8 +16,9 @@ import plotly.graph_objects as go
 import streamlit as st
 from PIL import Image, ImageDraw
 
-from dashboard import charts, serving, widgets
-from dashboard.i18n import t
+from dashboard import serving
+from dashboard.core import charts, widgets
+from dashboard.core.i18n import t
 from models.lab2d import toy2d, toy2d_live
 from models.lab2d.toy2d_models import ToyDiffusionConfig
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import streamlit as st
 
-I18N_DIR = Path(__file__).resolve().parent.parent / "assets" / "i18n"
+I18N_DIR = Path(__file__).resolve().parents[2] / "assets" / "i18n"
 LANGS = ("ko", "en")
 LANG_LABELS = {"ko": "한국어", "en": "English"}
 ENV_LANG = "GENAI_LAB_LANG"

@@ -7,8 +7,8 @@ import os
 
 import streamlit as st
 
-from dashboard import widgets
-from dashboard.i18n import lang, t
+from dashboard.core import widgets
+from dashboard.core.i18n import lang, t
 from models.language import corpus, text
 
 #: Soft backgrounds that keep black text readable on a projector; neighbours always differ.

@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from dashboard import charts, loaders, widgets
-from dashboard.i18n import t
+from dashboard import loaders
+from dashboard.core import charts, widgets
+from dashboard.core.i18n import t
 from models.image.image_input import ImageInputError, read_drawing, read_upload
 
 SOURCES = ("test", "upload", "draw")

@@ -4,7 +4,7 @@ A shared link such as ``/music?bars=12&temp=0.8&start=C5 D5`` restores a view. A
 URL is untrusted: :data:`PAGES` lists, per page, each parameter the page reads and its kind, and
 the readers below turn any text into a valid value or ``None`` with ``adjusted=True`` (the caller
 shows a notice and uses its default), never an exception. The synced controls of
-:mod:`dashboard.widgets` read through here; a parameter a page reads without declaring it here is
+:mod:`dashboard.core.widgets` read through here; a parameter a page reads without declaring it here is
 an error in tests (``GENAI_LAB_STRICT_URL=1``), so a fuzz test that walks this table
 (``tests/pages/test_url_fuzz.py``) covers every parameter, including ones added later.
 
@@ -45,7 +45,7 @@ def _when(param: Param, *contexts: dict[str, str], **others: str) -> Param:
     return Param(param.kind, tuple(tuple(c.items()) for c in (*contexts, others) if c))
 
 
-#: Read on every page (by :mod:`dashboard.i18n`).
+#: Read on every page (by :mod:`dashboard.core.i18n`).
 COMMON: dict[str, Param] = {"lang": CHOICE}
 
 #: Page (its file name under ``pages/``, also its URL path) → the parameters it reads.

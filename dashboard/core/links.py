@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
 
 
 def page_exists(stem: str) -> bool:

@@ -20,8 +20,9 @@ import uuid
 import numpy as np
 import streamlit as st
 
-from dashboard import charts, loaders, serving, widgets
-from dashboard.i18n import t
+from dashboard import loaders, serving
+from dashboard.core import charts, widgets
+from dashboard.core.i18n import t
 from models.apps import pipeline
 
 RUNS, RUNNING = "pipeline_runs", "pipeline_running"

@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, widgets
+from dashboard.core import charts, widgets
 from models.lab2d import toy2d
 
 #: the 1-D data: two bumps of different size and width, so one Gaussian cannot fit them well

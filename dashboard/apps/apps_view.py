@@ -11,9 +11,10 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from dashboard import charts, exports, loaders, widgets
-from dashboard.i18n import lang, t
-from dashboard.image_picker import pick_image
+from dashboard import loaders
+from dashboard.core import charts, exports, widgets
+from dashboard.core.i18n import lang, t
+from dashboard.core.image_picker import pick_image
 from models.apps import editing, prompt_to_class
 from models.core import data
 

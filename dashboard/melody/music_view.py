@@ -6,9 +6,9 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import widgets
-from dashboard.charts import _layout
-from dashboard.i18n import t
+from dashboard.core import widgets
+from dashboard.core.charts import _layout
+from dashboard.core.i18n import t
 from models.melody import music
 from models.melody.melody_corpus import LOWEST, STEPS_PER_BAR
 

@@ -12,7 +12,7 @@ import uuid
 import streamlit as st
 
 from dashboard import loaders, serving
-from dashboard.i18n import t
+from dashboard.core.i18n import t
 from models.apps import augment
 
 RESULTS = "augment_live_results"

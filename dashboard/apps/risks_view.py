@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from dashboard import loaders
-from dashboard.i18n import t
+from dashboard.core.i18n import t
 from models.apps import bias, risks
 from models.image import zoo
 

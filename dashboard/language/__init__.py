@@ -1,0 +1,1 @@
+"""The text pages' views."""

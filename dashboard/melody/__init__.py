@@ -1,0 +1,1 @@
+"""The music page's views."""
