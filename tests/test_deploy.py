@@ -50,7 +50,7 @@ def test_selection_keeps_the_run_time_and_skips_the_rest():
     entries = [("app.py", 10), ("pages/gan.py", 10), ("dashboard/core/i18n.py", 10), ("models/image/gan.py", 10),
                ("assets/checkpoints/gan/model.safetensors", 2_000_000), ("assets/data/t10k-images-idx3-ubyte.gz", 5),
                ("assets/candidates/diffusion/diffusion_pytorch_model.safetensors", 3_000_000),
-               ("tests/test_repo.py", 10), ("tests/models/test_gan.py", 10), ("scripts/deploy_space.py", 10),
+               ("tests/test_repo.py", 10), ("tests/models/image/test_gan.py", 10), ("scripts/deploy_space.py", 10),
                ("benchmarks/results/zoo.json", 10), ("benchmarks/results/zoo.md", 10), ("benchmarks/zoo.py", 10),
                (".ci/run", 1), ("docs/screenshot.png", 10), ("requirements.txt", 1), ("requirements-dev.txt", 1),
                ("Dockerfile", 1), (".streamlit/config.toml", 1), ("README.md", 1), ("LICENSE", 1),

@@ -54,7 +54,7 @@ class Classifier:
 
     The forward pass of the trained ``nn.Sequential`` (Linear → ReLU → Linear; dropout is
     off at inference) is two matrix products, done here in NumPy so the landing page
-    answers without importing torch; ``tests/models/test_overview.py`` checks it against
+    answers without importing torch; ``tests/models/basics/test_overview.py`` checks it against
     the torch module.
     """
 

@@ -7,7 +7,7 @@ import pytest
 from models.apps import editing, prompt_to_class
 from models.core import data
 from models.image.diffusion import Diffusion, build_scheduler, build_unet
-from tests.models.test_diffusion import TINY
+from tests.models.image.test_diffusion import TINY
 
 
 @pytest.fixture(scope="module")
