@@ -1,6 +1,9 @@
-"""The set-up every epoch-based trainer shares: resume, shuffled loader, optimiser, LR schedule, accelerate."""
+"""The set-up every epoch-based trainer shares: resume, shuffled loader, optimiser, LR schedule, accelerate;
+and the one warm-up + cosine learning-rate schedule of the step-based trainers (flow, diffusion, text, melody)."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import torch
@@ -30,3 +33,21 @@ def prepare(name: str, net: torch.nn.Module, images, labels: np.ndarray, config,
         raise ValueError(f"unknown schedule {schedule!r}")
     accelerator = Accelerator(cpu=device == "cpu")
     return accelerator, *accelerator.prepare(net, opt, loader, sched)
+
+
+def warmup_cosine(step: int, warmup: int, total: int | None, final: float = 1.0) -> float:
+    """The learning-rate factor at optimiser step ``step`` (0-based): a linear warm-up over ``warmup``
+    steps to the peak 1, then a cosine decay that reaches ``final`` at step ``total`` and stays there.
+    ``total=None`` keeps the peak after the warm-up (a run whose length is not known in advance)."""
+    if step < warmup:
+        return (step + 1) / warmup
+    if total is None:
+        return 1.0
+    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    return final + (1 - final) * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+def warmup_cosine_schedule(optimizer: torch.optim.Optimizer, warmup: int, total: int | None,
+                           final: float = 1.0) -> torch.optim.lr_scheduler.LambdaLR:
+    """``warmup_cosine`` as a scheduler: call its ``step()`` after every ``optimizer.step()``."""
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: warmup_cosine(step, warmup, total, final))

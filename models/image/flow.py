@@ -46,7 +46,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from models.core import checkpoints, data
+from models.core import checkpoints, data, training
 
 NAME = "flow"
 DIMS = 28 * 28
@@ -442,14 +442,6 @@ class Flow:
 
 
 # --------------------------------------------------------------------------- training
-def _lr_factor(step: int, warmup: int, total: int) -> float:
-    """Linear warm-up, then cosine decay to 5 % of the peak."""
-    if step < warmup:
-        return (step + 1) / warmup
-    progress = min(1.0, (step - warmup) / max(1, total - warmup))
-    return 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress))
-
-
 @torch.inference_mode()
 def _evaluate(net: FlowNet, split: data.Split, device: torch.device, batch: int = 500) -> dict:
     """Mean test bpd with u = 0.5: conditional on the true labels and with the mixture prior."""
@@ -506,8 +498,7 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
                                          generator=torch.Generator().manual_seed(config.seed))
     optimizer = torch.optim.Adam(net.parameters(), lr=config.lr)
     total_steps = config.epochs * len(loader)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: _lr_factor(step, config.warmup_steps, total_steps))
+    scheduler = training.warmup_cosine_schedule(optimizer, config.warmup_steps, total_steps, final=0.05)
     accelerator = Accelerator(cpu=device == "cpu")
     net, optimizer, loader, scheduler = accelerator.prepare(net, optimizer, loader, scheduler)
 

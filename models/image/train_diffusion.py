@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 
-from models.core import checkpoints, data
+from models.core import checkpoints, data, training
 from models.image.diffusion import NAME, NULL_CLASS, DiffusionConfig, build_scheduler, build_unet, to_model_space
 
 RAW = "training_state.safetensors"
@@ -72,7 +72,7 @@ def train(out_dir: Path | None = None, *, epochs: int | None = None, device: str
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(images, labels), batch_size=config.batch_size,
                                          shuffle=True, drop_last=True)
     optimizer = torch.optim.AdamW(unet.parameters(), lr=config.lr, weight_decay=0.0)
-    warm = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / config.warmup_steps))
+    warm = training.warmup_cosine_schedule(optimizer, config.warmup_steps, None)  # warm-up, then constant
     unet, optimizer, loader, warm = accelerator.prepare(unet, optimizer, loader, warm)
     ema.to(accelerator.device)
     batches = _forever(loader)

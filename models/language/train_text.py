@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from models.core import checkpoints
+from models.core import checkpoints, training
 from models.language import corpus, text, tokenization
 
 
@@ -47,14 +47,6 @@ def windows(ids: torch.Tensor, batch: int, length: int, generator: torch.Generat
     """``batch`` random windows of ``length + 1`` tokens (input plus the shifted target)."""
     starts = torch.randint(0, len(ids) - length - 1, (batch,), generator=generator)
     return torch.stack([ids[s:s + length + 1] for s in starts.tolist()])
-
-
-def lr_at(step: int, config: text.TextConfig, total: int) -> float:
-    """Linear warm-up, then cosine decay to a tenth."""
-    if step < config.warmup_steps:
-        return (step + 1) / config.warmup_steps
-    progress = (step - config.warmup_steps) / max(1, total - config.warmup_steps)
-    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
 
 @torch.no_grad()
@@ -93,7 +85,7 @@ def train(name: str, out_dir: Path, *, epochs: float | None = None, device: str 
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
                                   lr=config.lr, betas=(0.9, 0.95))
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_at(s, config, total))
+    schedule = training.warmup_cosine_schedule(optimizer, config.warmup_steps, total, final=0.1)
     accelerator = Accelerator(cpu=device == "cpu")
     model, optimizer, schedule = accelerator.prepare(model, optimizer, schedule)
 

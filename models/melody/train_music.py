@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from models.core import checkpoints
+from models.core import checkpoints, training
 from models.language.train_text import lm_step
 from models.melody import melody_corpus, music
 
@@ -42,14 +42,6 @@ def batch_of(sequences: list[list[int]], context: int) -> tuple[torch.Tensor, to
         inputs[i, :len(s) - 1] = torch.tensor(s[:-1])
         targets[i, :len(s) - 1] = torch.tensor(s[1:])
     return inputs, targets
-
-
-def lr_at(step: int, config: music.MusicConfig, total: int) -> float:
-    """Linear warm-up, then cosine decay to a tenth."""
-    if step < config.warmup_steps:
-        return (step + 1) / config.warmup_steps
-    progress = (step - config.warmup_steps) / max(1, total - config.warmup_steps)
-    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
 
 @torch.no_grad()
@@ -89,7 +81,7 @@ def train(out_dir: Path, *, epochs: float | None = None, device: str = "cpu", re
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
                                   lr=config.lr, betas=(0.9, 0.95))
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_at(s, config, total))
+    schedule = training.warmup_cosine_schedule(optimizer, config.warmup_steps, total, final=0.1)
     accelerator = Accelerator(cpu=device == "cpu")
     model, optimizer, schedule = accelerator.prepare(model, optimizer, schedule)
 
