@@ -7,24 +7,60 @@ import tomllib
 from tests.conftest import ROOT
 
 
-def imported_modules(path):
+def imported_names(path):
+    """Every module an import in ``path`` names, ``from models import image`` giving ``models.image`` too."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             yield from (a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{path.relative_to(ROOT)}: relative import"
             yield node.module
+            yield from (f"{node.module}.{a.name}" for a in node.names)
 
 
-def test_models_never_import_streamlit():
-    offenders = [p.name for p in (ROOT / "models").rglob("*.py")
-                 if any(m.split(".")[0] == "streamlit" for m in imported_modules(p))]
-    assert offenders == []
+def python_files(folder):
+    return sorted(p for p in (ROOT / folder).rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def test_models_top_level_keeps_only_the_cli_and_the_registry():
+    top = {p.name for p in (ROOT / "models").iterdir() if p.name != "__pycache__"}
+    packages = {p.name for p in (ROOT / "models").iterdir() if (p / "__init__.py").is_file()}
+    assert top - packages == {"__init__.py", "__main__.py", "registry.py"}
+
+
+def test_models_never_import_streamlit_dashboard_or_pages():
+    offenders = {str(p.relative_to(ROOT)): m for p in python_files("models") for m in imported_names(p)
+                 if m.split(".")[0] in {"streamlit", "dashboard", "pages"}}
+    assert offenders == {}
+
+
+def test_core_is_the_bottom_layer():
+    """models/core imports no other topic package of models/ (nor the registry or the CLI above them)."""
+    offenders = {str(p.relative_to(ROOT)): m for p in python_files("models/core") for m in imported_names(p)
+                 if m.startswith("models.") and m.split(".")[1] != "core"}
+    assert offenders == {}
+
+
+def test_every_models_path_written_in_code_exists():
+    """Module paths in code text too (a subprocess's ``-c`` program, a lazy import) name a real module."""
+    written = re.compile(r"\b(?:from\s+(models(?:\.\w+)*)\s+import\s+(\w+)|import\s+(models(?:\.\w+)+))")
+    missing = []
+    for folder in ("models", "dashboard", "pages", "benchmarks", "scripts", "tests"):
+        for path in python_files(folder):
+            for package, name, module in written.findall(path.read_text(encoding="utf-8")):
+                base = ROOT / (package or module).replace(".", "/")
+                if not (base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()):
+                    missing.append(f"{path.relative_to(ROOT)}: {package or module}")
+                elif name and base.is_dir() and not (
+                        (base / f"{name}.py").is_file() or (base / name / "__init__.py").is_file()):
+                    missing.append(f"{path.relative_to(ROOT)}: {package}.{name}")
+    assert missing == []
 
 
 def test_pages_do_no_tensor_work():
     for page in (ROOT / "pages").glob("*.py"):
-        mods = set(imported_modules(page))
+        mods = set(imported_names(page))
         assert not {"torch", "diffusers", "transformers"} & {m.split(".")[0] for m in mods}, page.name
         assert len(page.read_text(encoding="utf-8").splitlines()) <= 250, page.name
 

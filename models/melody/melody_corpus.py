@@ -235,7 +235,7 @@ def _build_in_temporary_install(source: Path | None, out: Path) -> dict:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", tmp, *where,
                         MUSIC21, *MUSIC21_DEPS], check=True)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([tmp, str(ROOT)])}
-        code = (f"import json; from pathlib import Path; from models import melody_corpus as m; "
+        code = (f"import json; from pathlib import Path; from models.melody import melody_corpus as m; "
                 f"p = m.extract_all(); m.write(p, Path({str(out)!r})); print(json.dumps(m.summary(p)))")
         result = subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True, text=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
