@@ -34,8 +34,7 @@ st.header(t("music.write.header"))
 st.markdown(t("music.write.body"))
 c1, c2, c3, c4, c5 = st.columns(5)
 mode_labels = [t(f"music.mode.{m}") for m in melody_corpus.MODES]
-mode_index = widgets.synced_int(c1.radio, t("music.mode"), "mode", 0, 0, 1, options=[0, 1],
-                                format_func=mode_labels.__getitem__, help=t("music.mode_help"))
+mode_index = widgets.synced_index(c1.radio, t("music.mode"), "mode", mode_labels, help=t("music.mode_help"))
 mode = melody_corpus.MODES[mode_index]
 bars = widgets.synced_int(c2.slider, t("music.bars"), "bars", 8, 1, music.MAX_BARS, help=t("music.bars_help"))
 temperature = widgets.synced_float(c3.slider, t("music.temperature"), "temp", 1.0, 0.1, 2.0, step=0.05,

@@ -81,8 +81,7 @@ def inpainting() -> None:
     st.markdown(t("apps.inpaint.body"))
     right, image, caption, cls, seed = _image_and_controls("a", 0, "icls")
     modes = [t(f"apps.inpaint.mode.{m}") for m in MASK_MODES]
-    mode = MASK_MODES[widgets.synced_int(right.radio, t("apps.inpaint.mode"), "mask", 0, 0, 1, options=[0, 1],
-                                         format_func=modes.__getitem__, horizontal=True)]
+    mode = MASK_MODES[widgets.synced_index(right.radio, t("apps.inpaint.mode"), "mask", modes, horizontal=True)]
     if mode == "rect":
         c1, c2 = right.columns(2)
         top, bottom = c1.slider(t("apps.inpaint.rows"), 0, 28, (8, 20), key="apps_rows")
