@@ -21,9 +21,11 @@ import time
 
 from benchmarks.browser import launch_chromium, streamlit_server, wait_rendered
 from benchmarks.common import save
+from models.lab2d.toy2d_live import DEFAULT_SPR
+from models.lab2d.toy2d_models import FAMILIES as TOY_FAMILIES
 
 TARGET_PER_S = 5.0
-FAMILIES = ("gan", "vae", "flow", "diffusion")
+FAMILIES = tuple(TOY_FAMILIES)  # the order of the page's ?family= positions
 WATCH_STEPS = """() => {
   const read = () => {
     const el = document.querySelector('[data-testid="stMetricValue"]');
@@ -64,8 +66,6 @@ def measure(page, url: str, family: int, spr: int, seconds: float, warmup_s: flo
 def run(seconds: float = 10.0, warmup_s: float = 3.0, spr: int | None = None,
         families: tuple[str, ...] = FAMILIES) -> dict:
     from playwright.sync_api import sync_playwright
-
-    from dashboard.lab2d.lab2d_view import DEFAULT_SPR
 
     spr = spr or DEFAULT_SPR
     load_before = os.getloadavg()

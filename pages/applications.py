@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from dashboard import loaders
 from dashboard.apps import apps_view as view
 from dashboard.core import widgets
 from dashboard.core.i18n import t
+from dashboard.image import loaders as image_loaders
 
 widgets.setup_page()
 st.title(t("apps.title"))
 st.markdown(t("apps.intro"))
-widgets.load_or_stop(lambda: loaders.zoo_model("diffusion"))
+widgets.load_or_stop(lambda: image_loaders.zoo_model("diffusion"))
 
 names = [t(f"apps.section.{s}") for s in view.SECTIONS]
 section = view.SECTIONS[widgets.synced_index(st.radio, t("apps.choose"), "app", names, horizontal=True)]

@@ -3,9 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from dashboard import loaders
 from dashboard.apps import augment_view as view
-from dashboard.core import charts, widgets
+from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import t
 from models.image import zoo
 

@@ -3,9 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from dashboard import loaders
-from dashboard.core import charts, widgets
+from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import t
+from dashboard.latent import loaders as latent_loaders
 
 BETAS = ("0.25", "1", "4")
 DRAWS = 8
@@ -14,7 +14,7 @@ widgets.setup_page()
 st.title(t("autoencoder.title"))
 st.markdown(t("autoencoder.intro"))
 for beta in BETAS:
-    widgets.load_or_stop(lambda beta=beta: loaders.latent_model(f"vae16_beta{beta}"))
+    widgets.load_or_stop(lambda beta=beta: latent_loaders.latent_model(f"vae16_beta{beta}"))
 test = loaders.test_split()
 names = widgets.class_names()
 
@@ -28,7 +28,7 @@ beta_i = widgets.synced_index(c2.select_slider, t("autoencoder.beta"), "beta", b
 seed = widgets.seed_input(container=c3)
 name = f"vae16_beta{BETAS[beta_i]}"
 image = test.images[index]
-view = loaders.posterior_view(name, image, DRAWS, seed)
+view = latent_loaders.posterior_view(name, image, DRAWS, seed)
 
 # 2. Encoder: μ and σ ---------------------------------------------------------------------
 st.header(t("autoencoder.encoder.header"))
@@ -76,7 +76,7 @@ t1.plotly_chart(charts.curves({t("autoencoder.tradeoff.mse"): [rows[b].get("test
 t2.plotly_chart(charts.curves({t("autoencoder.tradeoff.kl"): [rows[b].get("test_kl_nats", np.nan) for b in BETAS]},
                               "β", t("autoencoder.tradeoff.kl"), x=[float(b) for b in BETAS], log_x=True, height=300,
                               vline=float(BETAS[beta_i])), key="beta_kl")
-samples = {b: loaders.latent_prior_samples(f"vae16_beta{b}", 8, seed) for b in BETAS}
+samples = {b: latent_loaders.latent_prior_samples(f"vae16_beta{b}", 8, seed) for b in BETAS}
 st.plotly_chart(charts.image_grid(np.concatenate(list(samples.values())), cols=8, height=260,
                                   title=t("autoencoder.tradeoff.samples")), key="beta_samples")
 st.markdown(t("autoencoder.tradeoff.body"))

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import loaders
-from dashboard.core import charts, exports, widgets
+from dashboard.core import charts, exports, loaders, widgets
 from dashboard.core.i18n import t
+from dashboard.image import loaders as image_loaders
 from models.image import zoo
 
 widgets.setup_page()
@@ -27,7 +27,7 @@ for family, column in zip(zoo.FAMILIES, columns, strict=True):
     with column:
         st.subheader(t(f"compare.family.{family}"))
         try:
-            images, seconds = loaders.generate(family, labels, seed)
+            images, seconds = image_loaders.generate(family, labels, seed)
         except loaders.LOAD_ERRORS as exc:
             failed[family] = str(exc)
             st.warning(t("compare.unavailable", detail=str(exc)), icon="⚠️")

@@ -3,15 +3,15 @@
 import numpy as np
 import streamlit as st
 
-from dashboard import loaders
-from dashboard.core import charts, widgets
+from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import t
+from dashboard.image import loaders as image_loaders
 from models.image.diffusion import NULL_CLASS, SAMPLERS
 
 widgets.setup_page()
 st.title(t("diffusion.title"))
 st.markdown(t("diffusion.intro"))
-diffusion = widgets.load_or_stop(lambda: loaders.zoo_model("diffusion"))
+diffusion = widgets.load_or_stop(lambda: image_loaders.zoo_model("diffusion"))
 test = widgets.load_or_stop(loaders.test_split)
 names = widgets.class_names()
 
@@ -63,7 +63,7 @@ with st.form("reverse"):
     st.form_submit_button(t("diffusion.reverse.run"), icon="🌀", type="primary")
 guidance = guidance_x10 / 10
 with st.spinner(t("diffusion.reverse.running")):
-    result = loaders.diffusion_trajectory(label, seed, sampler, steps, guidance, 8)
+    result = image_loaders.diffusion_trajectory(label, seed, sampler, steps, guidance, 8)
 kept = result["timesteps"]
 st.plotly_chart(charts.image_grid(
     np.concatenate([result["x_t"][:, 0], result["x0"][:, 0]]), cols=len(kept),

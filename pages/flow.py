@@ -3,14 +3,14 @@
 import numpy as np
 import streamlit as st
 
-from dashboard import loaders
-from dashboard.core import charts, widgets
+from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import t
+from dashboard.image import loaders as image_loaders
 
 widgets.setup_page()
 st.title(t("flow.title"))
 st.markdown(t("flow.intro"))
-widgets.load_or_stop(lambda: loaders.zoo_model("flow"))
+widgets.load_or_stop(lambda: image_loaders.zoo_model("flow"))
 test = widgets.load_or_stop(loaders.test_split)
 names = widgets.class_names()
 
@@ -24,7 +24,7 @@ st.header(t("flow.roundtrip.header"))
 st.markdown(t("flow.roundtrip.body"))
 index = widgets.synced_int(st.number_input, t("flow.roundtrip.image", n=len(test) - 1), "img", 0, 0,
                            len(test) - 1, step=1)
-view = loaders.flow_view(index)
+view = image_loaders.flow_view(index)
 c1, c2, c3 = st.columns(3)
 c1.plotly_chart(charts.image_grid(view["image"][None], cols=1, height=250, title=t("flow.roundtrip.x")), key="x")
 c2.plotly_chart(charts.heatmap(view["z"], title=t("flow.roundtrip.z"), height=250, colorscale="RdBu_r",
@@ -53,7 +53,7 @@ s1, s2, s3 = st.columns(3)
 label = widgets.class_select(t("flow.sample.class"), "cls", default=0, container=s1)
 seed = widgets.seed_input(container=s2)
 temperature = widgets.synced_int(s3.slider, t("flow.sample.temperature"), "temp", 70, 0, 120, step=5) / 100
-samples = loaders.flow_samples(label, seed, temperature, 8)
+samples = image_loaders.flow_samples(label, seed, temperature, 8)
 st.plotly_chart(charts.image_grid(samples, cols=8, height=150,
                                   title=t("flow.sample.grid", name=names[label], temp=f"{temperature:.2f}")),
                 key="samples")

@@ -3,9 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from dashboard import loaders
-from dashboard.core import charts, widgets
+from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import t
+from dashboard.image import loaders as image_loaders
 
 widgets.setup_page()
 st.title(t("gan.title"))
@@ -13,14 +13,14 @@ st.markdown(t("gan.intro"))
 st.latex(r"\min_G \max_D \; \mathbb{E}_{x\sim p_\text{data}}[\log D(x)]"
          r" + \mathbb{E}_{z\sim\mathcal{N}(0,I)}[\log(1 - D(G(z)))]")
 st.caption(t("gan.loss_note"))
-widgets.load_or_stop(lambda: loaders.zoo_model("gan"))
+widgets.load_or_stop(lambda: image_loaders.zoo_model("gan"))
 names = widgets.class_names()
 
 # 1. The generator: z → image -----------------------------------------------------------
 st.header(t("gan.generator.header"))
 st.markdown(t("gan.generator.body"))
 label, seed_a, seed_b = widgets.class_and_two_seeds(("cls", "za", "zb"), (0, 0, 1))
-frames = loaders.gan_walk(label, seed_a, seed_b, 9)
+frames = image_loaders.gan_walk(label, seed_a, seed_b, 9)
 position = widgets.synced_int(st.slider, t("gan.walk"), "pos", 0, 0, 8, help=t("gan.walk_help"))
 big, strip = st.columns([1, 3], vertical_alignment="center")
 big.plotly_chart(charts.image_grid(frames[position][None], cols=1, height=240), key="walk_image")
@@ -32,7 +32,7 @@ strip.caption(t("gan.walk_caption"))
 st.header(t("gan.discriminator.header"))
 st.markdown(t("gan.discriminator.body"))
 seed = widgets.seed_input(name="seed", default=0)
-scores = loaders.discriminator_scores(label, seed, 8)
+scores = image_loaders.discriminator_scores(label, seed, 8)
 left, right = st.columns(2)
 left.plotly_chart(charts.image_grid(scores["real"], cols=8, titles=[f"{s:+.1f}" for s in scores["d_real"]],
                                    height=150, title=t("gan.real", name=names[label])), key="real")
@@ -45,7 +45,7 @@ st.markdown(t("gan.discriminator.verdict", real=f"{np.mean(scores['d_real']):+.2
 st.header(t("gan.training.header"))
 st.markdown(t("gan.training.body"))
 m = loaders.metrics("gan")
-snapshots = loaders.gan_snapshots()
+snapshots = image_loaders.gan_snapshots()
 left, right = st.columns(2)
 epoch = widgets.synced_int(left.slider, t("gan.training.epoch"), "epoch", len(snapshots), 1, len(snapshots))
 left.plotly_chart(charts.image_grid(snapshots[epoch - 1], cols=8, height=170,

@@ -3,16 +3,17 @@
 import numpy as np
 import streamlit as st
 
-from dashboard import loaders
-from dashboard.core import charts, exports, widgets
+from dashboard.core import charts, exports, loaders, widgets
 from dashboard.core.i18n import t
 from dashboard.core.image_picker import pick_image
+from dashboard.image import loaders as image_loaders
+from dashboard.latent import loaders as latent_loaders
 from models.latent.autoencoders import MAIN_VAE, pixel_interpolation
 
 widgets.setup_page()
 st.title(t("interp.title"))
 st.markdown(t("interp.intro"))
-widgets.load_or_stop(lambda: loaders.latent_model(MAIN_VAE))
+widgets.load_or_stop(lambda: latent_loaders.latent_model(MAIN_VAE))
 names = widgets.class_names()
 
 # 1. Two images ---------------------------------------------------------------------------
@@ -25,7 +26,7 @@ image_b, caption_b, _ = pick_image("b", 1, container=col_b)
 st.header(t("interp.walk.header"))
 st.markdown(t("interp.walk.body"))
 frames = widgets.synced_int(st.slider, t("interp.frames"), "frames", 10, 3, 16)
-latent = loaders.latent_interpolation(MAIN_VAE, image_a, image_b, frames)
+latent = latent_loaders.latent_interpolation(MAIN_VAE, image_a, image_b, frames)
 pixels = pixel_interpolation(image_a, image_b, frames)
 st.plotly_chart(charts.image_grid(np.concatenate([latent, pixels]), cols=frames, height=220,
                                   title=t("interp.walk.rows")), key="walk")
@@ -42,7 +43,7 @@ st.header(t("interp.gan.header"))
 st.markdown(t("interp.gan.body"))
 label, seed_a, seed_b = widgets.class_and_two_seeds(("gcls", "ga", "gb"), (7, 1, 2))
 try:
-    walk = loaders.gan_walk(label, seed_a, seed_b, frames)
+    walk = image_loaders.gan_walk(label, seed_a, seed_b, frames)
 except loaders.LOAD_ERRORS as exc:
     st.warning(t("common.load_error", detail=str(exc)), icon="⚠️")
 else:
@@ -59,7 +60,7 @@ a1, a2 = st.columns(2)
 own = label_a if label_a is not None else 0
 minus = widgets.class_select(t("interp.arith.minus"), "minus", default=own, container=a1)
 plus = widgets.class_select(t("interp.arith.plus"), "plus", default=9 if own == 7 else 7, container=a2)
-result = loaders.latent_arithmetic(MAIN_VAE, image_a, minus, plus, neighbours=5)
+result = latent_loaders.latent_arithmetic(MAIN_VAE, image_a, minus, plus, neighbours=5)
 st.plotly_chart(charts.image_grid(np.stack([image_a, result["result"], *result["neighbours"]]), cols=7, height=190,
                                   titles=["A", t("interp.arith.result"),
                                           *[names[int(c)] for c in result["neighbour_labels"]]],

@@ -5,7 +5,9 @@ import streamlit as st
 from dashboard import serving
 from dashboard.core import widgets
 from dashboard.core.i18n import t
+from dashboard.lab2d import lab2d_input
 from dashboard.lab2d import lab2d_view as view
+from models.lab2d.toy2d_live import DEFAULT_SPR
 
 widgets.setup_page()
 st.title(t("lab.title"))
@@ -13,21 +15,21 @@ st.markdown(t("lab.intro"))
 
 # 1. Data and model family ----------------------------------------------------------------------
 c1, c2 = st.columns(2)
-data_names = [t(f"lab.data.{s}") for s in view.SOURCES]
+data_names = [t(f"lab.data.{s}") for s in lab2d_input.SOURCES]
 family_names = [t(f"lab.family.{f}") for f in view.FAMILIES]
-source = view.SOURCES[widgets.synced_index(c1.selectbox, t("lab.data"), "data", data_names)]
+source = lab2d_input.SOURCES[widgets.synced_index(c1.selectbox, t("lab.data"), "data", data_names)]
 family = view.FAMILIES[widgets.synced_index(c2.radio, t("lab.family"), "family", family_names, horizontal=True)]
 c1.caption(t(f"lab.data.{source}.help"))
 c2.caption(t(f"lab.family.{family}.help"))
 points = None
 if source in ("upload", "draw"):
-    points = view.user_points(source, container=c1)  # says itself what it read, refused or kept
+    points = lab2d_input.user_points(source, container=c1)  # says itself what it read, refused or kept
 
 # 2. Training controls --------------------------------------------------------------------------
 s1, s2, s3, s4 = st.columns(4)
 lr = widgets.synced_float(s1.number_input, t("lab.lr"), "lr", 0.002, 0.0001, 0.05, step=0.0005, format="%.4f",
                           help=t("lab.lr_help"))
-steps = widgets.synced_int(s2.slider, t("lab.spr"), "spr", view.DEFAULT_SPR, 1, serving.cap("lab.spr", 200),
+steps = widgets.synced_int(s2.slider, t("lab.spr"), "spr", DEFAULT_SPR, 1, serving.cap("lab.spr", 200),
                            help=t("lab.spr_help"))
 seed = widgets.seed_input(container=s3)
 t_step = 0

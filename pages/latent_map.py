@@ -3,9 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from dashboard import loaders
-from dashboard.core import charts, widgets
+from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import t
+from dashboard.latent import loaders as latent_loaders
 
 MAP_MODELS = ("ae2d", "vae2d", "vqvae")
 GRID = 10
@@ -16,14 +16,14 @@ st.markdown(t("latent_map.intro"))
 names = widgets.class_names()
 model_names = [t(f"latent.model.{m}") for m in MAP_MODELS]
 for m in MAP_MODELS:
-    widgets.load_or_stop(lambda m=m: loaders.latent_model(m))
+    widgets.load_or_stop(lambda m=m: latent_loaders.latent_model(m))
 
 # 1. The map --------------------------------------------------------------------------
 st.header(t("latent_map.map.header"))
 choice = widgets.synced_index(st.radio, t("latent_map.model"), "model", model_names, 1, horizontal=True)
 name = MAP_MODELS[choice]
 st.caption(t(f"latent_map.about.{name}"))
-view = loaders.latent_map(name)
+view = latent_loaders.latent_map(name)
 lo, hi = view["lo"], view["hi"]
 
 # a click on the map moves the sliders (applied once per new click)
@@ -47,7 +47,7 @@ map_box.plotly_chart(charts.latent_scatter(view["points"], view["labels"], names
                                            axis_titles=axes),
                      key=chart_key, on_select="rerun", selection_mode="points")
 left.caption(t("latent_map.click"))
-decoded = loaders.latent_decode_2d(name, np.array([point]))
+decoded = latent_loaders.latent_decode_2d(name, np.array([point]))
 right.plotly_chart(charts.image_grid(decoded, cols=1, height=300,
                                      title=t("latent_map.decoded", x=f"{point[0]:.2f}", y=f"{point[1]:.2f}")),
                    key="decoded")
@@ -55,7 +55,7 @@ right.plotly_chart(charts.image_grid(decoded, cols=1, height=300,
 # the decoded manifold over the visible region, top row = largest z₂
 xs, ys = np.linspace(lo[0], hi[0], GRID), np.linspace(hi[1], lo[1], GRID)
 grid = np.array([(x, y) for y in ys for x in xs])
-right.plotly_chart(charts.image_grid(loaders.latent_decode_2d(name, grid), cols=GRID, height=330,
+right.plotly_chart(charts.image_grid(latent_loaders.latent_decode_2d(name, grid), cols=GRID, height=330,
                                      title=t("latent_map.manifold")), key="manifold")
 st.markdown(t("latent_map.manifold_body"))
 
@@ -66,12 +66,12 @@ seed = widgets.seed_input()
 columns = st.columns(len(MAP_MODELS))
 rng = np.random.default_rng(0)
 for col, m, label in zip(columns, MAP_MODELS, model_names, strict=True):
-    v = loaders.latent_map(m)
+    v = latent_loaders.latent_map(m)
     few = rng.choice(len(v["points"]), size=2000, replace=False)
     col.plotly_chart(charts.latent_scatter(v["points"][few], v["labels"][few], names, title=label, height=330,
                                            legend=False, ranges=((v["lo"][0], v["hi"][0]), (v["lo"][1], v["hi"][1]))),
                      key=f"cloud_{m}")
-    col.plotly_chart(charts.image_grid(loaders.latent_prior_samples(m, 12, seed), cols=6, height=170,
+    col.plotly_chart(charts.image_grid(latent_loaders.latent_prior_samples(m, 12, seed), cols=6, height=170,
                                        title=t("latent_map.compare.prior")), key=f"prior_{m}")
     col.caption(t(f"latent_map.compare.prior_{m}"))
 

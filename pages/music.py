@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import loaders
-from dashboard.core import widgets
+from dashboard.core import loaders, widgets
 from dashboard.core.i18n import t
 from dashboard.language import text_view
+from dashboard.melody import loaders as melody_loaders
 from dashboard.melody import music_view
 from models.melody import melody_corpus, music
 
@@ -14,8 +14,8 @@ widgets.setup_page()
 st.title(t("music.title"))
 st.markdown(t("music.intro"))
 
-widgets.load_or_stop(loaders.melody_model)
-held_out = widgets.load_or_stop(lambda: loaders.melodies("valid"))
+widgets.load_or_stop(melody_loaders.melody_model)
+held_out = widgets.load_or_stop(lambda: melody_loaders.melodies("valid"))
 
 # 1. Music as tokens -------------------------------------------------------------------------
 st.header(t("music.tokens.header"))
@@ -34,8 +34,7 @@ st.header(t("music.write.header"))
 st.markdown(t("music.write.body"))
 c1, c2, c3, c4, c5 = st.columns(5)
 mode_labels = [t(f"music.mode.{m}") for m in melody_corpus.MODES]
-mode_index = widgets.synced_int(c1.radio, t("music.mode"), "mode", 0, 0, 1, options=[0, 1],
-                                format_func=mode_labels.__getitem__, help=t("music.mode_help"))
+mode_index = widgets.synced_index(c1.radio, t("music.mode"), "mode", mode_labels, help=t("music.mode_help"))
 mode = melody_corpus.MODES[mode_index]
 bars = widgets.synced_int(c2.slider, t("music.bars"), "bars", 8, 1, music.MAX_BARS, help=t("music.bars_help"))
 temperature = widgets.synced_float(c3.slider, t("music.temperature"), "temp", 1.0, 0.1, 2.0, step=0.05,
@@ -55,7 +54,7 @@ if start_steps >= bars * melody_corpus.STEPS_PER_BAR:
     st.info(t("music.start.fills", bars=bars), icon="ℹ️")
 
 # 3. One call: sample, render, draw ----------------------------------------------------------
-result = loaders.melody(mode, bars, temperature, seed, tuple(pattern.notes), bpm)
+result = melody_loaders.melody(mode, bars, temperature, seed, tuple(pattern.notes), bpm)
 st.subheader(t("music.result.header"))
 st.markdown(t("music.result.legend"))
 music_view.player(result, f"melody_{mode}_{bars}bars_seed{seed}", "generated")
@@ -70,7 +69,7 @@ st.header(t("music.compare.header"))
 st.markdown(t("music.compare.body"))
 titles = [f"{m.title or m.name} ({m.name}, {t('music.mode.' + m.mode)})" for m in held_out]
 tune = widgets.synced_index(st.selectbox, t("music.compare.tune"), "tune", titles)
-refs = loaders.melody_references(tune, mode, bars, seed, bpm)
+refs = melody_loaders.melody_references(tune, mode, bars, seed, bpm)
 columns = st.columns(3)
 for column, (key, shown) in zip(columns, (("real", refs["real"]), ("model", result), ("unigram", refs["unigram"])),
                                 strict=True):

@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import loaders, serving
-from dashboard.core import charts, widgets
+from dashboard import serving
+from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import lang, t
+from dashboard.language import loaders as language_loaders
 from dashboard.language import text_view
 from models.core import checkpoints
 from models.language import text
@@ -21,13 +22,13 @@ st.markdown(t("next.intro"))
 c1, c2 = st.columns([1, 2])
 name = text_view.model_choice(container=c1, hub=True)
 try:
-    tm = loaders.text_model(name)
+    tm = language_loaders.text_model(name)
 except checkpoints.HubModelError as exc:  # offline, a wrong id, no pinned revision: tried once, remembered
     name = f"gpt_{lang()}"
     c1.warning(t("common.hub_fallback", detail=str(exc), model=t(f"text.model.{name}")), icon="🌐")
-    tm = widgets.load_or_stop(lambda: loaders.text_model(name))
+    tm = widgets.load_or_stop(lambda: language_loaders.text_model(name))
 except loaders.LOAD_ERRORS:
-    tm = widgets.load_or_stop(lambda: loaders.text_model(name))
+    tm = widgets.load_or_stop(lambda: language_loaders.text_model(name))
 prompt = text_view.prompt_box(t("next.prompt"), f"prompt_{name}", text_view.default_prompt(name), container=c2)
 prompt_ids, cut = tm.encode(prompt)
 if cut:
@@ -124,7 +125,7 @@ if run and run["tokens"]:
 st.header(t("next.compare.header"))
 st.markdown(t("next.compare.body"))
 n_compare = min(max_new, 40)
-results = loaders.decoding_compare(name, prompt, temperature, top_k, top_p, seed, n_compare)
+results = language_loaders.decoding_compare(name, prompt, temperature, top_k, top_p, seed, n_compare)
 columns = st.columns(3)
 for column, key in zip(columns, ("greedy", "sample", "beam"), strict=True):
     column.subheader(t(f"next.compare.{key}"))
@@ -136,7 +137,7 @@ for column, key in zip(columns, ("greedy", "sample", "beam"), strict=True):
 # 5. Fluent but wrong: hallucination -------------------------------------------------------
 st.header(t("next.halluc.header"))
 st.markdown(t("next.halluc.body"))
-rows = loaders.hallucinations(name)
+rows = language_loaders.hallucinations(name)
 st.dataframe(pd.DataFrame([{t("next.halluc.prompt"): r["prompt"], t("next.halluc.continuation"): r["continuation"],
                             t("next.halluc.answer"): r["answer"],
                             t("next.halluc.correct"): "✅" if r["correct"] else "❌",

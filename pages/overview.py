@@ -3,8 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from dashboard import loaders
-from dashboard.core import charts, links, widgets
+from dashboard.basics import loaders as basics_loaders
+from dashboard.core import charts, links, loaders, widgets
 from dashboard.core.i18n import t
 from models.apps.landscape import MODALITIES
 from models.basics.overview import CLASSIFIER, GAUSSIAN
@@ -19,8 +19,8 @@ st.header(t("overview.two.header"))
 st.markdown(t("overview.two.intro"))
 test = widgets.load_or_stop(loaders.test_split)
 train = widgets.load_or_stop(loaders.train_subset)
-classifier = widgets.load_or_stop(loaders.classifier)
-gaussian = widgets.load_or_stop(loaders.gaussian)
+classifier = widgets.load_or_stop(basics_loaders.classifier)
+gaussian = widgets.load_or_stop(basics_loaders.gaussian)
 names = widgets.class_names()
 
 left, right = st.columns(2, gap="large")

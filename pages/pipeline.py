@@ -7,9 +7,9 @@ run in the session: :mod:`dashboard.apps.pipeline_view`.
 
 import streamlit as st
 
-from dashboard import loaders, serving
+from dashboard import serving
 from dashboard.apps import pipeline_view as view
-from dashboard.core import widgets
+from dashboard.core import loaders, widgets
 from dashboard.core.i18n import t
 from models.apps import pipeline
 

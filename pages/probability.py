@@ -15,8 +15,7 @@ st.header(t("prob.ml.header"))
 st.markdown(t("prob.ml.body"))
 st.latex(r"\ell(\theta) = \frac{1}{N} \sum_{i=1}^{N} \log p_\theta(x_i)")
 model_names = [t("prob.model.gaussian"), t("prob.model.mixture")]
-mixture = bool(widgets.synced_int(st.radio, t("prob.model"), "model", 0, 0, 1, options=[0, 1], horizontal=True,
-                                  format_func=model_names.__getitem__))
+mixture = bool(widgets.synced_index(st.radio, t("prob.model"), "model", model_names, horizontal=True))
 
 
 def slider(name: str, label: str, container, disabled: bool = False) -> float:

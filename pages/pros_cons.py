@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import loaders
 from dashboard.apps import risks_view as view
-from dashboard.core import charts, links, widgets
+from dashboard.core import charts, links, loaders, widgets
 from dashboard.core.i18n import lang, t
 from dashboard.core.image_picker import pick_image
+from dashboard.language import loaders as language_loaders
 
 widgets.setup_page()
 st.title(t("risks.title"))
@@ -141,7 +141,7 @@ try:
                         key="risks_compute")
         st.caption(t("risks.compute.caption", watts=results["cpu_watts"]))
     else:  # hallucination
-        rows = loaders.hallucinations(f"gpt_{lang()}")
+        rows = language_loaders.hallucinations(f"gpt_{lang()}")
         st.dataframe(pd.DataFrame([{t("risks.halluc.prompt"): r["prompt"],
                                     t("risks.halluc.continuation"): r["continuation"],
                                     t("risks.halluc.correct"): "✅" if r["correct"] else "❌",

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import loaders
 from dashboard.core import charts, widgets
 from dashboard.core.i18n import lang, t
+from dashboard.language import loaders as language_loaders
 from dashboard.language import text_view
 from models.language import corpus, tokenization
 
@@ -21,7 +21,7 @@ labels = [t(f"tokens.tok.{lg}_{kind}") for lg, kind in kinds]
 default = kinds.index((lang(), "bpe"))
 chosen = widgets.synced_index(st.radio, t("tokens.which"), "tok", labels, default, horizontal=True)
 tok_lang, tok_kind = kinds[chosen]
-tokenizer = widgets.load_or_stop(lambda: loaders.tokenizer(tok_lang, tok_kind))
+tokenizer = widgets.load_or_stop(lambda: language_loaders.tokenizer(tok_lang, tok_kind))
 pieces = tokenization.pieces(tokenizer, sample)
 if pieces:
     st.markdown(text_view.token_html(pieces), unsafe_allow_html=True)
@@ -37,7 +37,7 @@ else:
 st.subheader(t("tokens.all.header"))
 rows = []
 for (lg, kind), name in zip(kinds, labels, strict=True):
-    tok = widgets.load_or_stop(lambda lg=lg, kind=kind: loaders.tokenizer(lg, kind))
+    tok = widgets.load_or_stop(lambda lg=lg, kind=kind: language_loaders.tokenizer(lg, kind))
     n = len(tok(sample, add_special_tokens=False)["input_ids"]) if sample else 0
     rows.append({t("tokens.col.tokenizer"): name, t("tokens.col.vocab"): len(tok), t("tokens.col.tokens"): n,
                  t("tokens.col.ratio"): round(len(sample) / n, 2) if n else 0.0,
@@ -47,7 +47,7 @@ st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 # 3. Korean vs English: characters per token, measured ------------------------------------
 st.header(t("tokens.cpt.header"))
 st.markdown(t("tokens.cpt.body"))
-stats = widgets.load_or_stop(loaders.tokenizer_stats)
+stats = widgets.load_or_stop(language_loaders.tokenizer_stats)
 fig = charts.grouped_bars({t(f"tokens.textlang.{text_lang}"): [stats[f"{lg}_{kind}"][text_lang] for lg, kind in kinds]
                            for text_lang in corpus.LANGS}, labels, t("tokens.cpt.y"))
 st.plotly_chart(fig, key="cpt")
@@ -60,7 +60,7 @@ st.markdown(t("tokens.bytes.body"))
 demo = tokenization.UNUSUAL_TEXT[lang()]
 b1, b2 = st.columns(2)
 for column, kind in ((b1, "bpe"), (b2, "char")):
-    tok = widgets.load_or_stop(lambda kind=kind: loaders.tokenizer(lang(), kind))
+    tok = widgets.load_or_stop(lambda kind=kind: language_loaders.tokenizer(lang(), kind))
     column.markdown(f"**{t(f'tokens.tok.{lang()}_{kind}')}**")
     column.markdown(text_view.token_html(tokenization.pieces(tok, demo), show_ids=False), unsafe_allow_html=True)
     column.caption(t("tokens.bytes.unknown", n=tokenization.unknown_count(tok, demo)))

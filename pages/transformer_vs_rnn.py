@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import loaders
-from dashboard.core import charts, widgets
+from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import lang, t
+from dashboard.language import loaders as language_loaders
 from dashboard.language import text_view
 from models.language import corpus, text
 
@@ -19,11 +19,11 @@ st.markdown(t("tvr.attn.body"))
 st.latex(r"\mathrm{Attention}(Q,K,V)=\mathrm{softmax}\!\left(\frac{QK^\top}{\sqrt{d_k}} + M\right)V")
 c1, c2 = st.columns([1, 2])
 name = text_view.model_choice("attn_model", archs=("gpt",), container=c1)
-gpt = widgets.load_or_stop(lambda: loaders.text_model(name))
+gpt = widgets.load_or_stop(lambda: language_loaders.text_model(name))
 prompt = text_view.prompt_box(t("tvr.attn.prompt"), f"attn_prompt_{name}", text.ATTENTION_TEXTS[gpt.config.lang],
                               height=70, container=c2)
 MAX_SHOWN = 32
-view = loaders.attention_view(name, prompt, MAX_SHOWN)
+view = language_loaders.attention_view(name, prompt, MAX_SHOWN)
 layers, heads = view["maps"].shape[:2]
 l1, l2 = st.columns(2)
 layer = widgets.synced_int(l1.slider, t("tvr.attn.layer"), "layer", 1, 1, layers)
@@ -90,7 +90,7 @@ st.markdown(t("tvr.speed.body"))
 st.button(t("tvr.speed.go"), icon="⏱️", on_click=lambda: st.session_state.update(tvr_speed=True))
 if st.session_state.pop("tvr_speed", False):
     with st.spinner(t("tvr.speed.running")):
-        lstm = widgets.load_or_stop(lambda: loaders.text_model(f"lstm_{name.split('_')[1]}"))
+        lstm = widgets.load_or_stop(lambda: language_loaders.text_model(f"lstm_{name.split('_')[1]}"))
         measured = {t("tvr.speed.cache"): text.tokens_per_second(gpt, 60, use_cache=True),
                     t("tvr.speed.nocache"): text.tokens_per_second(gpt, 60, use_cache=False),
                     t("tvr.speed.lstm"): text.tokens_per_second(lstm, 60)}

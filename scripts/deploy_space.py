@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: (pattern, upload?, why), first match wins; ``fnmatch`` patterns, so ``*`` also crosses ``/``.
 RULES: tuple[tuple[str, bool, str], ...] = (
-    ("benchmarks/results/*.json", True, "measured numbers the app shows (dashboard.loaders.benchmark)"),
+    ("benchmarks/results/*.json", True, "measured numbers the app shows (dashboard.core.loaders.benchmark)"),
     ("benchmarks/*", False, "benchmark scripts and markdown tables; the app reads only results/*.json"),
     ("tests/*", False, "tests run in CI, not in the Space"),
     ("assets/candidates/*", False, "checkpoints still in training (resume only); the app never loads them"),

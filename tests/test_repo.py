@@ -66,11 +66,45 @@ def test_pages_do_no_tensor_work():
 
 
 def test_every_page_is_in_the_navigation_with_a_url_path():
-    """url_path must equal the file's stem: on a fresh server Streamlit first resolves a deep link
-    the legacy way, by file name, and shows "Page not found" for any other path."""
+    """The page table (``dashboard/core/navigation.py``) that app.py builds its menu from lists every
+    page file once, each section's pages together, one default page. url_path must equal the file's
+    stem: on a fresh server Streamlit first resolves a deep link the legacy way, by file name, and
+    shows "Page not found" for any other path."""
+    from dashboard.core import navigation, url_state
+    from dashboard.core.i18n import strings
+
+    rows = navigation.PAGES
+    assert sorted(p.file for p in rows) == sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+    assert all(p.url_path == p.stem for p in rows)
+    assert [p.stem for p in rows if p.default] == ["overview"]
+    assert [p for rows_ in navigation.sections().values() for p in rows_] == list(rows)  # no section split up
+    assert sorted(url_state.PAGES) == sorted(p.stem for p in rows)
+    for lang in ("en", "ko"):
+        assert {p.title for p in rows} | {p.section for p in rows} <= set(strings(lang)), lang
     app = (ROOT / "app.py").read_text(encoding="utf-8")
-    for page in (ROOT / "pages").glob("*.py"):
-        assert re.search(rf'st\.Page\("pages/{page.name}".*url_path="{page.stem}"', app), page.name
+    assert "navigation.sections()" in app and "st.Page(" in app
+
+
+def _imports_of(folder: str, allowed: tuple[str, ...] = ()):
+    """(path, top-level packages it imports) per module under ``folder``, ignoring the ``allowed`` modules."""
+    for path in (ROOT / folder).rglob("*.py"):
+        mods = [m for m in imported_modules(path) if not any(m == a or m.startswith(a + ".") for a in allowed)]
+        yield path.relative_to(ROOT).as_posix(), {m.split(".")[0] for m in mods}
+
+
+def test_benchmarks_import_models_only():
+    """Benchmarks drive the app through a browser or its wire protocol, never by importing its Streamlit
+    side: the protocol's message classes (``streamlit.proto``, the simulated students of
+    ``benchmarks/load.py``) are the only part of Streamlit a benchmark may import."""
+    offenders = [p for p, tops in _imports_of("benchmarks", allowed=("streamlit.proto",))
+                 if tops & {"dashboard", "streamlit", "pages"}]
+    assert offenders == []
+
+
+def test_no_import_points_up_a_layer():
+    """pages -> dashboard -> models: models import neither dashboard nor pages, dashboard never pages."""
+    assert [p for p, tops in _imports_of("models") if tops & {"dashboard", "pages", "benchmarks"}] == []
+    assert [p for p, tops in _imports_of("dashboard") if tops & {"pages", "benchmarks"}] == []
 
 
 def test_streamlit_config():

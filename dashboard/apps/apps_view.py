@@ -1,7 +1,7 @@
 """The applications page's sections: inpainting, super-resolution, editing, text → image, image → video.
 
 Each section: a short explanation, its controls, one cached call into :mod:`models.apps.editing` (through
-:mod:`dashboard.loaders`) and a figure with the measured quality. Bad masks and descriptions become
+:mod:`dashboard.apps.loaders`) and a figure with the measured quality. Bad masks and descriptions become
 translated messages.
 """
 
@@ -11,10 +11,11 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from dashboard import loaders
-from dashboard.core import charts, exports, widgets
+from dashboard.apps import loaders as apps_loaders
+from dashboard.core import charts, exports, loaders, widgets
 from dashboard.core.i18n import lang, t
 from dashboard.core.image_picker import pick_image
+from dashboard.image import loaders as image_loaders
 from models.apps import editing, prompt_to_class
 from models.core import data
 
@@ -80,8 +81,7 @@ def inpainting() -> None:
     st.markdown(t("apps.inpaint.body"))
     right, image, caption, cls, seed = _image_and_controls("a", 0, "icls")
     modes = [t(f"apps.inpaint.mode.{m}") for m in MASK_MODES]
-    mode = MASK_MODES[widgets.synced_int(right.radio, t("apps.inpaint.mode"), "mask", 0, 0, 1, options=[0, 1],
-                                         format_func=modes.__getitem__, horizontal=True)]
+    mode = MASK_MODES[widgets.synced_index(right.radio, t("apps.inpaint.mode"), "mask", modes, horizontal=True)]
     if mode == "rect":
         c1, c2 = right.columns(2)
         top, bottom = c1.slider(t("apps.inpaint.rows"), 0, 28, (8, 20), key="apps_rows")
@@ -91,7 +91,7 @@ def inpainting() -> None:
         mask = _brush_mask(image, right)
     with right:
         try:
-            result = loaders.inpainting(image, editing.check_mask(mask), cls, seed)
+            result = apps_loaders.inpainting(image, editing.check_mask(mask), cls, seed)
         except editing.EditError as exc:
             _error(exc)
             return
@@ -112,7 +112,7 @@ def super_resolution() -> None:
     factor_names = [t("apps.sr.factor_option", f=f, n=28 // f) for f in editing.SR_FACTORS]
     factor = editing.SR_FACTORS[widgets.synced_index(right.radio, t("apps.sr.factor"), "factor", factor_names, 1,
                                                      horizontal=True)]
-    result = loaders.super_resolution(image, factor, cls, seed)
+    result = apps_loaders.super_resolution(image, factor, cls, seed)
     small = np.asarray(Image.fromarray(result["small"]).resize((28, 28), Image.Resampling.NEAREST))
     shown = np.stack([small, result["images"]["bicubic"], result["images"]["diffusion"], image])
     titles = [t("apps.sr.input", n=28 // factor), t("apps.method.bicubic"), t("apps.method.diffusion"),
@@ -134,7 +134,7 @@ def editing_section() -> None:
     default_target = 3 if label != 3 else 4
     target = widgets.class_select(t("apps.edit.target"), "target", default_target, container=left)
     seed = widgets.seed_input(container=left)
-    result = loaders.sdedit_strengths(image, target, STRENGTHS, seed)
+    result = apps_loaders.sdedit_strengths(image, target, STRENGTHS, seed)
     titles = [f"{s:.0%} (t={ts})" for s, ts in zip(STRENGTHS, result["t_start"], strict=True)]
     with right:
         st.plotly_chart(charts.image_grid(np.concatenate([image[None], result["images"]]), cols=len(STRENGTHS) + 1,
@@ -171,7 +171,7 @@ def text_to_image() -> None:
         st.warning(t("apps.text.ignored", words=", ".join(widgets.md_code(w) for w in parsed.ignored)), icon="⚠️")
     labels = [k for k in parsed.labels[:MAX_CLASSES] for _ in range(PER_CLASS)]
     try:
-        images, seconds = loaders.generate("diffusion", labels, seed)
+        images, seconds = image_loaders.generate("diffusion", labels, seed)
     except loaders.LOAD_ERRORS as exc:
         st.error(t("common.load_error", detail=str(exc)), icon="🚫")
         return
@@ -190,7 +190,7 @@ def video() -> None:
     c1, c2 = st.columns(2)
     label = widgets.class_select(t("apps.video.class"), "vcls", 9, container=c1)
     seed = widgets.seed_input(container=c2)
-    trajectory = loaders.diffusion_trajectory(label, seed, "dpm", 20, 2.0, 1)
+    trajectory = image_loaders.diffusion_trajectory(label, seed, "dpm", 20, 2.0, 1)
     frames = np.concatenate([trajectory["x0"][:, 0], trajectory["images"]])
     left, right = st.columns(2)
     film = exports.gif_bytes(frames, scale=8, ms_per_frame=200, bounce=False)
@@ -198,7 +198,7 @@ def video() -> None:
     left.download_button(t("apps.video.download"), film, file_name="denoising.gif", mime="image/gif", icon="🎞️",
                          key="gif_denoise")
     try:
-        walk = loaders.gan_walk(label, seed, (seed + 1) % 2**32, 16)
+        walk = image_loaders.gan_walk(label, seed, (seed + 1) % 2**32, 16)
     except loaders.LOAD_ERRORS as exc:
         right.warning(t("common.load_error", detail=str(exc)), icon="⚠️")
         return

@@ -11,8 +11,10 @@ import uuid
 
 import streamlit as st
 
-from dashboard import loaders, serving
+from dashboard import serving
+from dashboard.core import loaders
 from dashboard.core.i18n import t
+from dashboard.image import loaders as image_loaders
 from models.apps import augment
 
 RESULTS = "augment_live_results"
@@ -56,7 +58,7 @@ def run_live(family: str, real_per_class: int, synthetic_per_class: int, seed: i
     serving.wait_for_training(run_id)
     try:
         bar = st.progress(0.0, text=t("augment.live.sampling", family=t(f"augment.family.{family}")))
-        with loaders.zoo_model(family) as model:
+        with image_loaders.zoo_model(family) as model:
             result = serving.in_background(
                 _train_both, model, family, config, seed, loaders.train_subset(), loaders.test_split(), run_id=run_id,
                 progress=lambda done, at: bar.progress(done, text=t(f"augment.live.training.{at[0]}", step=at[1],

@@ -20,8 +20,8 @@ import uuid
 import numpy as np
 import streamlit as st
 
-from dashboard import loaders, serving
-from dashboard.core import charts, widgets
+from dashboard import serving
+from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import t
 from models.apps import pipeline
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from dashboard import loaders
+from dashboard.apps import loaders as apps_loaders
+from dashboard.core import loaders
 from dashboard.core.i18n import t
+from dashboard.image import loaders as image_loaders
 from models.apps import bias, risks
 from models.image import zoo
 
@@ -53,7 +55,7 @@ def scorecard(results: dict, zoo_results: dict, costs: list[dict]) -> list[tuple
 def judged(family_name: str, label: int | None, seed: int, n: int) -> dict:
     """``n`` samples of one family (one class, or classes cycling) and the judge's verdict on each."""
     labels = zoo.cycle_labels(n, label)
-    images, seconds = loaders.generate(family_name, labels, seed)
+    images, seconds = image_loaders.generate(family_name, labels, seed)
     with loaders.judge() as judge:
         verdict = risks.control(judge, images, labels)
     return {"images": images, "asked": labels, "seen": verdict["predicted"], "confidence": verdict["confidence"],
@@ -65,7 +67,7 @@ def bias_sample(family_name: str, seed: int, n: int) -> dict:
     """``n`` samples of the unconditional model trained on the imbalanced subset and their class shares."""
     from models.core.metrics import class_shares
 
-    with loaders.bias_model(family_name) as model:
+    with apps_loaders.bias_model(family_name) as model:
         images = bias.sample(model, family_name, n, seed)
     with loaders.judge() as judge:
         shares = class_shares(judge, images)
@@ -81,7 +83,7 @@ def variations(image: np.ndarray, label: int | None, strength: float, seed: int,
     if label is None:
         with loaders.judge() as judge:
             label = int(judge.predict_proba(image[None]).argmax(1)[0])
-    with loaders.zoo_model("diffusion") as diffusion:
+    with image_loaders.zoo_model("diffusion") as diffusion:
         out = editing.sdedit(diffusion, np.repeat(np.asarray(image)[None], n, 0), label, strength, seed)
     return {"images": out["images"], "label": label}
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from dashboard import loaders
-from dashboard.core import charts, widgets
+from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import t
 from models.image.image_input import ImageInputError, read_drawing, read_upload
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.core import url_state
 from dashboard.core.i18n import init_lang, lang, t
-from dashboard.loaders import LOAD_ERRORS
+from dashboard.core.loaders import LOAD_ERRORS
 from models.core import data
 
 T = TypeVar("T")

@@ -4,7 +4,8 @@ Each topic names the page (file stem under ``pages/``) that teaches it, and what
 that page's rendered text: an i18n ``key`` (its text is looked for in Korean and English) and/or an
 English ``phrase`` (case-insensitive). Topics in ``PLANNED`` have no page yet; their test is an
 expected failure that turns into a real failure as soon as the page exists, so the entry must then
-be moved out of ``PLANNED`` (and its key/phrase checked against the new page).
+be moved out of ``PLANNED`` (and its key/phrase checked against the new page). The test joins these
+stems with the app's page table (``dashboard/core/navigation.py``); this module does not import it.
 """
 
 from __future__ import annotations

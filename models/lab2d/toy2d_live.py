@@ -32,6 +32,7 @@ N_SHOWN = 400          # generated points drawn and measured each refresh (fixed
 USER_SCALE = 1.5       # user points are standardised, then scaled to the toy sets' size (about ±3)
 EXTENT = 3.5           # views cover [-EXTENT, EXTENT]²
 LIVE_SAMPLER, LIVE_STEPS = "ddim", 20  # diffusion samples every refresh: 20 DDIM steps, not 100 DDPM
+DEFAULT_SPR = 20       # training steps per refresh of the lab page (its ?spr= default, the refresh benchmark's)
 MAX_HISTORY = 1000     # curve points kept; beyond this every other one is dropped (an hour of training stays light)
 
 

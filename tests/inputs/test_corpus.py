@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from dashboard.core.i18n import strings
-from dashboard.lab2d.lab2d_view import ERROR_DEFAULTS
+from dashboard.lab2d.lab2d_input import ERROR_DEFAULTS
 from models.image import image_input
 from models.image.image_input import ImageInputError, read_upload
 from models.lab2d import toy2d

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from dashboard.lab2d import lab2d_view
+from dashboard.lab2d import lab2d_input, lab2d_view
 from models.lab2d import toy2d
 from tests.pages.conftest import run_app
 
@@ -117,15 +117,15 @@ def test_good_csv_upload_trains_on_the_users_points():
 def test_error_text_fills_every_code_even_without_parameters():
     for code in ("empty", "too_large", "not_text", "not_numeric", "wrong_columns", "too_many_rows", "too_few",
                  "not_finite", "no_spread"):
-        text = lab2d_view.error_text(toy2d.ToyDataError(code))
+        text = lab2d_input.error_text(toy2d.ToyDataError(code))
         assert text and not text.startswith("lab.error"), code
 
 
 def test_canvas_points_map_to_the_lab_square():
-    half = lab2d_view.CANVAS_PX / 2
-    centre = lab2d_view.canvas_to_xy({"left": half - 3, "top": half - 3, "radius": 3})
+    half = lab2d_input.CANVAS_PX / 2
+    centre = lab2d_input.canvas_to_xy({"left": half - 3, "top": half - 3, "radius": 3})
     assert np.allclose(centre, (0, 0))
-    corner = lab2d_view.canvas_to_xy({"left": 0, "top": 0, "radius": 0, "originX": "center", "originY": "center"})
+    corner = lab2d_input.canvas_to_xy({"left": 0, "top": 0, "radius": 0, "originX": "center", "originY": "center"})
     assert corner[0] < -3 and corner[1] > 3  # top left of the canvas is up and to the left
 
 

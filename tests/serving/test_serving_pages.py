@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from dashboard import loaders
+from dashboard.core import loaders
 from dashboard.core.i18n import strings
+from dashboard.image import loaders as image_loaders
 from dashboard.serving import ui
 from models.image import zoo
 from tests.pages.conftest import run_app
@@ -42,20 +43,20 @@ def test_the_same_view_is_computed_once_and_is_byte_identical_to_a_fresh_computa
     assert ui.RESULTS.stats.hits - hits >= len(zoo.FAMILIES)
     labels = zoo.cycle_labels(8, None)
     for family in zoo.FAMILIES:
-        shared_images, _ = loaders.generate(family, labels, seed)
-        fresh_images, _ = loaders.generate.uncached(family, labels, seed)
+        shared_images, _ = image_loaders.generate(family, labels, seed)
+        fresh_images, _ = image_loaders.generate.uncached(family, labels, seed)
         assert pickle.dumps(shared_images) == pickle.dumps(fresh_images), family
 
 
 def test_a_new_checkpoint_revision_is_a_new_key(monkeypatch):
     seed = _unused_seed()
     labels = zoo.cycle_labels(4, None)
-    loaders.generate("gan", labels, seed)
+    image_loaders.generate("gan", labels, seed)
     computed = ui.RESULTS.stats.computed
-    loaders.generate("gan", labels, seed)
+    image_loaders.generate("gan", labels, seed)
     assert ui.RESULTS.stats.computed == computed
     monkeypatch.setattr(ui, "revision", lambda: "another-manifest")
-    loaders.generate("gan", labels, seed)
+    image_loaders.generate("gan", labels, seed)
     assert ui.RESULTS.stats.computed == computed + 1
 
 

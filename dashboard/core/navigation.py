@@ -1,0 +1,72 @@
+"""The app's pages in menu order, one row each: ``app.py`` builds its navigation from this table,
+and the tests read it (every ``pages/*.py`` listed, every course topic's page in the menu).
+
+Plain data, no Streamlit import. A page's ``url_path`` is its file's stem: on a fresh server
+Streamlit first resolves a deep link the legacy way, by file name, and shows "Page not found" for
+any other path; so shared links and QR codes name the file. URL parameters per page are declared
+in :data:`dashboard.core.url_state.PAGES`, keyed by the same stems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    stem: str             # pages/<stem>.py
+    title: str            # i18n key of the menu entry
+    icon: str
+    section: str          # i18n key of the menu section
+    default: bool = False  # the page ``/`` opens
+
+    @property
+    def file(self) -> str:
+        return f"pages/{self.stem}.py"
+
+    @property
+    def url_path(self) -> str:
+        return self.stem
+
+
+BASICS, IMAGES, LATENT, TEXT, LAB, SOCIETY = ("section.basics", "section.image_models", "section.latent",
+                                              "section.text", "section.lab", "section.society")
+
+PAGES: tuple[Page, ...] = (
+    Page("overview", "nav.overview", "✨", BASICS, default=True),
+    Page("glossary", "nav.glossary", "📖", BASICS),
+    Page("compare", "nav.compare", "⚖️", IMAGES),
+    Page("gan", "nav.gan", "🥊", IMAGES),
+    Page("flow", "nav.flow", "🔁", IMAGES),
+    Page("diffusion", "nav.diffusion", "🌫️", IMAGES),
+    Page("pipeline", "nav.pipeline", "🏋️", IMAGES),
+    Page("latent_map", "nav.latent_map", "🗺️", LATENT),
+    Page("autoencoder", "nav.autoencoder", "🔍", LATENT),
+    Page("interpolation", "nav.interpolation", "🔀", LATENT),
+    Page("tokens", "nav.tokens", "🔤", TEXT),
+    Page("next_token", "nav.next_token", "✍️", TEXT),
+    Page("transformer_vs_rnn", "nav.tvr", "🔭", TEXT),
+    Page("lab_2d", "nav.lab_2d", "🧫", LAB),
+    Page("probability", "nav.probability", "🎲", LAB),
+    Page("applications", "nav.applications", "🛠️", SOCIETY),
+    Page("augmentation", "nav.augmentation", "🧩", SOCIETY),
+    Page("landscape", "nav.landscape", "🌐", SOCIETY),
+    Page("music", "nav.music", "🎼", SOCIETY),
+    Page("pros_cons", "nav.pros_cons", "📏", SOCIETY),
+)
+
+
+def sections() -> dict[str, list[Page]]:
+    """Section key → its pages, both in menu order (a section's pages are listed together in PAGES)."""
+    out: dict[str, list[Page]] = {}
+    for page in PAGES:
+        out.setdefault(page.section, []).append(page)
+    return out
+
+
+def page(stem: str) -> Page:
+    """The row of ``pages/<stem>.py``; ``KeyError`` when the page is not in the menu."""
+    for row in PAGES:
+        if row.stem == stem:
+            return row
+    raise KeyError(stem)

@@ -1,0 +1,1 @@
+"""The image-model pages' loaders (Compare, GAN, flow, diffusion)."""

@@ -1,0 +1,1 @@
+"""The latent-space pages' loaders (latent map, autoencoder, interpolation)."""
