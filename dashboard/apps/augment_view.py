@@ -12,6 +12,7 @@ import uuid
 import streamlit as st
 
 from dashboard import loaders, serving
+from dashboard.core import widgets
 from dashboard.core.i18n import t
 from models.apps import augment
 
@@ -55,7 +56,7 @@ def run_live(family: str, real_per_class: int, synthetic_per_class: int, seed: i
     run_id = st.session_state.setdefault("augment_run_id", f"augment-{uuid.uuid4().hex}")
     serving.wait_for_training(run_id)
     try:
-        bar = st.progress(0.0, text=t("augment.live.sampling", family=t(f"augment.family.{family}")))
+        bar = st.progress(0.0, text=t("augment.live.sampling", family=widgets.family_name(family)))
         with loaders.zoo_model(family) as model:
             result = serving.in_background(
                 _train_both, model, family, config, seed, loaders.train_subset(), loaders.test_split(), run_id=run_id,
