@@ -86,7 +86,7 @@ def main() -> None:
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--n", type=int, default=2000, help="zoo, risks: samples per family (default 2000)")
-    parser.add_argument("--families", help="zoo: comma-separated subset of gan,vae,flow,diffusion")
+    parser.add_argument("--families", help="zoo: comma-separated families (FAMILIES in models/image/zoo.py)")
     parser.add_argument("--no-curve", action="store_true", help="zoo: skip the diffusion steps curve")
     parser.add_argument("--latency-only", action="store_true",
                         help="zoo: only re-time 16 images per family (idle machine) and update the saved results")

@@ -24,11 +24,12 @@ CURVE_STEPS = [5, 10, 20, 50]
 CURVE_N = 500
 
 
-def _nfe(family: str, options: dict) -> int:
-    if family != "diffusion":
-        return 1
-    steps, guidance = options.get("steps", 20), options.get("guidance", 2.0)
-    return steps * (2 if guidance != 1.0 else 1)
+def plan(families=None, samplers=None) -> dict[str, list[str]]:
+    """What a full run measures, read from the family and sampler tables: one row per family, and the
+    quality-vs-steps curve of every sampler (for the families that take a sampler)."""
+    families = list(zoo.FAMILIES if families is None else families)
+    curve = any("sampler" in zoo.FAMILIES[f].options for f in families)
+    return {"families": families, "samplers": list(zoo.SAMPLERS if samplers is None else samplers) if curve else []}
 
 
 def measure_latency(family: str, model=None, seed: int = 0, repeats: int = 5) -> dict:
@@ -36,7 +37,7 @@ def measure_latency(family: str, model=None, seed: int = 0, repeats: int = 5) ->
     also without guidance (the issue's second target at 20 steps)."""
     model = model or zoo.load(family)
     variants = {"ms_16_images": {}}
-    if family == "diffusion":
+    if "guidance" in zoo.FAMILIES[family].options:
         variants["ms_16_images_no_guidance"] = {"guidance": 1.0}
     out = {}
     for key, options in variants.items():
@@ -57,11 +58,7 @@ def measure_family(family: str, judge: Judge, fid: FIDScorer, real_features: np.
     start = time.perf_counter()
     images = zoo.sample(model, family, labels, seed)
     sample_s = time.perf_counter() - start
-    if family == "diffusion":
-        free_labels = np.full(n, 10)  # the null class: truly unconditional
-    else:
-        free_labels = np.random.default_rng(seed).integers(0, data.NUM_CLASSES, n)
-    free = zoo.sample(model, family, free_labels, seed + 1)
+    free = zoo.sample(model, family, zoo.free_labels(family, n, seed), seed + 1)  # the null class where there is one
     latency = measure_latency(family, model, seed)
     shares = class_shares(judge, free)
     result = {
@@ -70,16 +67,15 @@ def measure_family(family: str, judge: Judge, fid: FIDScorer, real_features: np.
         "conditional_accuracy": conditional_accuracy(judge, images, labels),
         "unconditional_class_shares": shares.round(4).tolist(),
         "unconditional_min_share": float(shares.min()),
-        "nfe": _nfe(family, zoo.DIFFUSION_DEFAULTS if family == "diffusion" else {}),
+        "nfe": zoo.FAMILIES[family].calls(),
         **latency,
         "sample_n_seconds": sample_s,
         "training_wall_time_s": checkpoints.load_metrics(family).get("wall_time_s"),
     }
-    subset = slice(0, 2000)
-    if family == "flow":
-        result["bits_per_dim"] = float(model.bits_per_dim(test.images[subset], test.labels[subset]).mean())
-    if family == "vae":
-        result["bits_per_dim_bound"] = float(model.bits_per_dim(test.images[subset], test.labels[subset]).mean())
+    bpd_key = zoo.FAMILIES[family].bpd_key
+    if bpd_key:
+        subset = slice(0, 2000)
+        result[bpd_key] = float(model.bits_per_dim(test.images[subset], test.labels[subset]).mean())
     return result
 
 
@@ -88,7 +84,7 @@ def _trained_steps() -> int | None:
 
 
 def steps_curve(judge: Judge, test: data.Split, seed: int = 0, n: int = CURVE_N, ddpm_1000: bool = True,
-                on_progress=lambda curve: None, samplers: tuple[str, ...] = ("ddpm", "ddim", "dpm"),
+                on_progress=lambda curve: None, samplers: tuple[str, ...] | None = None,
                 curve: dict | None = None) -> dict:
     """FID vs steps for DDPM / DDIM / DPM-Solver++ (and DDPM at 1000 steps) at N = ``n``;
     ``on_progress(curve)`` is called after every sampler so a long run can save as it goes.
@@ -99,7 +95,7 @@ def steps_curve(judge: Judge, test: data.Split, seed: int = 0, n: int = CURVE_N,
         floor = fid.score(data.examples_balanced(data.load_train(), n, seed))
         curve = {"n": n, "steps": CURVE_STEPS, "floor": floor, "samplers": {}, "trained_steps": _trained_steps()}
     labels = zoo.cycle_labels(curve["n"])
-    for sampler in samplers:
+    for sampler in plan(["diffusion"], samplers)["samplers"]:
         scores = []
         for steps in CURVE_STEPS:
             images = zoo.sample(model, "diffusion", labels, seed, sampler=sampler, steps=steps)
@@ -164,12 +160,12 @@ def load_previous(n: int) -> dict:
     return previous if previous.get("n") == n else {}
 
 
-def latency_only(repeats: int = 5, n: int = 2000, families: tuple[str, ...] = zoo.FAMILIES) -> dict:
+def latency_only(repeats: int = 5, n: int = 2000, families: tuple[str, ...] | None = None) -> dict:
     """Re-time 16 images per family (e.g. on an idle machine) and update the saved results at N."""
     payload = load_previous(n)
     if not payload:
         raise SystemExit(f"no saved zoo results at N={n}: run `python -m benchmarks zoo --n {n}` first")
-    for family in families:
+    for family in plan(families)["families"]:
         if family in payload["families"]:
             payload["families"][family].update(measure_latency(family, repeats=repeats))
             print(f"{family}: 16 images {payload['families'][family]['ms_16_images']:.0f} ms", flush=True)
@@ -177,7 +173,7 @@ def latency_only(repeats: int = 5, n: int = 2000, families: tuple[str, ...] = zo
     return _table_and_save(payload)
 
 
-def run(repeats: int = 5, n: int = 2000, families: tuple[str, ...] = zoo.FAMILIES, curve: bool = True,
+def run(repeats: int = 5, n: int = 2000, families: tuple[str, ...] | None = None, curve: bool = True,
         ddpm_1000: bool = True) -> dict:
     judge = Judge.load()
     test, train = data.load_shipped("test"), data.load_train()
@@ -187,6 +183,8 @@ def run(repeats: int = 5, n: int = 2000, families: tuple[str, ...] = zoo.FAMILIE
     real_features = judge.features(data.examples_balanced(test, n, seed=2))
     payload = {"n": n, "floor_fid": floor, "judge_test_accuracy": judge.accuracy(test),
                "floor_prdc": prdc(real_features, judge.features(real)), "families": {}}
+    todo = plan(families)
+    families = todo["families"]
     previous = load_previous(n)
     if previous and set(families) != set(zoo.FAMILIES):  # a partial run updates the families it measured
         payload["families"] = previous.get("families", {})
@@ -208,7 +206,7 @@ def run(repeats: int = 5, n: int = 2000, families: tuple[str, ...] = zoo.FAMILIE
         payload["diffusion_steps"] = curve
         _table_and_save(payload)
 
-    if curve and "diffusion" in payload["families"]:
+    if curve and todo["samplers"] and "diffusion" in payload["families"]:
         keep(steps_curve(judge, test, ddpm_1000=ddpm_1000, on_progress=keep))
     return _table_and_save(payload)
 
@@ -218,7 +216,7 @@ def _table_and_save(payload: dict) -> dict:
     table = [("judge test accuracy", f"{payload['judge_test_accuracy']:.3f}"),
              (f"floor FID (N={n} train vs test)", f"{floor:.2f}")]
     for family, r in payload["families"].items():
-        bpd = r.get("bits_per_dim", r.get("bits_per_dim_bound"))
+        bpd = r.get(zoo.FAMILIES[family].bpd_key) if family in zoo.FAMILIES else None
         table.append((f"{family}", f"FID {r['fid']:.2f} ({r['fid'] / floor:.1f}× floor), "
                                    f"P {r['precision']:.2f} R {r['recall']:.2f} D {r['density']:.2f} "
                                    f"C {r['coverage']:.2f}, cond. acc {r['conditional_accuracy']:.3f}, "

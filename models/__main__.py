@@ -15,8 +15,6 @@ from pathlib import Path
 from models.core import checkpoints, data
 from models.image import zoo
 
-SAMPLERS = ("ddpm", "ddim", "dpm")
-
 
 def build_parser() -> argparse.ArgumentParser:
     from models.registry import TRAINERS
@@ -37,9 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", required=True, type=_bounded(0, 2**32 - 1), help="0 … 2^32-1")
     sample.add_argument("--label", type=_bounded(0, data.NUM_CLASSES - 1),
                         help="class 0-9 for every image (default: classes cycle i %% 10)")
-    sample.add_argument("--sampler", choices=SAMPLERS, help="diffusion only (default dpm)")
-    sample.add_argument("--steps", type=_bounded(1, 1000), help="diffusion only (default 20)")
-    sample.add_argument("--guidance", type=float, help="diffusion only: classifier-free guidance (default 2.0)")
+    steps, defaults = zoo.step_range(), zoo.DIFFUSION
+    sample.add_argument("--sampler", choices=zoo.SAMPLERS, help=f"diffusion only (default {defaults['sampler']})")
+    sample.add_argument("--steps", type=_bounded(*steps),
+                        help=f"diffusion only, {steps[0]}-{steps[1]} (default {defaults['steps']})")
+    sample.add_argument("--guidance", type=float,
+                        help=f"diffusion only: classifier-free guidance (default {defaults['guidance']})")
     sample.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     sample.add_argument("--out", required=True, help="output .npz with images (uint8 N×28×28) and labels (int64)")
     export = sub.add_parser("export-data", help="copy the test split and the fixed 10k subset into assets/data")
@@ -71,18 +72,26 @@ def _sample(args, parser: argparse.ArgumentParser) -> int:
     from models.core.device import pick_device
 
     options = {"sampler": args.sampler, "steps": args.steps, "guidance": args.guidance}
-    given = [f"--{k}" for k, v in options.items() if v is not None]
-    if args.family != "diffusion" and given:
-        parser.error(f"{', '.join(given)} only apply to --family diffusion")
-    if args.guidance is not None and not (0.0 <= args.guidance <= 20.0):
-        parser.error("--guidance must be between 0 and 20")
+    takes = zoo.FAMILIES[args.family].options
+    given = [f"--{k}" for k, v in options.items() if v is not None and k not in takes]
+    if given:
+        accepting = [name for name, f in zoo.FAMILIES.items() if f.options]
+        parser.error(f"{', '.join(given)} only apply to --family {' / '.join(accepting)}")
+    lo, hi = zoo.GUIDANCE_RANGE
+    if args.guidance is not None and not (lo <= args.guidance <= hi):
+        parser.error(f"--guidance must be between {lo:g} and {hi:g}")
+    if args.steps is not None and "sampler" in takes:
+        sampler = args.sampler or takes["sampler"]
+        first, last = zoo.SAMPLERS[sampler].steps
+        if not first <= args.steps <= last:
+            parser.error(f"--steps for {sampler} must be between {first} and {last}")
     try:
         model = zoo.load(args.family, device=pick_device(None if args.device == "auto" else args.device))
     except checkpoints.CheckpointError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     labels = zoo.cycle_labels(args.n, args.label)
-    images = zoo.sample(model, args.family, labels, args.seed, **options)
+    images = zoo.sample(model, args.family, labels, args.seed, **{k: v for k, v in options.items() if k in takes})
     out = Path(args.out)
     if out.parent and not out.parent.exists():
         print(f"error: output directory {out.parent} does not exist", file=sys.stderr)

@@ -21,7 +21,8 @@ if not results:
 else:
     conditions = results["conditions"]
     config = results["config"]
-    labels = [t(f"augment.condition.{c.replace('+', '_')}") for c in conditions]
+    labels = [t("augment.condition.real") if c == "real" else
+              t("augment.live.with", family=widgets.family_name(c.removeprefix("real+"))) for c in conditions]
     means = [100 * c["mean"] for c in conditions.values()]
     st.plotly_chart(charts.bars(means, labels, "", t("augment.measured.accuracy"),
                                 title=t("augment.measured.title", real=config["real_per_class"],
@@ -38,10 +39,10 @@ st.markdown(t("augment.measured.reading"))
 # 2. Try it yourself --------------------------------------------------------------------------
 st.header(t("augment.live.header"))
 st.markdown(t("augment.live.body"))
-families = [f for f in zoo.FAMILIES if f != "diffusion"]  # diffusion takes minutes for 1000 images on CPU
+families = zoo.live_families()  # diffusion takes minutes for 1000 images on CPU
 c1, c2, c3, c4 = st.columns(4)
 family = families[widgets.synced_index(c1.radio, t("augment.live.family"), "fam",
-                                       [t(f"augment.family.{f}") for f in families], 1)]
+                                       [widgets.family_name(f) for f in families], 1)]
 REAL, SYNTHETIC = (5, 10, 20, 50, 100), (20, 50, 100, 200, 300)
 real_n = REAL[widgets.synced_index(c2.select_slider, t("augment.live.real"), "real",
                                    [t("augment.live.count", n=n) for n in REAL], 2)]
@@ -61,7 +62,7 @@ else:
     m1, m2, m3 = st.columns(3)
     real_acc, aug_acc = result["real"]["accuracy"], result["augmented"]["accuracy"]
     m1.metric(t("augment.live.real_only"), f"{real_acc:.1%}")
-    m2.metric(t("augment.live.with", family=t(f"augment.family.{family}")), f"{aug_acc:.1%}",
+    m2.metric(t("augment.live.with", family=widgets.family_name(family)), f"{aug_acc:.1%}",
               delta=f"{100 * (aug_acc - real_acc):+.1f} pt")
     m3.metric(t("augment.live.time"), f"{result['sample_s'] + result['augmented']['seconds']:.1f} s")
     st.plotly_chart(charts.image_grid(np.asarray(result["examples"]), cols=10, titles=names, height=150,

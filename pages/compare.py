@@ -25,7 +25,7 @@ results, failed = {}, {}
 columns = st.columns(len(zoo.FAMILIES), gap="medium")
 for family, column in zip(zoo.FAMILIES, columns, strict=True):
     with column:
-        st.subheader(t(f"compare.family.{family}"))
+        st.subheader(widgets.family_name(family))
         try:
             images, seconds = image_loaders.generate(family, labels, seed)
         except loaders.LOAD_ERRORS as exc:
@@ -39,7 +39,7 @@ for family, column in zip(zoo.FAMILIES, columns, strict=True):
 
 if results:
     d1, d2, _ = st.columns([1, 1, 2])
-    row_names = {t(f"compare.family.{f}"): images for f, images in results.items()}
+    row_names = {widgets.family_name(f): images for f, images in results.items()}
     # Built on the click, not on every run: most visitors never download.
     d1.download_button(t("compare.download_png"), lambda: exports.sheet_png(row_names), "genai-lab-compare.png",
                        "image/png", icon="🖼️")
@@ -58,14 +58,19 @@ else:
     floor = bench["floor_fid"]
     st.markdown(t("compare.measured.body", n=f"{bench['n']:,}", floor=f"{floor:.2f}",
                   judge=f"{bench['judge_test_accuracy']:.1%}"))
+
+    def bits_per_dim(family: str, r: dict) -> float:
+        key = zoo.FAMILIES[family].bpd_key if family in zoo.FAMILIES else None
+        return r.get(key, float("nan")) if key else float("nan")
+
     table = [{
-        t("compare.col.family"): t(f"compare.family.{f}"),
+        t("compare.col.family"): widgets.family_name(f),
         t("compare.col.fid"): f"{r['fid']:.2f} ({r['fid'] / floor:.1f}×)",
         t("compare.col.precision"): f"{r['precision']:.2f}",
         t("compare.col.recall"): f"{r['recall']:.2f}",
         t("compare.col.coverage"): f"{r['coverage']:.2f}",
         t("compare.col.accuracy"): f"{r['conditional_accuracy']:.1%}",
-        t("compare.col.bpd"): f"{r.get('bits_per_dim', r.get('bits_per_dim_bound', float('nan'))):.2f}",
+        t("compare.col.bpd"): f"{bits_per_dim(f, r):.2f}",
         t("compare.col.nfe"): r["nfe"],
         t("compare.col.ms"): f"{r['ms_16_images']:.0f}",
         t("compare.col.train"): f"{(r.get('training_wall_time_s') or 0) / 60:.0f}",
@@ -73,7 +78,7 @@ else:
     st.table(table, hide_index=True)
     st.caption(t("compare.measured.legend"))
     st.plotly_chart(charts.tradeoff(
-        {t(f"compare.family.{f}"): (r["ms_16_images"], r["fid"], r["coverage"]) for f, r in measured.items()},
+        {widgets.family_name(f): (r["ms_16_images"], r["fid"], r["coverage"]) for f, r in measured.items()},
         t("compare.plot.x"), t("compare.plot.y"), t("compare.plot.size"), floor=(floor, t("compare.plot.floor"))),
         key="tradeoff")
     st.caption(t("compare.plot.caption"))
@@ -81,7 +86,7 @@ st.info(t("compare.takeaway"), icon="💡")
 
 
 def training_summary(family: str) -> str:
-    m = loaders.metrics(family)
+    m = loaders.metrics(zoo.FAMILIES[family].trainer)
     params = m.get("parameters", 0) + m.get("parameters_d", 0)
     amount = t("compare.card.steps", steps=f"{m['step']:,}") if "step" in m else \
         t("compare.card.epochs", epochs=m.get("epochs", 0))
@@ -91,9 +96,10 @@ def training_summary(family: str) -> str:
 judge_metrics = loaders.metrics("judge")
 widgets.model_card([
     (t("card.data"), t("compare.card.data")),
-    *((t(f"compare.family.{f}"), training_summary(f)) for f in zoo.FAMILIES),
+    *((widgets.family_name(f), training_summary(f)) for f in zoo.FAMILIES),
     (t("compare.card.judge"), t("compare.card.judge_row", acc=f"{judge_metrics.get('test_accuracy', 0):.1%}",
                                 p=f"{judge_metrics.get('parameters', 0):,}")),
     (t("card.limits"), t("compare.card.limits")),
-    (t("card.retrain"), " · ".join(f"`python -m models train {f}`" for f in (*zoo.FAMILIES, "judge"))),
+    (t("card.retrain"), " · ".join(f"`python -m models train {name}`"
+                                   for name in (*(f.trainer for f in zoo.FAMILIES.values()), "judge"))),
 ])

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import t
 from dashboard.image import loaders as image_loaders
-from models.image.diffusion import NULL_CLASS, SAMPLERS
+from models.image import zoo
 
 widgets.setup_page()
 st.title(t("diffusion.title"))
@@ -46,20 +46,23 @@ right.caption(t("diffusion.forward.caption"))
 # 2. Reverse process -------------------------------------------------------------------
 st.header(t("diffusion.reverse.header"))
 st.markdown(t("diffusion.reverse.body"))
+DEFAULTS, SAMPLERS, ANY = zoo.DIFFUSION, list(zoo.SAMPLERS), zoo.FAMILIES["diffusion"].any_class
 with st.form("reverse"):
     c1, c2, c3 = st.columns(3)
-    options = [*range(len(names)), NULL_CLASS]
-    label = widgets.synced_int(c1.selectbox, t("diffusion.reverse.class"), "cls", 0, 0, NULL_CLASS,
-                               options=options, format_func=(names + [t("diffusion.reverse.any")]).__getitem__)
-    sampler_names = {"ddpm": "DDPM", "ddim": "DDIM", "dpm": "DPM-Solver++"}
-    sampler = SAMPLERS[widgets.synced_int(c2.radio, t("diffusion.reverse.sampler"), "sampler", 2, 0, 2,
-                                          options=[0, 1, 2], horizontal=True,
-                                          format_func=lambda i: sampler_names[SAMPLERS[i]])]
+    # URL: ?cls= is the class 0-9, or the last position for "any class"; ?sampler= a position in the table
+    label = widgets.synced_index(c1.selectbox, t("diffusion.reverse.class"), "cls",
+                                 names + [t("diffusion.reverse.any")], 0)
+    label = ANY if label == len(names) else label
+    sampler = SAMPLERS[widgets.synced_index(c2.radio, t("diffusion.reverse.sampler"), "sampler",
+                                            [widgets.sampler_name(s) for s in SAMPLERS],
+                                            SAMPLERS.index(DEFAULTS["sampler"]), horizontal=True)]
     seed = widgets.seed_input(container=c3)
-    steps = widgets.synced_int(c1.slider, t("diffusion.reverse.steps"), "steps", 20, 1, 100,
+    rows = zoo.SAMPLERS.values()
+    steps = widgets.synced_int(c1.slider, t("diffusion.reverse.steps"), "steps", DEFAULTS["steps"],
+                               min(r.steps[0] for r in rows), max(r.live_steps for r in rows),
                                help=t("diffusion.reverse.steps_help"))
-    guidance_x10 = widgets.synced_int(c2.slider, t("diffusion.reverse.guidance"), "w", 20, 0, 60, step=5,
-                                      help=t("diffusion.reverse.guidance_help"))
+    guidance_x10 = widgets.synced_int(c2.slider, t("diffusion.reverse.guidance"), "w", round(DEFAULTS["guidance"] * 10),
+                                      0, 60, step=5, help=t("diffusion.reverse.guidance_help"))
     st.form_submit_button(t("diffusion.reverse.run"), icon="🌀", type="primary")
 guidance = guidance_x10 / 10
 with st.spinner(t("diffusion.reverse.running")):
@@ -73,14 +76,14 @@ st.caption(t("diffusion.reverse.strip_caption"))
 st.plotly_chart(charts.image_grid(result["images"], cols=8, height=150,
                                   title=t("diffusion.reverse.final", w=f"{guidance:.1f}")), key="final")
 st.caption(t("diffusion.reverse.latency", ms=f"{result['seconds'] * 1000:,.0f}", steps=steps,
-             device=loaders.device(), nfe=steps * (2 if guidance != 1.0 else 1)))
+             device=loaders.device(), nfe=zoo.FAMILIES["diffusion"].calls(steps=steps, guidance=guidance)))
 
 # 3. Quality vs number of steps ---------------------------------------------------------
 st.header(t("diffusion.quality.header"))
 st.markdown(t("diffusion.quality.body"))
 curve = loaders.benchmark("zoo").get("diffusion_steps", {})
 if curve:
-    st.plotly_chart(charts.curves({sampler_names[k]: v["fid"] for k, v in curve["samplers"].items()},
+    st.plotly_chart(charts.curves({widgets.sampler_name(k): v["fid"] for k, v in curve["samplers"].items()},
                                   t("diffusion.quality.steps"), t("diffusion.quality.fid"), x=curve["steps"],
                                   log_x=True, height=340), key="quality")
     st.caption(t("diffusion.quality.caption", n=curve["n"], floor=f"{curve['floor']:.2f}",

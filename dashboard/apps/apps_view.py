@@ -18,6 +18,7 @@ from dashboard.core.image_picker import pick_image
 from dashboard.image import loaders as image_loaders
 from models.apps import editing, prompt_to_class
 from models.core import data
+from models.image import zoo
 
 SECTIONS = ("inpaint", "superres", "edit", "text", "video")
 MASK_MODES = ("rect", "brush")
@@ -190,11 +191,12 @@ def video() -> None:
     c1, c2 = st.columns(2)
     label = widgets.class_select(t("apps.video.class"), "vcls", 9, container=c1)
     seed = widgets.seed_input(container=c2)
-    trajectory = image_loaders.diffusion_trajectory(label, seed, "dpm", 20, 2.0, 1)
+    d = zoo.DIFFUSION  # the diffusion family's default sampler, steps and guidance
+    trajectory = image_loaders.diffusion_trajectory(label, seed, d["sampler"], d["steps"], d["guidance"], 1)
     frames = np.concatenate([trajectory["x0"][:, 0], trajectory["images"]])
     left, right = st.columns(2)
     film = exports.gif_bytes(frames, scale=8, ms_per_frame=200, bounce=False)
-    left.image(film, caption=t("apps.video.denoise", name=names[label], n=len(frames) - 1, steps=20))
+    left.image(film, caption=t("apps.video.denoise", name=names[label], n=len(frames) - 1, steps=d["steps"]))
     left.download_button(t("apps.video.download"), film, file_name="denoising.gif", mime="image/gif", icon="🎞️",
                          key="gif_denoise")
     try:

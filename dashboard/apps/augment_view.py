@@ -12,7 +12,7 @@ import uuid
 import streamlit as st
 
 from dashboard import serving
-from dashboard.core import loaders
+from dashboard.core import loaders, widgets
 from dashboard.core.i18n import t
 from dashboard.image import loaders as image_loaders
 from models.apps import augment
@@ -57,7 +57,7 @@ def run_live(family: str, real_per_class: int, synthetic_per_class: int, seed: i
     run_id = st.session_state.setdefault("augment_run_id", f"augment-{uuid.uuid4().hex}")
     serving.wait_for_training(run_id)
     try:
-        bar = st.progress(0.0, text=t("augment.live.sampling", family=t(f"augment.family.{family}")))
+        bar = st.progress(0.0, text=t("augment.live.sampling", family=widgets.family_name(family)))
         with image_loaders.zoo_model(family) as model:
             result = serving.in_background(
                 _train_both, model, family, config, seed, loaders.train_subset(), loaders.test_split(), run_id=run_id,

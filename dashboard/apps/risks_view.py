@@ -6,19 +6,19 @@ import numpy as np
 import streamlit as st
 
 from dashboard.apps import loaders as apps_loaders
-from dashboard.core import loaders
+from dashboard.core import loaders, widgets
 from dashboard.core.i18n import t
 from dashboard.image import loaders as image_loaders
 from models.apps import bias, risks
 from models.image import zoo
 
 SECTIONS = ("creativity", "automation", "memorisation", "bias", "control", "deepfakes", "compute", "hallucination")
-LIVE_FAMILIES = ("gan", "vae", "flow")  # diffusion is measured in the benchmark; live it takes seconds per batch
+LIVE_FAMILIES = zoo.live_families()  # diffusion is measured in the benchmark; live it takes seconds per batch
 BIAS_FAMILIES = tuple(bias.NAMES)
 
 
 def family(name: str) -> str:
-    return t(f"risks.family.{name}")
+    return widgets.family_name(name)
 
 
 def per_family(results: dict, key: str, fmt: str = "{:.0%}") -> str:

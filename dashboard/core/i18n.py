@@ -42,6 +42,12 @@ def strings(lang: str) -> dict[str, str]:
     return merged
 
 
+def missing(keys) -> dict[str, list[str]]:
+    """Per language, the ``keys`` that have no string (e.g. ``missing(models.image.zoo.i18n_keys())``
+    names what a new family or sampler row still needs)."""
+    return {code: [key for key in keys if key not in strings(code)] for code in LANGS}
+
+
 @cache
 def glossary() -> list[dict[str, str]]:
     return json.loads((I18N_DIR / "glossary.json").read_text(encoding="utf-8"))

@@ -12,6 +12,7 @@ from dashboard.core import url_state
 from dashboard.core.i18n import init_lang, lang, t
 from dashboard.core.loaders import LOAD_ERRORS
 from models.core import data
+from models.image import zoo
 
 T = TypeVar("T")
 N = TypeVar("N", int, float)
@@ -50,6 +51,16 @@ def _leave_legacy_navigation() -> None:
 
 def class_names() -> list[str]:
     return list(data.CLASS_NAMES[lang()])
+
+
+def family_name(family: str) -> str:
+    """An image family's translated name (its row in :data:`models.image.zoo.FAMILIES`)."""
+    return t(zoo.FAMILIES[family].name_key) if family in zoo.FAMILIES else family
+
+
+def sampler_name(sampler: str) -> str:
+    """A diffusion sampler's display name (its row in :data:`models.image.zoo.SAMPLERS`)."""
+    return t(zoo.SAMPLERS[sampler].name_key) if sampler in zoo.SAMPLERS else sampler
 
 
 def url_number(name: str, default: N, lo: N, hi: N, cast: Callable[[str], N] = int,

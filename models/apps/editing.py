@@ -24,9 +24,9 @@ import torch.nn.functional as F
 from PIL import Image
 
 from models.core import data
-from models.image.diffusion import Diffusion, sampler_from, to_model_space, to_uint8
+from models.image.diffusion import DEFAULTS, Diffusion, sampler_from, to_model_space, to_uint8
 
-EDIT_SAMPLER = "ddim"
+EDIT_SAMPLER = "ddim"  # a row of models.image.zoo.SAMPLERS; deterministic (η = 0)
 EDIT_STEPS = 25
 SR_FACTORS = (2, 4)          # 14×14 → 28×28 and 7×7 → 28×28
 VAE_ROUNDS = 5               # encode → decode → paste the known pixels back, this many times
@@ -111,7 +111,7 @@ def _labels(labels, n: int) -> np.ndarray:
 
 
 def inpaint(model: Diffusion, images: np.ndarray, mask: np.ndarray, labels, seed: int, steps: int = EDIT_STEPS,
-            guidance: float = 2.0) -> np.ndarray:
+            guidance: float = DEFAULTS["guidance"]) -> np.ndarray:
     """Fill ``mask`` (True = unknown) of uint8 images (N,28,28) with the diffusion model."""
     images, mask = _as_batch(images), check_mask(mask)
     x0 = to_model_space(images).to(model.device)
@@ -164,7 +164,7 @@ def _low_pass(x: torch.Tensor, factor: int) -> torch.Tensor:
 
 
 def super_resolve(model: Diffusion, small: np.ndarray, labels, seed: int, steps: int = EDIT_STEPS,
-                  guidance: float = 2.0) -> np.ndarray:
+                  guidance: float = DEFAULTS["guidance"]) -> np.ndarray:
     """Small uint8 images (N, 28/f, 28/f) → (N, 28, 28) whose f×f block means match the input."""
     small = _as_batch(small)
     if small.shape[1] != small.shape[2] or data.IMAGE_SHAPE[0] % small.shape[1]:

@@ -22,10 +22,12 @@ import numpy as np
 import torch
 
 from models.core import checkpoints, data
+from models.image import zoo
 
 NAME = "diffusion"
 NULL_CLASS = data.NUM_CLASSES
-SAMPLERS = ("ddpm", "ddim", "dpm")
+SAMPLERS = zoo.SAMPLERS
+DEFAULTS = zoo.DIFFUSION  # sampler, steps, guidance
 #: ``off`` keeps the UNet's inference in float32 even where bfloat16 is fast (see :func:`fast_bf16`)
 BF16_ENV = "GENAI_LAB_BF16"
 
@@ -83,20 +85,14 @@ def build_scheduler(config: DiffusionConfig):
 
 
 def sampler_from(train_scheduler, sampler: str):
-    """A fresh inference scheduler of the chosen kind, built from the training scheduler's config."""
-    from diffusers import DDIMScheduler, DDPMScheduler, DPMSolverMultistepScheduler
+    """A fresh inference scheduler of the chosen kind (a row of :data:`models.image.zoo.SAMPLERS`),
+    built from the training scheduler's config."""
+    import diffusers
 
-    if sampler == "ddpm":
-        return DDPMScheduler.from_config(train_scheduler.config)
-    if sampler == "ddim":
-        # No x̂₀ clipping: diffusers' DDIM step reuses the unclipped ε with the clipped x̂₀, which near
-        # t = T (where the cosine schedule's ᾱ is tiny) saturates the image. Measured at N = 200:
-        # FID 152 → 81 at 20 steps, 265 → 87 at 50 steps.
-        return DDIMScheduler.from_config(train_scheduler.config, clip_sample=False)
-    if sampler == "dpm":
-        return DPMSolverMultistepScheduler.from_config(train_scheduler.config, algorithm_type="dpmsolver++",
-                                                       solver_order=2)
-    raise ValueError(f"sampler must be one of {SAMPLERS}, not {sampler!r}")
+    if sampler not in zoo.SAMPLERS:
+        raise ValueError(f"sampler must be one of {tuple(zoo.SAMPLERS)}, not {sampler!r}")
+    row = zoo.SAMPLERS[sampler]
+    return getattr(diffusers, row.scheduler).from_config(train_scheduler.config, **row.options)
 
 
 def to_model_space(images: np.ndarray) -> torch.Tensor:
@@ -132,9 +128,9 @@ class Diffusion:
         return cls(unet.to(device).eval(), scheduler, dict(unet.config), device, fast_bf16(device))
 
     @torch.inference_mode()
-    def sample(self, labels: np.ndarray, seed: int, sampler: str = "dpm", steps: int = 20,
-               guidance: float = 2.0, callback: Callable[[int, int, torch.Tensor, torch.Tensor], None] | None = None,
-               ) -> np.ndarray:
+    def sample(self, labels: np.ndarray, seed: int, sampler: str = DEFAULTS["sampler"],
+               steps: int = DEFAULTS["steps"], guidance: float = DEFAULTS["guidance"],
+               callback: Callable[[int, int, torch.Tensor, torch.Tensor], None] | None = None) -> np.ndarray:
         """Generate one uint8 image per entry of ``labels`` (class ids 0–9, or 10 for "any").
 
         ``guidance`` w mixes the conditional and unconditional predictions as
@@ -151,7 +147,8 @@ class Diffusion:
 
     @torch.inference_mode()
     def denoise(self, x: torch.Tensor, labels: np.ndarray, scheduler, timesteps, generator: torch.Generator,
-                guidance: float = 2.0, callback: Callable[[int, int, torch.Tensor, torch.Tensor], None] | None = None,
+                guidance: float = DEFAULTS["guidance"],
+                callback: Callable[[int, int, torch.Tensor, torch.Tensor], None] | None = None,
                 after_step: Callable[[int, torch.Tensor], torch.Tensor] | None = None) -> torch.Tensor:
         """The reverse process from ``x`` (model space) over ``timesteps`` of a scheduler already set up.
 
@@ -185,8 +182,9 @@ class Diffusion:
         with autocast:
             return self.unet(x, t, class_labels=labels).sample.float()
 
-    def trajectory(self, labels: np.ndarray, seed: int, sampler: str = "dpm", steps: int = 20,
-                   guidance: float = 2.0, keep: int = 8) -> dict[str, np.ndarray]:
+    def trajectory(self, labels: np.ndarray, seed: int, sampler: str = DEFAULTS["sampler"],
+                   steps: int = DEFAULTS["steps"], guidance: float = DEFAULTS["guidance"],
+                   keep: int = 8) -> dict[str, np.ndarray]:
         """Sample and keep ``keep`` evenly spaced snapshots of the reverse process.
 
         Returns ``images`` (N,28,28) and, per kept step, ``x_t`` and the predicted clean
