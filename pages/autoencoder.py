@@ -62,8 +62,11 @@ m1.metric(t("autoencoder.error.mse"), f"{float(np.mean(view['error'] ** 2)):.4f}
 m2.metric(t("autoencoder.error.rec"), f"{view['rec']:.0f}")
 m3.metric(t("autoencoder.error.kl"), f"{view['kl']:.1f}")
 m4.metric(t("autoencoder.error.bpd"), f"{view['bpd']:.2f}")
-st.latex(r"\log p(x) \;\ge\; \underbrace{\mathbb{E}_{q(z|x)}[\log p(x|z)]}_{\text{" + t("autoencoder.error.rec_short")
-         + r"}} \;-\; \beta\,\underbrace{\mathrm{KL}\big(q(z|x)\,\|\,p(z)\big)}_{\text{KL}}")
+# The bound holds for β = 1 only; the β-weighted training objective is shown on its own.
+st.latex(r"\log p(x) \;\ge\; \mathrm{ELBO} = \underbrace{\mathbb{E}_{q(z|x)}[\log p(x|z)]}_{\text{"
+         + t("autoencoder.error.rec_short")
+         + r"}} \;-\; \underbrace{\mathrm{KL}\big(q(z|x)\,\|\,p(z)\big)}_{\text{KL}}")
+st.latex(r"\mathcal{L}_\beta = \mathbb{E}_{q(z|x)}[\log p(x|z)] \;-\; \beta\,\mathrm{KL}\big(q(z|x)\,\|\,p(z)\big)")
 st.markdown(t("autoencoder.error.body"))
 
 # 5. The β trade-off across the shipped models -------------------------------------------

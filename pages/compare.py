@@ -21,6 +21,12 @@ count = widgets.synced_int(c3.slider, t("compare.count"), "n", 8, 4, 16)
 labels = zoo.cycle_labels(count, None if label == ANY else label)
 
 # 2. Four grids from the same seed ------------------------------------------------------
+bench = loaders.benchmark("zoo")
+measured = bench.get("families", {})
+# Figures the family notes quote, from the shipped metrics and benchmark (never typed in).
+how_figures = {"flow_p": f"{loaders.metrics(zoo.FAMILIES['flow'].trainer).get('parameters', 0):,}",
+               "vae_p": f"{loaders.metrics(zoo.FAMILIES['vae'].trainer).get('parameters', 0):,}",
+               "precision": f"{measured['diffusion']['precision']:.2f}" if "diffusion" in measured else "–"}
 results, failed = {}, {}
 columns = st.columns(len(zoo.FAMILIES), gap="medium")
 for family, column in zip(zoo.FAMILIES, columns, strict=True):
@@ -35,7 +41,7 @@ for family, column in zip(zoo.FAMILIES, columns, strict=True):
         results[family] = images
         st.plotly_chart(charts.image_grid(images, cols=4, height=90 * -(-count // 4) + 20), key=f"grid_{family}")
         st.caption(t("compare.latency", ms=f"{seconds * 1000:,.0f}", device=loaders.device()))
-        st.markdown(t(f"compare.how.{family}"))
+        st.markdown(t(f"compare.how.{family}", **how_figures))
 
 if results:
     d1, d2, _ = st.columns([1, 1, 2])
@@ -50,8 +56,6 @@ if results:
 
 # 3. Measured, not claimed --------------------------------------------------------------
 st.header(t("compare.measured.header"))
-bench = loaders.benchmark("zoo")
-measured = bench.get("families", {})
 if not measured:
     st.info(t("compare.measured.missing"), icon="⏳")
 else:

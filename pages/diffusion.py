@@ -88,6 +88,11 @@ if curve:
                                   log_x=True, height=340), key="quality")
     st.caption(t("diffusion.quality.caption", n=curve["n"], floor=f"{curve['floor']:.2f}",
                  ddpm1000=f"{curve['ddpm_1000']:.2f}" if "ddpm_1000" in curve else t("diffusion.quality.not_yet")))
+    fid = {k: v["fid"] for k, v in curve["samplers"].items()}
+    best = min(fid, key=lambda k: fid[k][-1])
+    st.markdown(t("diffusion.quality.reading", few=curve["steps"][0], many=curve["steps"][-1],
+                  **{f"{k}_few": f"{v[0]:.1f}" for k, v in fid.items()},
+                  best_many=widgets.sampler_name(best), best_many_fid=f"{fid[best][-1]:.1f}"))
 else:
     st.info(t("diffusion.quality.missing"), icon="⏳")
 

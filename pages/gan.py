@@ -38,13 +38,17 @@ left.plotly_chart(charts.image_grid(scores["real"], cols=8, titles=[f"{s:+.1f}" 
                                    height=150, title=t("gan.real", name=names[label])), key="real")
 right.plotly_chart(charts.image_grid(scores["fake"], cols=8, titles=[f"{s:+.1f}" for s in scores["d_fake"]],
                                     height=150, title=t("gan.fake", name=names[label])), key="fake")
+m = loaders.metrics("gan")
+detector = loaders.benchmark("risks").get("families", {}).get("gan", {}).get("detector_accuracy")
 st.markdown(t("gan.discriminator.verdict", real=f"{np.mean(scores['d_real']):+.2f}",
-              fake=f"{np.mean(scores['d_fake']):+.2f}"))
+              fake=f"{np.mean(scores['d_fake']):+.2f}",
+              d_real=f"{m['d_real'][-1]:+.2f}" if m.get("d_real") else "–",
+              d_fake=f"{m['d_fake'][-1]:+.2f}" if m.get("d_fake") else "–",
+              detector=f"{detector:.1%}" if detector is not None else "–"))
 
 # 3. Training, epoch by epoch ----------------------------------------------------------
 st.header(t("gan.training.header"))
 st.markdown(t("gan.training.body"))
-m = loaders.metrics("gan")
 snapshots = image_loaders.gan_snapshots()
 left, right = st.columns(2)
 epoch = widgets.synced_int(left.slider, t("gan.training.epoch"), "epoch", len(snapshots), 1, len(snapshots))
