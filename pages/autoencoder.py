@@ -91,5 +91,6 @@ widgets.model_card([
                                      kl=f"{rows[b].get('test_kl_nats', np.nan):.1f}",
                                      bpd=f"{rows[b].get('test_bpd_bound', np.nan):.2f}") for b in BETAS)),
     (t("card.limits"), t("autoencoder.card.limits")),
+], developer=[
     (t("card.retrain"), f"`python -m models train {name}`"),
 ])

@@ -5,11 +5,12 @@ import streamlit as st
 
 from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import t
+from dashboard.image import figures
 from dashboard.image import loaders as image_loaders
 
 widgets.setup_page()
 st.title(t("flow.title"))
-st.markdown(t("flow.intro"))
+widgets.paragraph("flow.intro")
 widgets.load_or_stop(lambda: image_loaders.zoo_model("flow"))
 test = widgets.load_or_stop(loaders.test_split)
 names = widgets.class_names()
@@ -18,6 +19,8 @@ names = widgets.class_names()
 st.header(t("flow.formula.header"))
 st.latex(r"\log p_X(x) = \log p_Z\big(f(x)\big) + \log\left|\det \frac{\partial f(x)}{\partial x}\right|")
 st.markdown(t("flow.formula.body"))
+st.plotly_chart(figures.warp_figure((t("flow.warp.z"), t("flow.warp.map"), t("flow.warp.x"))), key="warp")
+st.caption(t("flow.warp.caption"))
 
 # 2. An image there and back -----------------------------------------------------------
 st.header(t("flow.roundtrip.header"))
@@ -67,5 +70,6 @@ widgets.model_card([
     (t("card.metrics"), t("flow.card.metrics", test=f"{m.get('test_bpd', float('nan')):.3f}",
                           uncond=f"{m.get('test_bpd_unconditional', float('nan')):.3f}")),
     (t("card.limits"), t("flow.card.limits")),
+], developer=[
     (t("card.retrain"), "`python -m models train flow`"),
 ])

@@ -9,7 +9,7 @@ from dashboard.image import loaders as image_loaders
 
 widgets.setup_page()
 st.title(t("gan.title"))
-st.markdown(t("gan.intro"))
+widgets.paragraph("gan.intro")
 st.latex(r"\min_G \max_D \; \mathbb{E}_{x\sim p_\text{data}}[\log D(x)]"
          r" + \mathbb{E}_{z\sim\mathcal{N}(0,I)}[\log(1 - D(G(z)))]")
 st.caption(t("gan.loss_note"))
@@ -64,5 +64,7 @@ widgets.model_card([
     (t("card.training"), t("gan.card.training", epochs=m.get("epochs", 0),
                            minutes=f"{m.get('wall_time_s', 0) / 60:.0f}")),
     (t("card.limits"), t("gan.card.limits")),
+], developer=[
     (t("card.retrain"), "`python -m models train gan`"),
+    (t("card.log"), "`assets/checkpoints/gan/metrics.json`"),
 ])

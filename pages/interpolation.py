@@ -76,5 +76,6 @@ widgets.model_card([
     (t("card.metrics"), t("interp.card.metrics", mse=f"{m.get('test_mse', float('nan')):.4f}",
                           bpd=f"{m.get('test_bpd_bound', float('nan')):.2f}")),
     (t("card.limits"), t("interp.card.limits")),
+], developer=[
     (t("card.retrain"), f"`python -m models train {MAIN_VAE}`"),
 ])

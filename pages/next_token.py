@@ -161,5 +161,6 @@ widgets.model_card([
                           ppl=f"{m.get('valid_perplexity', float('nan')):.1f}",
                           char=f"{m.get('valid_loss_per_char', float('nan')):.3f}")),
     (t("card.limits"), t("text.card.limits")),
+], developer=[
     (t("card.retrain"), f"`python -m models train {name}`"),
 ])
