@@ -9,7 +9,7 @@ from dashboard.image import loaders as image_loaders
 
 widgets.setup_page()
 st.title(t("apps.title"))
-st.markdown(t("apps.intro"))
+widgets.paragraph("apps.intro")
 widgets.load_or_stop(lambda: image_loaders.zoo_model("diffusion"))
 
 names = [t(f"apps.section.{s}") for s in view.SECTIONS]

@@ -10,7 +10,7 @@ from models.image import zoo
 
 widgets.setup_page()
 st.title(t("augment.title"))
-st.markdown(t("augment.intro"))
+widgets.paragraph("augment.intro")
 names = widgets.class_names()
 
 # 1. The measured answer (shipped benchmark) ------------------------------------------------
@@ -34,7 +34,8 @@ else:
             for label, (name, c) in zip(labels, conditions.items(), strict=True)]
     st.markdown("\n".join([t("augment.measured.table_head"), "|---|---|---|---|", *rows]))
     st.caption(t("augment.measured.caption", steps=config["steps"], machine=results["machine"]["cpu"]))
-st.markdown(t("augment.measured.reading"))
+widgets.paragraph("augment.measured.reading")
+widgets.model_card([], developer=[(t("card.measured_by"), "`python -m benchmarks augment`")])
 
 # 2. Try it yourself --------------------------------------------------------------------------
 st.header(t("augment.live.header"))

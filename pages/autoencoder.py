@@ -67,7 +67,7 @@ st.latex(r"\log p(x) \;\ge\; \mathrm{ELBO} = \underbrace{\mathbb{E}_{q(z|x)}[\lo
          + t("autoencoder.error.rec_short")
          + r"}} \;-\; \underbrace{\mathrm{KL}\big(q(z|x)\,\|\,p(z)\big)}_{\text{KL}}")
 st.latex(r"\mathcal{L}_\beta = \mathbb{E}_{q(z|x)}[\log p(x|z)] \;-\; \beta\,\mathrm{KL}\big(q(z|x)\,\|\,p(z)\big)")
-st.markdown(t("autoencoder.error.body"))
+widgets.paragraph("autoencoder.error.body")
 
 # 5. The β trade-off across the shipped models -------------------------------------------
 st.header(t("autoencoder.tradeoff.header"))
@@ -94,5 +94,6 @@ widgets.model_card([
                                      kl=f"{rows[b].get('test_kl_nats', np.nan):.1f}",
                                      bpd=f"{rows[b].get('test_bpd_bound', np.nan):.2f}") for b in BETAS)),
     (t("card.limits"), t("autoencoder.card.limits")),
+], developer=[
     (t("card.retrain"), f"`python -m models train {name}`"),
 ])

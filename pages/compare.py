@@ -60,8 +60,8 @@ if not measured:
     st.info(t("compare.measured.missing"), icon="⏳")
 else:
     floor = bench["floor_fid"]
-    st.markdown(t("compare.measured.body", n=f"{bench['n']:,}", floor=f"{floor:.2f}",
-                  judge=f"{bench['judge_test_accuracy']:.1%}"))
+    widgets.paragraph("compare.measured.body", n=f"{bench['n']:,}", floor=f"{floor:.2f}",
+                      judge=f"{bench['judge_test_accuracy']:.1%}")
 
     def bits_per_dim(family: str, r: dict) -> float:
         key = zoo.FAMILIES[family].bpd_key if family in zoo.FAMILIES else None
@@ -80,7 +80,7 @@ else:
         t("compare.col.train"): f"{(r.get('training_wall_time_s') or 0) / 60:.0f}",
     } for f, r in measured.items()]
     st.table(table, hide_index=True)
-    st.caption(t("compare.measured.legend"))
+    widgets.paragraph("compare.measured.legend", kind="caption")
     st.plotly_chart(charts.tradeoff(
         {widgets.family_name(f): (r["ms_16_images"], r["fid"], r["coverage"]) for f, r in measured.items()},
         t("compare.plot.x"), t("compare.plot.y"), t("compare.plot.size"), floor=(floor, t("compare.plot.floor"))),
@@ -104,6 +104,9 @@ widgets.model_card([
     (t("compare.card.judge"), t("compare.card.judge_row", acc=f"{judge_metrics.get('test_accuracy', 0):.1%}",
                                 p=f"{judge_metrics.get('parameters', 0):,}")),
     (t("card.limits"), t("compare.card.limits")),
+], developer=[
     (t("card.retrain"), " · ".join(f"`python -m models train {name}`"
                                    for name in (*(f.trainer for f in zoo.FAMILIES.values()), "judge"))),
+    (t("card.measured_by"), "`python -m benchmarks zoo`"),
+    (t("card.font"), "`apt-get install fonts-nanum`"),
 ])

@@ -10,7 +10,7 @@ from models.image import zoo
 
 widgets.setup_page()
 st.title(t("diffusion.title"))
-st.markdown(t("diffusion.intro"))
+widgets.paragraph("diffusion.intro")
 diffusion = widgets.load_or_stop(lambda: image_loaders.zoo_model("diffusion"))
 test = widgets.load_or_stop(loaders.test_split)
 names = widgets.class_names()
@@ -45,7 +45,7 @@ right.caption(t("diffusion.forward.caption"))
 
 # 2. Reverse process -------------------------------------------------------------------
 st.header(t("diffusion.reverse.header"))
-st.markdown(t("diffusion.reverse.body"))
+widgets.paragraph("diffusion.reverse.body")
 DEFAULTS, SAMPLERS, ANY = zoo.DIFFUSION, list(zoo.SAMPLERS), zoo.FAMILIES["diffusion"].any_class
 with st.form("reverse"):
     c1, c2, c3 = st.columns(3)
@@ -78,6 +78,15 @@ st.plotly_chart(charts.image_grid(result["images"], cols=8, height=150,
 st.caption(t("diffusion.reverse.latency", ms=f"{result['seconds'] * 1000:,.0f}", steps=steps,
              device=loaders.device(), nfe=zoo.FAMILIES["diffusion"].calls(steps=steps, guidance=guidance)))
 
+st.subheader(t("diffusion.guidance.header"))
+# one fixed seed and the default sampler: computed once per class and shared by every student
+shown, GUIDE_SEED = (0 if label == ANY else label), 0  # guidance needs a class; "any class" shows the first
+for column, w in zip(st.columns(3), (0.0, 1.0, 3.0), strict=True):
+    side = image_loaders.diffusion_trajectory(shown, GUIDE_SEED, DEFAULTS["sampler"], DEFAULTS["steps"], w, 4)
+    column.plotly_chart(charts.image_grid(side["images"], cols=2, height=230,
+                                          title=t("diffusion.guidance.col", w=f"{w:g}")), key=f"guidance_{w:.0f}")
+st.caption(t("diffusion.guidance.caption", cls=names[shown], seed=GUIDE_SEED))
+
 # 3. Quality vs number of steps ---------------------------------------------------------
 st.header(t("diffusion.quality.header"))
 st.markdown(t("diffusion.quality.body"))
@@ -103,5 +112,7 @@ widgets.model_card([
     (t("card.training"), t("diffusion.card.training", steps=f"{m.get('step', 0):,}",
                            epochs=f"{m.get('epochs_done', 0):.1f}", hours=f"{m.get('wall_time_s', 0) / 3600:.1f}")),
     (t("card.limits"), t("diffusion.card.limits")),
+], developer=[
     (t("card.retrain"), "`python -m models train diffusion --resume --minutes 60`"),
+    (t("card.measured_by"), "`python -m benchmarks zoo`"),
 ])

@@ -5,11 +5,12 @@ import streamlit as st
 
 from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import t
+from dashboard.image import figures
 from dashboard.image import loaders as image_loaders
 
 widgets.setup_page()
 st.title(t("flow.title"))
-st.markdown(t("flow.intro"))
+widgets.paragraph("flow.intro")
 widgets.load_or_stop(lambda: image_loaders.zoo_model("flow"))
 test = widgets.load_or_stop(loaders.test_split)
 names = widgets.class_names()
@@ -18,6 +19,8 @@ names = widgets.class_names()
 st.header(t("flow.formula.header"))
 st.latex(r"\log p_X(x) = \log p_Z\big(f(x)\big) + \log\left|\det \frac{\partial f(x)}{\partial x}\right|")
 st.markdown(t("flow.formula.body"))
+st.plotly_chart(figures.warp_figure((t("flow.warp.z"), t("flow.warp.map"), t("flow.warp.x"))), key="warp")
+st.caption(t("flow.warp.caption"))
 
 # 2. An image there and back -----------------------------------------------------------
 st.header(t("flow.roundtrip.header"))
@@ -39,7 +42,7 @@ a.metric(t("flow.likelihood.this"), f"{view['bpd']:.2f}")
 b.metric(t("flow.likelihood.vae"), f"{view['vae_bpd']:.2f}" if view["vae_bpd"] is not None else "—")
 c.metric(t("flow.likelihood.flipped"), f"{view['bpd_flipped']:.2f}")
 d.metric(t("flow.likelihood.noise"), f"{view['bpd_noise']:.2f}")
-st.markdown(t("flow.likelihood.body"))
+widgets.paragraph("flow.likelihood.body")
 truth = int(test.labels[index])
 st.plotly_chart(charts.probability_bars({t("flow.likelihood.posterior"): view["posterior"]}, names, highlight=truth,
                                         height=320), key="posterior")
@@ -48,7 +51,7 @@ st.caption(t("flow.likelihood.posterior_caption", name=names[int(np.argmax(view[
 
 # 3. Sampling at a temperature ---------------------------------------------------------
 st.header(t("flow.sample.header"))
-st.markdown(t("flow.sample.body"))
+widgets.paragraph("flow.sample.body")
 s1, s2, s3 = st.columns(3)
 label = widgets.class_select(t("flow.sample.class"), "cls", default=0, container=s1)
 seed = widgets.seed_input(container=s2)
@@ -67,5 +70,6 @@ widgets.model_card([
     (t("card.metrics"), t("flow.card.metrics", test=f"{m.get('test_bpd', float('nan')):.3f}",
                           uncond=f"{m.get('test_bpd_unconditional', float('nan')):.3f}")),
     (t("card.limits"), t("flow.card.limits")),
+], developer=[
     (t("card.retrain"), "`python -m models train flow`"),
 ])

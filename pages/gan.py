@@ -9,7 +9,7 @@ from dashboard.image import loaders as image_loaders
 
 widgets.setup_page()
 st.title(t("gan.title"))
-st.markdown(t("gan.intro"))
+widgets.paragraph("gan.intro")
 st.latex(r"\min_G \max_D \; \mathbb{E}_{x\sim p_\text{data}}[\log D(x)]"
          r" + \mathbb{E}_{z\sim\mathcal{N}(0,I)}[\log(1 - D(G(z)))]")
 st.caption(t("gan.loss_note"))
@@ -40,11 +40,11 @@ right.plotly_chart(charts.image_grid(scores["fake"], cols=8, titles=[f"{s:+.1f}"
                                     height=150, title=t("gan.fake", name=names[label])), key="fake")
 m = loaders.metrics("gan")
 detector = loaders.benchmark("risks").get("families", {}).get("gan", {}).get("detector_accuracy")
-st.markdown(t("gan.discriminator.verdict", real=f"{np.mean(scores['d_real']):+.2f}",
-              fake=f"{np.mean(scores['d_fake']):+.2f}",
-              d_real=f"{m['d_real'][-1]:+.2f}" if m.get("d_real") else "–",
-              d_fake=f"{m['d_fake'][-1]:+.2f}" if m.get("d_fake") else "–",
-              detector=f"{detector:.1%}" if detector is not None else "–"))
+widgets.paragraph("gan.discriminator.verdict", real=f"{np.mean(scores['d_real']):+.2f}",
+                  fake=f"{np.mean(scores['d_fake']):+.2f}",
+                  d_real=f"{m['d_real'][-1]:+.2f}" if m.get("d_real") else "–",
+                  d_fake=f"{m['d_fake'][-1]:+.2f}" if m.get("d_fake") else "–",
+                  detector=f"{detector:.1%}" if detector is not None else "–")
 
 # 3. Training, epoch by epoch ----------------------------------------------------------
 st.header(t("gan.training.header"))
@@ -68,5 +68,7 @@ widgets.model_card([
     (t("card.training"), t("gan.card.training", epochs=m.get("epochs", 0),
                            minutes=f"{m.get('wall_time_s', 0) / 60:.0f}")),
     (t("card.limits"), t("gan.card.limits")),
+], developer=[
     (t("card.retrain"), "`python -m models train gan`"),
+    (t("card.log"), "`assets/checkpoints/gan/metrics.json`"),
 ])

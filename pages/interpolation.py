@@ -40,7 +40,7 @@ d2.download_button(t("interp.png"), lambda: exports.sheet_png(rows),
 
 # 3. The GAN's latent space, for comparison ------------------------------------------------
 st.header(t("interp.gan.header"))
-st.markdown(t("interp.gan.body"))
+widgets.paragraph("interp.gan.body")
 label, seed_a, seed_b = widgets.class_and_two_seeds(("gcls", "ga", "gb"), (7, 1, 2))
 try:
     walk = image_loaders.gan_walk(label, seed_a, seed_b, frames)
@@ -76,5 +76,6 @@ widgets.model_card([
     (t("card.metrics"), t("interp.card.metrics", mse=f"{m.get('test_mse', float('nan')):.4f}",
                           bpd=f"{m.get('test_bpd_bound', float('nan')):.2f}")),
     (t("card.limits"), t("interp.card.limits")),
+], developer=[
     (t("card.retrain"), f"`python -m models train {MAIN_VAE}`"),
 ])

@@ -22,7 +22,7 @@ table = pd.DataFrame(
 )
 st.table(table, hide_index=True, border="horizontal")
 st.caption(t("landscape.legend"))
-st.info(t("landscape.flow_note"), icon="🔁")
+widgets.paragraph("landscape.flow_note", kind="info")
 
 
 def family_names(modality, level: int) -> str:

@@ -98,5 +98,6 @@ widgets.model_card([
     (t("card.data"), t("latent.card.data", n=f"{loaders.metrics('vae2d').get('train_images', 0):,}")),
     *((label, card_row(m)) for m, label in zip(MAP_MODELS, model_names, strict=True)),
     (t("card.limits"), t("latent.card.limits")),
+], developer=[
     (t("card.retrain"), " · ".join(f"`python -m models train {m}`" for m in MAP_MODELS)),
 ])

@@ -12,14 +12,14 @@ from models.melody import melody_corpus, music
 
 widgets.setup_page()
 st.title(t("music.title"))
-st.markdown(t("music.intro"))
+widgets.paragraph("music.intro")
 
 widgets.load_or_stop(melody_loaders.melody_model)
 held_out = widgets.load_or_stop(lambda: melody_loaders.melodies("valid"))
 
 # 1. Music as tokens -------------------------------------------------------------------------
 st.header(t("music.tokens.header"))
-st.markdown(t("music.tokens.body"))
+widgets.paragraph("music.tokens.body")
 example = music.melody_tokens(held_out[0])[: 2 * melody_corpus.STEPS_PER_BAR + 1]
 st.markdown(text_view.token_html([(i, music.token_name(i)) for i in example], show_ids=True),
             unsafe_allow_html=True)
@@ -94,10 +94,11 @@ if m:
                  hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="%.3f")
                                 for c in (t("music.measured.per_token"), t("music.measured.per_onset"))})
-    st.markdown(t("music.measured.body", tunes=m["valid_melodies"], tokens=f"{m['valid_tokens']:,}",
-                  gpt=f"{m['valid_nats_per_token']:.3f}", bigram=f"{m['baselines']['bigram']['nats_per_token']:.3f}",
-                  onset=f"{m['valid_nats_per_onset']:.2f}",
-                  bigram_onset=f"{m['baselines']['bigram']['nats_per_onset']:.2f}"))
+    widgets.paragraph("music.measured.body", tunes=m["valid_melodies"], tokens=f"{m['valid_tokens']:,}",
+                      gpt=f"{m['valid_nats_per_token']:.3f}",
+                      bigram=f"{m['baselines']['bigram']['nats_per_token']:.3f}",
+                      onset=f"{m['valid_nats_per_onset']:.2f}",
+                      bigram_onset=f"{m['baselines']['bigram']['nats_per_onset']:.2f}")
 else:
     st.info(t("music.measured.missing"), icon="ℹ️")
 
@@ -110,5 +111,6 @@ widgets.model_card([
     (t("card.metrics"), t("music.card.metrics", loss=f"{m.get('valid_nats_per_token', float('nan')):.3f}",
                           ppl=f"{m.get('valid_perplexity', float('nan')):.2f}")),
     (t("card.limits"), t("music.card.limits")),
+], developer=[
     (t("card.retrain"), "`python -m models melodies` · `python -m models train melody_gpt`"),
 ])

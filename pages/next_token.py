@@ -123,7 +123,7 @@ if run and run["tokens"]:
 
 # 4. Greedy vs sampling vs beam search ------------------------------------------------------
 st.header(t("next.compare.header"))
-st.markdown(t("next.compare.body"))
+widgets.paragraph("next.compare.body")
 n_compare = min(max_new, 40)
 results = language_loaders.decoding_compare(name, prompt, temperature, top_k, top_p, seed, n_compare)
 columns = st.columns(3)
@@ -136,7 +136,7 @@ for column, key in zip(columns, ("greedy", "sample", "beam"), strict=True):
 
 # 5. Fluent but wrong: hallucination -------------------------------------------------------
 st.header(t("next.halluc.header"))
-st.markdown(t("next.halluc.body"))
+widgets.paragraph("next.halluc.body")
 rows = language_loaders.hallucinations(name)
 st.dataframe(pd.DataFrame([{t("next.halluc.prompt"): r["prompt"], t("next.halluc.continuation"): r["continuation"],
                             t("next.halluc.answer"): r["answer"],
@@ -161,5 +161,6 @@ widgets.model_card([
                           ppl=f"{m.get('valid_perplexity', float('nan')):.1f}",
                           char=f"{m.get('valid_loss_per_char', float('nan')):.3f}")),
     (t("card.limits"), t("text.card.limits")),
+], developer=[
     (t("card.retrain"), f"`python -m models train {name}`"),
 ])

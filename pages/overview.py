@@ -85,6 +85,7 @@ widgets.model_card([
     (t("card.metrics"), t("overview.card.metrics", a_disc=f"{m_disc.get('test_accuracy', 0):.1%}",
                           a_gen=f"{m_gen.get('bayes_test_accuracy', 0):.1%}")),
     (t("card.limits"), t("overview.card.limits")),
+], developer=[
     (t("card.retrain"), "`python -m models train overview_classifier` · `python -m models train overview_gaussian`"),
 ])
 

@@ -15,7 +15,7 @@ from models.apps import pipeline
 
 widgets.setup_page()
 st.title(t("pipeline.title"))
-st.markdown(t("pipeline.intro"))
+widgets.paragraph("pipeline.intro")
 st.markdown(t("pipeline.flow"))
 
 # Controls: what to train on, which model, how long ------------------------------------------
@@ -64,7 +64,7 @@ for number, name in enumerate(view.STAGES, start=1):
     with st.container(border=True):
         text, artifact = st.columns([2, 3])
         text.subheader(f"{number}. {t(f'pipeline.stage.{name}.header')}")
-        text.markdown(t(f"pipeline.stage.{name}.body"))
+        widgets.paragraph(f"pipeline.stage.{name}.body", container=text)
         artifacts.append(artifact)
 slots = view.stage_slots(artifacts)
 view.draw_data(config, slots["data"])
@@ -86,4 +86,4 @@ else:
     view.model_card(run)
 
 st.header(t("pipeline.try.header"))
-st.markdown(t("pipeline.try.body"))
+widgets.paragraph("pipeline.try.body")

@@ -86,5 +86,5 @@ c.caption(t("prob.out.prompt"))
 
 # 4. Where these ideas live in the rest of the app -------------------------------------------------
 st.header(t("prob.links.header"))
-st.markdown(t("prob.links.body", gan=t("nav.gan"), flow=t("nav.flow"), diffusion=t("nav.diffusion"),
-              ae=t("nav.autoencoder"), next=t("nav.next_token"), lab=t("nav.lab_2d")))
+widgets.paragraph("prob.links.body", gan=t("nav.gan"), flow=t("nav.flow"), diffusion=t("nav.diffusion"),
+                  ae=t("nav.autoencoder"), next=t("nav.next_token"), lab=t("nav.lab_2d"))

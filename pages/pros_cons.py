@@ -12,11 +12,13 @@ from dashboard.language import loaders as language_loaders
 
 widgets.setup_page()
 st.title(t("risks.title"))
-st.markdown(t("risks.intro"))
+widgets.paragraph("risks.intro")
 names = widgets.class_names()
 results, zoo_results = loaders.benchmark("risks"), loaders.benchmark("zoo")
+DEVELOPER = [(t("card.measured_by"), "`python -m benchmarks risks` → `benchmarks/results/risks.json`")]
 if not results:
     st.info(t("risks.missing"), icon="ℹ️")
+    widgets.model_card([], developer=DEVELOPER)
     st.stop()
 costs = view.compute_costs()
 
@@ -33,7 +35,7 @@ labels = [t(f"risks.section.{s}") for s in view.SECTIONS]
 chosen = widgets.synced_index(st.radio, t("risks.detail.choose"), "sec", labels, horizontal=True)
 section = view.SECTIONS[chosen]
 st.subheader(labels[chosen])
-st.markdown(t(f"risks.{section}.body"))
+widgets.paragraph(f"risks.{section}.body")
 fams = results["families"]
 fam_names = [view.family(f) for f in fams]
 
@@ -48,7 +50,7 @@ try:
         keys = ("recognisable", "not_copied", "novel_and_recognisable")
         novelty = {t(f"risks.creativity.{k}"): [r[k] for r in fams.values()] for k in keys}
         st.plotly_chart(charts.grouped_bars(novelty, fam_names, t("risks.share"), percent=True), key="risks_novelty")
-        st.markdown(t("risks.personal.body"))
+        widgets.paragraph("risks.personal.body")
         left, right = st.columns([1, 2], gap="large")
         image, caption, label = pick_image("p", 7, container=left)
         strength = widgets.synced_float(right.slider, t("risks.personal.spread"), "spread", 0.5, 0.2, 0.9, step=0.1)
@@ -152,4 +154,5 @@ except loaders.LOAD_ERRORS as exc:
 
 # 3. Ethics and outlook ------------------------------------------------------------------------------
 st.header(t("risks.ethics.header"))
-st.markdown(t("risks.ethics.body"))
+widgets.paragraph("risks.ethics.body")
+widgets.model_card([], developer=DEVELOPER)

@@ -41,8 +41,11 @@ st.caption(t("tvr.attn.caption"))
 # 2. Why one trains in parallel and the other does not ------------------------------------
 st.header(t("tvr.why.header"))
 left, right = st.columns(2)
-left.markdown(t("tvr.why.transformer"))
-right.markdown(t("tvr.why.rnn"))
+widgets.paragraph("tvr.why.transformer", container=left)
+widgets.paragraph("tvr.why.rnn", container=right)
+st.plotly_chart(text_view.steps_figure(t("tvr.steps.tokens").split(), (t("tvr.steps.rnn"), t("tvr.steps.attn"))),
+                key="steps_diagram")
+st.caption(t("tvr.steps.caption"))
 
 # 3. Measured side by side -----------------------------------------------------------------
 st.header(t("tvr.measured.header"))
@@ -83,6 +86,11 @@ if curves:
     fig = charts.curves({k: [p["loss"] for p in v] for k, v in curves.items()}, t("tvr.curve.x"), t("tvr.curve.y"),
                         x=[p["step"] for p in next(iter(curves.values()))], title=t("tvr.curve.title"))
     st.plotly_chart(fig, key="valid_curves")
+widgets.model_card([], developer=[
+    (t("card.measured_by"), "`python -m benchmarks text`"),
+    (t("card.retrain"), " · ".join(f"`python -m models train {arch}_{lg}`"
+                                   for lg in corpus.LANGS for arch in text.ARCHS)),
+])
 
 # 4. Try the speed yourself -----------------------------------------------------------------
 st.subheader(t("tvr.speed.header"))

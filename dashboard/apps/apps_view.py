@@ -79,7 +79,7 @@ def _brush_mask(image: np.ndarray, container) -> np.ndarray:
 
 
 def inpainting() -> None:
-    st.markdown(t("apps.inpaint.body"))
+    widgets.paragraph("apps.inpaint.body")
     right, image, caption, cls, seed = _image_and_controls("a", 0, "icls")
     modes = [t(f"apps.inpaint.mode.{m}") for m in MASK_MODES]
     mode = MASK_MODES[widgets.synced_index(right.radio, t("apps.inpaint.mode"), "mask", modes, horizontal=True)]
@@ -108,7 +108,7 @@ def inpainting() -> None:
 
 
 def super_resolution() -> None:
-    st.markdown(t("apps.sr.body"))
+    widgets.paragraph("apps.sr.body")
     right, image, caption, cls, seed = _image_and_controls("b", 1, "scls")
     factor_names = [t("apps.sr.factor_option", f=f, n=28 // f) for f in editing.SR_FACTORS]
     factor = editing.SR_FACTORS[widgets.synced_index(right.radio, t("apps.sr.factor"), "factor", factor_names, 1,
@@ -152,7 +152,7 @@ def editing_section() -> None:
 
 
 def text_to_image() -> None:
-    st.markdown(t("apps.text.body"))
+    widgets.paragraph("apps.text.body")
     names = widgets.class_names()
     examples = EXAMPLES["ko" if lang() == "ko" else "en"]
     choice = st.pills(t("apps.text.examples"), examples, key="apps_text_example")

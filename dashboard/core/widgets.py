@@ -9,7 +9,7 @@ from typing import TypeVar
 import streamlit as st
 
 from dashboard.core import url_state
-from dashboard.core.i18n import init_lang, lang, t
+from dashboard.core.i18n import init_lang, lang, strings, t
 from dashboard.core.loaders import LOAD_ERRORS
 from models.core import data
 from models.image import zoo
@@ -205,7 +205,27 @@ def load_or_stop(loader: Callable[[], T]) -> T:
         st.stop()
 
 
-def model_card(rows: Sequence[tuple[str, str]]) -> None:
-    """A short two-column model card: data, parameters, training time, metrics, limits."""
-    with st.expander(t("common.model_card"), icon="🗂️"):
-        st.markdown("\n".join(["| | |", "|---|---|", *(f"| **{k}** | {v} |" for k, v in rows)]))
+MORE = ".more"  # suffix of a paragraph's details, folded below it (tests/dashboard/test_text_length.py)
+
+
+def paragraph(key: str, container=st, kind: str = "markdown", **fmt) -> None:
+    """The short paragraph ``key`` (drawn as ``kind``: markdown, caption or info); its details
+    ``key.more``, where there are any, folded below it in the same style."""
+    draw = getattr(container, kind)
+    draw(t(key, **fmt), **({"icon": "ℹ️"} if kind == "info" else {}))
+    if key + MORE in strings("en"):
+        getattr(container.expander(t("common.fold"), icon="📖"), kind)(t(key + MORE, **fmt))
+
+
+def model_card(rows: Sequence[tuple[str, str]], developer: Sequence[tuple[str, str]] = ()) -> None:
+    """A short two-column model card: data, parameters, training time, metrics, limits; then, folded
+    apart from it, the ``developer`` rows (commands, files, packages) a student does not need."""
+    def table(pairs):
+        return "\n".join(["| | |", "|---|---|", *(f"| **{k}** | {v} |" for k, v in pairs)])
+
+    if rows:
+        with st.expander(t("common.model_card"), icon="🗂️"):
+            st.markdown(table(rows))
+    if developer:
+        with st.expander(t("common.developer"), icon="🛠️"):
+            st.markdown(table(developer))

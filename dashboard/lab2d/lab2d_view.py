@@ -16,7 +16,7 @@ import numpy as np
 import streamlit as st
 
 from dashboard import serving
-from dashboard.core import charts
+from dashboard.core import charts, widgets
 from dashboard.core.i18n import t
 from dashboard.lab2d.lab2d_figures import (
     LIVE_PX,
@@ -134,7 +134,7 @@ def live(steps: int, lr: float, t_step: int) -> None:
     def inside() -> None:
         run = st.session_state[RUN]
         st.subheader(t(f"lab.inside.{run.family}"))
-        st.markdown(t(f"lab.inside.{run.family}.body"))
+        widgets.paragraph(f"lab.inside.{run.family}.body")
         figures = family_figures(run, t_step)
         for column, (name, fig) in zip(st.columns(len(figures)), figures.items(), strict=True):
             column.plotly_chart(fig, key=f"lab_{name}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import os
 
+import numpy as np
 import streamlit as st
 
 from dashboard.core import widgets
@@ -64,3 +65,48 @@ def prompt_box(label: str, key: str, default: str, height: int = 100, container=
 
 def default_prompt(name: str) -> str:
     return text.DEFAULT_PROMPTS["en" if name == text.HUB else name.split("_")[1]]
+
+
+def steps_figure(tokens: list[str], titles: tuple[str, str], height: int = 380):
+    """RNN step by step vs attention in parallel, drawn for a few tokens.
+
+    Top: the hidden state h_i needs h_(i-1), so the n states are computed in n steps, one after
+    another (the arrows are numbered by step). Bottom: every token looks at every earlier token at
+    once — all the arcs belong to one step (one matrix multiplication)."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    n = len(tokens)
+    fig = make_subplots(rows=2, cols=1, subplot_titles=titles, vertical_spacing=0.16)
+    xs = np.arange(n, dtype=float)
+    for row in (1, 2):
+        fig.add_trace(go.Scatter(x=xs, y=np.zeros(n), mode="markers+text", text=tokens, textposition="bottom center",
+                                 marker=dict(size=16, color=TOKEN_COLORS[1], line=dict(color="#333", width=1)),
+                                 hoverinfo="skip", showlegend=False), row=row, col=1)
+    # RNN: token i feeds h_i, and h_(i-1) -> h_i is step i
+    fig.add_trace(go.Scatter(x=xs, y=np.ones(n), mode="markers+text", text=[f"h{i + 1}" for i in range(n)],
+                             textposition="top center", marker=dict(size=18, color=TOKEN_COLORS[0],
+                                                                    line=dict(color="#333", width=1)),
+                             hoverinfo="skip", showlegend=False), row=1, col=1)
+    for i in range(n):
+        fig.add_annotation(x=i, y=0.82, ax=i, ay=0.15, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
+                           arrowhead=2, arrowcolor="#999", text="")
+        if i:
+            fig.add_annotation(x=i - 0.12, y=1, ax=i - 0.88, ay=1, xref="x", yref="y", axref="x", ayref="y",
+                               showarrow=True, arrowhead=2, arrowwidth=2, arrowcolor="#CC6677", text="")
+        fig.add_annotation(x=i - 0.5 if i else -0.4, y=1.22, xref="x", yref="y", text=f"<b>{i + 1}</b>",
+                           showarrow=False, font=dict(color="#CC6677"))
+    # attention: an arc from every earlier token j to token i (and i to itself), all in one step
+    t_arc = np.linspace(0, 1, 20)
+    for i in range(n):
+        for j in range(i):
+            height_ = 0.25 + 0.18 * (i - j)
+            fig.add_trace(go.Scatter(x=j + (i - j) * t_arc, y=4 * height_ * t_arc * (1 - t_arc), mode="lines",
+                                     line=dict(color="#332288", width=1.5), opacity=0.6, hoverinfo="skip",
+                                     showlegend=False), row=2, col=1)
+    fig.update_xaxes(visible=False, range=[-0.6, n - 0.4])
+    fig.update_yaxes(visible=False, range=[-0.45, 1.45], row=1, col=1)
+    fig.update_yaxes(visible=False, range=[-0.45, 0.3 + 0.18 * n], row=2, col=1)
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), paper_bgcolor="rgba(0,0,0,0)",
+                      font=dict(size=14))
+    return fig
