@@ -61,10 +61,9 @@ with st.form("reverse"):
     steps = widgets.synced_int(c1.slider, t("diffusion.reverse.steps"), "steps", DEFAULTS["steps"],
                                min(r.steps[0] for r in rows), max(r.live_steps for r in rows),
                                help=t("diffusion.reverse.steps_help"))
-    guidance_x10 = widgets.synced_int(c2.slider, t("diffusion.reverse.guidance"), "w", round(DEFAULTS["guidance"] * 10),
-                                      0, 60, step=5, help=t("diffusion.reverse.guidance_help"))
+    guidance = widgets.synced_scaled(c2.slider, t("diffusion.reverse.guidance"), "w", round(DEFAULTS["guidance"] * 10),
+                                     0, 60, scale=10, step=5, help=t("diffusion.reverse.guidance_help"))
     st.form_submit_button(t("diffusion.reverse.run"), icon="🌀", type="primary")
-guidance = guidance_x10 / 10
 with st.spinner(t("diffusion.reverse.running")):
     result = image_loaders.diffusion_trajectory(label, seed, sampler, steps, guidance, 8)
 kept = result["timesteps"]

@@ -55,7 +55,7 @@ widgets.paragraph("flow.sample.body")
 s1, s2, s3 = st.columns(3)
 label = widgets.class_select(t("flow.sample.class"), "cls", default=0, container=s1)
 seed = widgets.seed_input(container=s2)
-temperature = widgets.synced_int(s3.slider, t("flow.sample.temperature"), "temp", 70, 0, 120, step=5) / 100
+temperature = widgets.synced_scaled(s3.slider, t("flow.sample.temperature"), "temp", 70, 0, 120, scale=100, step=5)
 samples = image_loaders.flow_samples(label, seed, temperature, 8)
 st.plotly_chart(charts.image_grid(samples, cols=8, height=150,
                                   title=t("flow.sample.grid", name=names[label], temp=f"{temperature:.2f}")),

@@ -121,6 +121,23 @@ def synced_float(widget: Callable[..., T], label: str, name: str, default: float
     return synced_int(widget, label, name, default, lo, hi, cast=float, **kwargs)
 
 
+def synced_scaled(widget: Callable[..., float], label: str, name: str, default: int, lo: int, hi: int,
+                  scale: int, step: int = 1, **kwargs) -> float:
+    """A float control that shows the real value (a temperature of 0.70) while the URL keeps an
+    integer, the value × ``scale`` (``?temp=70``), so links made before keep working."""
+    key = _PREFIX + name
+    if key not in st.session_state:
+        value, adjusted = url_number(name, default, lo, hi, int, "int")
+        st.session_state[key] = value / scale
+        if adjusted:
+            url_notice(name, value)
+    else:
+        url_state.check_declared(name, "int")
+    value = widget(label, key=key, min_value=lo / scale, max_value=hi / scale, step=step / scale, **kwargs)
+    url_state.write(name, round(value * scale))
+    return value
+
+
 def synced_text(widget: Callable[..., str], label: str, name: str, default: str, max_chars: int, **kwargs) -> str:
     """A text box whose content starts from ``?name=`` (control characters removed, at most
     ``max_chars``) and is written back to the URL."""

@@ -51,3 +51,15 @@ def test_autoencoder_shows_the_bound_with_beta_one(lang):
     formulas = [str(e.value) for e in at.latex]
     bound = next(f for f in formulas if r"\ge" in f)
     assert r"\beta" not in bound and any(r"\mathcal{L}_\beta" in f for f in formulas)
+
+
+@pytest.mark.parametrize(("page", "name", "given", "shown"), [
+    ("pages/flow.py", "temp", "35", 0.35), ("pages/diffusion.py", "w", "35", 3.5),
+])
+def test_sliders_show_real_values_while_links_keep_integers(page, name, given, shown):
+    """Sliders show a temperature of 0.35 or a guidance of 3.5, not "× 100" / "× 10"; the URL keeps the integer."""
+    at = run_app("en", page, query={name: given})
+    assert not at.exception
+    assert at.slider(key=f"_url_{name}").value == pytest.approx(shown)
+    assert at.query_params[name] in (given, [given])
+    assert "×" not in at.slider(key=f"_url_{name}").label
