@@ -11,7 +11,7 @@ init_lang()
 pages = {t(section): [st.Page(p.file, title=t(p.title), icon=p.icon, url_path=p.url_path, default=p.default)
                      for p in rows]
          for section, rows in navigation.sections().items()}
-page = st.navigation(pages)
+page = st.navigation(pages, expanded=True)  # every page listed, none behind "View N more"
 language_switch()
 st.sidebar.caption(t("app.footer"))
 page.run()

@@ -29,29 +29,33 @@ class Page:
         return self.stem
 
 
-BASICS, IMAGES, LATENT, TEXT, LAB, SOCIETY = ("section.basics", "section.image_models", "section.latent",
-                                              "section.text", "section.lab", "section.society")
+BASICS, IMAGES, TEXT, LAB, SOCIETY = ("section.basics", "section.image_models", "section.text", "section.lab",
+                                      "section.society")
 
+#: The course's order: what generative AI is and probabilistic modelling; the image families (GAN,
+#: the autoencoders and their latent space, flow, diffusion), then all four compared; text and the
+#: other autoregressive page (music); the hands-on labs (the four families in 2-D, the generation
+#: pipeline trained live); applications; pros, cons and ethics last. url_paths never change.
 PAGES: tuple[Page, ...] = (
     Page("overview", "nav.overview", "✨", BASICS, default=True),
     Page("glossary", "nav.glossary", "📖", BASICS),
-    Page("compare", "nav.compare", "⚖️", IMAGES),
+    Page("probability", "nav.probability", "🎲", BASICS),
     Page("gan", "nav.gan", "🥊", IMAGES),
+    Page("autoencoder", "nav.autoencoder", "🔍", IMAGES),
+    Page("latent_map", "nav.latent_map", "🗺️", IMAGES),
+    Page("interpolation", "nav.interpolation", "🔀", IMAGES),
     Page("flow", "nav.flow", "🔁", IMAGES),
     Page("diffusion", "nav.diffusion", "🌫️", IMAGES),
-    Page("pipeline", "nav.pipeline", "🏋️", IMAGES),
-    Page("latent_map", "nav.latent_map", "🗺️", LATENT),
-    Page("autoencoder", "nav.autoencoder", "🔍", LATENT),
-    Page("interpolation", "nav.interpolation", "🔀", LATENT),
+    Page("compare", "nav.compare", "⚖️", IMAGES),
     Page("tokens", "nav.tokens", "🔤", TEXT),
     Page("next_token", "nav.next_token", "✍️", TEXT),
     Page("transformer_vs_rnn", "nav.tvr", "🔭", TEXT),
+    Page("music", "nav.music", "🎼", TEXT),
     Page("lab_2d", "nav.lab_2d", "🧫", LAB),
-    Page("probability", "nav.probability", "🎲", LAB),
+    Page("pipeline", "nav.pipeline", "🏋️", LAB),
     Page("applications", "nav.applications", "🛠️", SOCIETY),
     Page("augmentation", "nav.augmentation", "🧩", SOCIETY),
     Page("landscape", "nav.landscape", "🌐", SOCIETY),
-    Page("music", "nav.music", "🎼", SOCIETY),
     Page("pros_cons", "nav.pros_cons", "📏", SOCIETY),
 )
 

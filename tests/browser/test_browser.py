@@ -62,3 +62,18 @@ def test_deep_link_on_a_fresh_server_uses_the_app_navigation(browser):
         assert page.get_by_text("Page not found").count() == 0  # no dialog over the page
         assert_no_exception(page)
         page.close()
+
+
+def test_the_sidebar_lists_every_page_in_the_course_order(server, page):
+    """Every page is in the sidebar, none folded behind "View N more", in the order of the page table."""
+    from dashboard.core import navigation
+    from dashboard.core.i18n import strings
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{server}/?lang=en")
+    wait_rendered(page)
+    links = page.locator('[data-testid="stSidebarNavLink"]')
+    expect(links).to_have_count(len(navigation.PAGES))
+    shown = [links.nth(i).inner_text().strip().split("\n")[-1] for i in range(links.count())]  # after the icon
+    assert shown == [strings("en")[p.title] for p in navigation.PAGES]
+    assert page.get_by_text("View more").count() == 0 and page.get_by_text("View less").count() == 0
