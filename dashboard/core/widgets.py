@@ -15,7 +15,6 @@ from models.core import data
 from models.image import zoo
 
 T = TypeVar("T")
-N = TypeVar("N", int, float)
 _PREFIX = "_url_"
 
 
@@ -63,20 +62,27 @@ def sampler_name(sampler: str) -> str:
     return t(zoo.SAMPLERS[sampler].name_key) if sampler in zoo.SAMPLERS else sampler
 
 
-def url_number(name: str, default: N, lo: N, hi: N, cast: Callable[[str], N] = int,
-               kind: str = "int") -> tuple[N, bool]:
-    """Query parameter ``name`` as a number clamped to [lo, hi]; ``(value, adjusted)``. Anything that
-    is not a plain number (text, NaN, ``²``, 5,000 digits) gives the default, adjusted."""
-    text = url_state.raw(name, kind)
-    if text is None:
-        return default, False
-    value, adjusted = url_state.parse_number(text, lo, hi, cast)
-    return (default, True) if value is None else (value, adjusted)
-
-
 def url_notice(name: str, value: object, key: str = "common.url_clamped") -> None:
     """The short notice that a link's ``?name=`` was changed to ``value`` (or ignored)."""
     st.toast(t(key, name=md_escape(name), value=md_escape(str(value))), icon="⚠️")
+
+
+def _seed_from_url(name: str, kind: str, default, parse: Callable[[str], tuple[object, bool]],
+                   notice: str = "common.url_clamped", shown: Callable[[object], object] = lambda v: v) -> str:
+    """The session-state key of control ``name``. On the session's first run its value comes from
+    ``?name=``: ``parse(text)`` gives ``(value, adjusted)``, a ``None`` value means unusable (the
+    default is used); an adjusted value gets a notice showing ``shown(value)``. Later runs only check
+    that the page declares ``name`` (:data:`dashboard.core.url_state.PAGES`)."""
+    key = _PREFIX + name
+    if key in st.session_state:
+        url_state.check_declared(name, kind)
+        return key
+    text = url_state.raw(name, kind)
+    value, adjusted = (default, False) if text is None else parse(text)
+    st.session_state[key] = default if value is None else value
+    if adjusted:
+        url_notice(name, shown(st.session_state[key]), notice)
+    return key
 
 
 def set_url_value(name: str, value: int) -> None:
@@ -91,15 +97,8 @@ def synced_int(widget: Callable[..., T], label: str, name: str, default: int, lo
     ``name`` must be declared for the page in :data:`dashboard.core.url_state.PAGES`. Bad or
     out-of-range URL values are clamped or ignored with a short notice, never an error.
     """
-    key = _PREFIX + name
     kind = "choice" if "options" in kwargs else "float" if cast is float else "int"
-    if key not in st.session_state:
-        value, adjusted = url_number(name, default, lo, hi, cast, kind)
-        st.session_state[key] = value
-        if adjusted:
-            url_notice(name, value)
-    else:
-        url_state.check_declared(name, kind)
+    key = _seed_from_url(name, kind, default, lambda text: url_state.parse_number(text, lo, hi, cast))
     if getattr(widget, "__name__", "") in ("number_input", "slider"):
         kwargs.update(min_value=lo, max_value=hi)
     value = widget(label, key=key, **kwargs)
@@ -125,14 +124,11 @@ def synced_scaled(widget: Callable[..., float], label: str, name: str, default: 
                   scale: int, step: int = 1, **kwargs) -> float:
     """A float control that shows the real value (a temperature of 0.70) while the URL keeps an
     integer, the value × ``scale`` (``?temp=70``), so links made before keep working."""
-    key = _PREFIX + name
-    if key not in st.session_state:
-        value, adjusted = url_number(name, default, lo, hi, int, "int")
-        st.session_state[key] = value / scale
-        if adjusted:
-            url_notice(name, value)
-    else:
-        url_state.check_declared(name, "int")
+    def parse(text: str) -> tuple[float | None, bool]:
+        value, adjusted = url_state.parse_number(text, lo, hi, int)
+        return (None if value is None else value / scale), adjusted
+
+    key = _seed_from_url(name, "int", default / scale, parse, shown=lambda v: round(v * scale))
     value = widget(label, key=key, min_value=lo / scale, max_value=hi / scale, step=step / scale, **kwargs)
     url_state.write(name, round(value * scale))
     return value
@@ -141,15 +137,8 @@ def synced_scaled(widget: Callable[..., float], label: str, name: str, default: 
 def synced_text(widget: Callable[..., str], label: str, name: str, default: str, max_chars: int, **kwargs) -> str:
     """A text box whose content starts from ``?name=`` (control characters removed, at most
     ``max_chars``) and is written back to the URL."""
-    key = _PREFIX + name
-    if key not in st.session_state:
-        text = url_state.raw(name, "text")
-        value, adjusted = (default, False) if text is None else url_state.parse_text(text, max_chars)
-        st.session_state[key] = value
-        if adjusted:
-            url_notice(name, value[:40], "common.url_cleaned")
-    else:
-        url_state.check_declared(name, "text")
+    key = _seed_from_url(name, "text", default, lambda text: url_state.parse_text(text, max_chars),
+                         "common.url_cleaned", shown=lambda v: v[:40])
     value = widget(label, key=key, max_chars=max_chars, **kwargs)
     url_state.write(name, value)
     return value
@@ -157,15 +146,8 @@ def synced_text(widget: Callable[..., str], label: str, name: str, default: str,
 
 def synced_classes(label: str, name: str, default: Sequence[int], container=st, **kwargs) -> list[int]:
     """A multiselect of classes from ``?name=1,7,8`` on the first run, written back to the URL."""
-    key = _PREFIX + name
-    if key not in st.session_state:
-        text = url_state.raw(name, "classes")
-        picked, adjusted = (list(default), False) if text is None else url_state.parse_classes(text, data.NUM_CLASSES)
-        st.session_state[key] = picked
-        if adjusted:
-            url_notice(name, ",".join(map(str, picked)), "common.url_cleaned")
-    else:
-        url_state.check_declared(name, "classes")
+    key = _seed_from_url(name, "classes", list(default), lambda text: url_state.parse_classes(text, data.NUM_CLASSES),
+                         "common.url_cleaned", shown=lambda v: ",".join(map(str, v)))
     names = class_names()
     chosen = container.multiselect(label, list(range(data.NUM_CLASSES)), format_func=names.__getitem__, key=key,
                                    **kwargs)
