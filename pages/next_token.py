@@ -21,14 +21,19 @@ st.markdown(t("next.intro"))
 # 1. Model, prompt and decoding settings ----------------------------------------------------
 c1, c2 = st.columns([1, 2])
 name = text_view.model_choice(container=c1, hub=True)
-try:
-    tm = language_loaders.text_model(name)
-except checkpoints.HubModelError as exc:  # offline, a wrong id, no pinned revision: tried once, remembered
-    name = f"gpt_{lang()}"
-    c1.warning(t("common.hub_fallback", detail=str(exc), model=t(f"text.model.{name}")), icon="🌐")
-    tm = widgets.load_or_stop(lambda: language_loaders.text_model(name))
-except loaders.LOAD_ERRORS:
-    tm = widgets.load_or_stop(lambda: language_loaders.text_model(name))
+
+
+def _model_or_fallback(chosen: str):
+    """``(name, model)``: the chosen model, or the shipped GPT when the hub model cannot be had."""
+    try:
+        return chosen, language_loaders.text_model(chosen)
+    except checkpoints.HubModelError as exc:  # offline, a wrong id, no pinned revision: tried once, remembered
+        fallback = f"gpt_{lang()}"
+        c1.warning(t("common.hub_fallback", detail=str(exc), model=t(f"text.model.{fallback}")), icon="🌐")
+        return fallback, language_loaders.text_model(fallback)
+
+
+name, tm = widgets.load_or_stop(lambda: _model_or_fallback(name))
 prompt = text_view.prompt_box(t("next.prompt"), f"prompt_{name}", text_view.default_prompt(name), container=c2)
 prompt_ids, cut = tm.encode(prompt)
 if cut:
