@@ -17,6 +17,8 @@ CHROMIUM = os.environ.get("GENAI_LAB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+KEY_FIGURE = ".st-key-key_figure"  # widgets.key_figure(): st.container(key="key_figure"), one per page
+MAIN_BLOCK = '[data-testid="stMainBlockContainer"]'
 
 
 def free_port() -> int:
@@ -67,3 +69,21 @@ def wait_rendered(page, timeout_ms: int = 90_000) -> None:
     """Wait until the app exists and its script has finished running."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_selector(APP_READY, timeout=timeout_ms)
+
+
+def page_url(base: str, stem: str, lang: str, present: bool = False) -> str:
+    """The link of page ``stem`` (navigation.PAGES): the default page lives at ``/`` only (Streamlit knows
+    it by the empty page name), in ``lang``, with presenter mode (``?present=1``) when asked."""
+    from dashboard.core import navigation
+
+    path = "" if navigation.page(stem).default else stem
+    return f"{base}/{path}?lang={lang}" + ("&present=1" if present else "")
+
+
+def wait_figure(page, timeout_ms: int = 90_000) -> str:
+    """Wait until the script finished and the page's key figure is visible; a page without one (not
+    declared yet) counts as drawn when its main block is visible. Returns the selector waited for."""
+    wait_rendered(page, timeout_ms)
+    target = KEY_FIGURE if page.locator(KEY_FIGURE).count() else MAIN_BLOCK
+    page.locator(target).first.wait_for(state="visible", timeout=timeout_ms)
+    return target
