@@ -20,7 +20,7 @@ import pytest
 
 from benchmarks.browser import KEY_FIGURE, MAIN_BLOCK, page_url, wait_rendered
 from dashboard.core import navigation
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import ARTIFACTS, save_screenshot
 
 VIEWPORTS = ((1280, 720), (390, 844))
 LANGS = ("ko", "en")
@@ -235,3 +235,12 @@ def test_pictures_show_each_tile_at_64_px(views, view):
                          f"{img['naturalWidth']} px → {shown:.0f} px per 28-px tile")
     assert not unloaded, f"{view}: picture(s) never loaded: {unloaded}"
     assert not small, f"{view}: tiles under {MIN_TILE_PX} px (TILE_PX={tile_px}): " + "; ".join(small)
+
+
+def test_every_screenshot_taken_is_the_viewports_size_and_not_blank(views):
+    """The screenshots of this run, checked as scripts/check_screenshots.py checks them all."""
+    from scripts.check_screenshots import check
+
+    assert views.measured, "no view was opened"
+    found = check((ARTIFACTS / screenshot_name(v), (v.width, v.height)) for v in views.measured)
+    assert not found, "\n".join(found)
