@@ -36,7 +36,8 @@ class Settings:
     training_turn_s: int
     #: a running live-training run pauses after this many seconds without a widget change
     idle_pause_s: int
-    #: the shared result cache: at most this many entries and this many megabytes
+    #: the shared result cache: at most this many entries and this many megabytes (0 entries: nothing is
+    #: kept, every view computes afresh — how ``python -m benchmarks render`` measures first renders)
     cache_entries: int
     cache_mb: int
     #: hosted caps on the values that set the cost of live training
@@ -51,7 +52,7 @@ def load() -> Settings:
         training_slots=_int("GENAI_LAB_TRAINING_SLOTS", max(1, cores - 1), low=1),
         training_turn_s=_int("GENAI_LAB_TRAINING_TURN_S", 60, low=5),
         idle_pause_s=_int("GENAI_LAB_IDLE_PAUSE_S", 180, low=5),
-        cache_entries=_int("GENAI_LAB_CACHE_ENTRIES", 2000, low=1),
+        cache_entries=_int("GENAI_LAB_CACHE_ENTRIES", 2000, low=0),
         cache_mb=_int("GENAI_LAB_CACHE_MB", 256, low=1),
         hosted=_flag("GENAI_LAB_HOSTED"),
     )

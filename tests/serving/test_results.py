@@ -102,3 +102,15 @@ def test_entries_and_bytes_are_capped_least_recently_used_first():
     assert cache.size_bytes <= 10_000
     huge = np.zeros(20_000, dtype=np.uint8)
     assert cache.get_or_compute("huge", lambda: huge).size == 20_000 and cache.stats.too_big == 1
+
+
+def test_a_cache_of_no_entries_keeps_nothing(monkeypatch):
+    """GENAI_LAB_CACHE_ENTRIES=0 (the render benchmark's first renders): every request computes afresh."""
+    from dashboard.serving import settings
+
+    monkeypatch.setenv("GENAI_LAB_CACHE_ENTRIES", "0")
+    cache = ResultCache(settings.load().cache_entries, 2**20)
+    calls = []
+    for _ in range(3):
+        assert cache.get_or_compute("k", lambda: calls.append(1) or len(calls)) == len(calls)
+    assert len(calls) == 3 and len(cache) == 0 and cache.size_bytes == 0
