@@ -1,14 +1,26 @@
-"""``python -m benchmarks [startup] [zoo] [latent] [text] [lab2d] [refresh] [augment] [risks] [pipeline] [load] …``.
+"""``python -m benchmarks [startup] [render] [zoo] [latent] [text] [lab2d] [refresh] [augment] [risks] [pipeline]
+[load] …``.
 
 Measure, print, save to ``benchmarks/results/``."""
 
 import argparse
 
 
+def _repeats(args, default: int = 5) -> int:
+    return args.repeats if args.repeats is not None else default
+
+
 def _startup(args):
     from benchmarks import startup
 
-    return startup.run(repeats=args.repeats)
+    return startup.run(repeats=_repeats(args))
+
+
+def _render(args):
+    from benchmarks import render
+
+    pages = tuple(args.pages.split(",")) if args.pages else None
+    return render.run(repeats=_repeats(args, 3), pages=pages)
 
 
 def _zoo(args):
@@ -20,27 +32,27 @@ def _zoo(args):
     if args.ddpm1000_only:
         return zoo.ddpm_1000_only(n=args.n)
     if args.latency_only:
-        return zoo.latency_only(repeats=args.repeats, n=args.n, **({"families": families} if families else {}))
-    return zoo.run(repeats=args.repeats, n=args.n, curve=not args.no_curve, ddpm_1000=not args.no_ddpm1000,
+        return zoo.latency_only(repeats=_repeats(args), n=args.n, **({"families": families} if families else {}))
+    return zoo.run(repeats=_repeats(args), n=args.n, curve=not args.no_curve, ddpm_1000=not args.no_ddpm1000,
                    **({"families": families} if families else {}))
 
 
 def _latent(args):
     from benchmarks import latent
 
-    return latent.run(repeats=args.repeats)
+    return latent.run(repeats=_repeats(args))
 
 
 def _text(args):
     from benchmarks import text
 
-    return text.run(repeats=args.repeats)
+    return text.run(repeats=_repeats(args))
 
 
 def _lab2d(args):
     from benchmarks import lab2d
 
-    return lab2d.run(repeats=args.repeats)
+    return lab2d.run(repeats=_repeats(args))
 
 
 def _augment(args):
@@ -58,7 +70,7 @@ def _risks(args):
 def _pipeline(args):
     from benchmarks import pipeline
 
-    return pipeline.run(repeats=min(args.repeats, 2))
+    return pipeline.run(repeats=min(_repeats(args), 2))
 
 
 def _refresh(args):
@@ -77,14 +89,14 @@ def _load(args):
                     deadline=args.deadline)
 
 
-BENCHMARKS = {"startup": _startup, "zoo": _zoo, "latent": _latent, "text": _text, "lab2d": _lab2d,
+BENCHMARKS = {"startup": _startup, "render": _render, "zoo": _zoo, "latent": _latent, "text": _text, "lab2d": _lab2d,
               "refresh": _refresh, "augment": _augment, "risks": _risks, "pipeline": _pipeline, "load": _load}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, help="timed repeats (default 5; render: 3)")
     parser.add_argument("--n", type=int, default=2000, help="zoo, risks: samples per family (default 2000)")
     parser.add_argument("--families", help="zoo: comma-separated families (FAMILIES in models/image/zoo.py)")
     parser.add_argument("--no-curve", action="store_true", help="zoo: skip the diffusion steps curve")
@@ -104,8 +116,8 @@ def main() -> None:
     load.add_argument("--scenarios",
                       help="a: everyone on the instructor's link, b: everyone their own seeds, "
                            "c: --trainers students training while the others browse (default a,b,c)")
-    load.add_argument("--pages", help="page mix, comma-separated url paths (default overview, compare, diffusion, "
-                                      "latent_map, next_token, gan)")
+    parser.add_argument("--pages", help="render: comma-separated page stems (default every page); load: the page mix, "
+                                        "url paths (default overview, compare, diffusion, latent_map, next_token, gan)")
     load.add_argument("--baseline-clicks", type=int, default=5,
                       help="single-user baseline: clicks per page and link kind (default 5)")
     load.add_argument("--trainers", type=int, default=5, help="scenario c: students training (default 5)")
