@@ -216,14 +216,10 @@ def test_presenter_key_figure_above_the_fold_and_wide(views, view):
 WIDE_VIEWS = [v for v in VIEWS if v.width == 1280]
 
 
-@pytest.mark.parametrize("view", WIDE_VIEWS, ids=[v.name for v in WIDE_VIEWS])
-def test_pictures_show_each_tile_at_64_px(views, view):
-    tile_px = pictures_tile_px()
-    if tile_px is None:
-        pytest.skip("dashboard.core.pictures (TILE_PX: pixels per 28-px tile in its PNGs) is not on this branch yet")
-    m = views.measure(view)
+def tile_problems(images: list[dict], tile_px: int) -> tuple[list[str], list[dict]]:
+    """The shown pictures whose 28-px tiles are under :data:`MIN_TILE_PX` on screen, and those never loaded."""
     small, unloaded = [], []
-    for img in m["images"]:
+    for img in images:
         if not img["visible"]:
             continue  # folded away (an expander, a closed tab): not on the screen
         if not img["naturalWidth"]:
@@ -233,6 +229,28 @@ def test_pictures_show_each_tile_at_64_px(views, view):
         if shown < MIN_TILE_PX:
             small.append(f"image #{img['index']} ({img['alt'] or 'no alt'}): {img['clientWidth']} px shown of "
                          f"{img['naturalWidth']} px → {shown:.0f} px per 28-px tile")
+    return small, unloaded
+
+
+def test_the_tile_check_reports_small_hidden_and_unloaded_pictures():
+    """No browser: the arithmetic of the check below on hand-made measurements."""
+    images = [{"index": 0, "alt": "grid", "naturalWidth": 224, "clientWidth": 512, "visible": True},   # 8 tiles: 64 px
+              {"index": 1, "alt": "", "naturalWidth": 224, "clientWidth": 500, "visible": True},       # 62.5 px
+              {"index": 2, "alt": "folded", "naturalWidth": 224, "clientWidth": 10, "visible": False},
+              {"index": 3, "alt": "broken", "naturalWidth": 0, "clientWidth": 0, "visible": True}]
+    small, unloaded = tile_problems(images, tile_px=28)
+    assert small == ["image #1 (no alt): 500 px shown of 224 px → 62 px per 28-px tile"]
+    assert [img["index"] for img in unloaded] == [3]
+    assert tile_problems(images[:1], tile_px=56) == ([], [])  # 4 tiles of 56 px shown at 512 px: 128 px each
+    assert tile_problems([{**images[0], "clientWidth": 255}], tile_px=56)[0]  # at 255 px: 63.75 px, too small
+
+
+@pytest.mark.parametrize("view", WIDE_VIEWS, ids=[v.name for v in WIDE_VIEWS])
+def test_pictures_show_each_tile_at_64_px(views, view):
+    tile_px = pictures_tile_px()
+    if tile_px is None:
+        pytest.skip("dashboard.core.pictures (TILE_PX: pixels per 28-px tile in its PNGs) is not on this branch yet")
+    small, unloaded = tile_problems(views.measure(view)["images"], tile_px)
     assert not unloaded, f"{view}: picture(s) never loaded: {unloaded}"
     assert not small, f"{view}: tiles under {MIN_TILE_PX} px (TILE_PX={tile_px}): " + "; ".join(small)
 
