@@ -116,8 +116,9 @@ def main() -> None:
     load.add_argument("--scenarios",
                       help="a: everyone on the instructor's link, b: everyone their own seeds, "
                            "c: --trainers students training while the others browse (default a,b,c)")
-    parser.add_argument("--pages", help="render: comma-separated page stems (default every page); load: the page mix, "
-                                        "url paths (default overview, compare, diffusion, latent_map, next_token, gan)")
+    parser.add_argument("--pages", help="render: comma-separated url paths, / the default page (default: the app's "
+                                        "menu); load: the page mix, url paths (default overview, compare, "
+                                        "diffusion, latent_map, next_token, gan)")
     load.add_argument("--baseline-clicks", type=int, default=5,
                       help="single-user baseline: clicks per page and link kind (default 5)")
     load.add_argument("--trainers", type=int, default=5, help="scenario c: students training (default 5)")

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,14 +73,18 @@ def wait_rendered(page, timeout_ms: int = 90_000) -> None:
     page.wait_for_selector(APP_READY, timeout=timeout_ms)
 
 
-def page_url(base: str, stem: str, lang: str, present: bool = False) -> str:
-    """The link of page ``stem`` (navigation.PAGES): the default page lives at ``/`` only (Streamlit knows
-    it by the empty page name), in ``lang``, with presenter mode (``?present=1``) when asked."""
-    from dashboard.core import navigation
 
-    path = "" if navigation.page(stem).default else stem
+def page_url(base: str, path: str, lang: str, present: bool = False) -> str:
+    """The link of the page at url ``path`` ("" for the default page, which Streamlit serves at ``/``
+    only), in ``lang``, with presenter mode (``?present=1``) when asked."""
     return f"{base}/{path}?lang={lang}" + ("&present=1" if present else "")
 
+
+def menu_paths(page) -> list[str]:
+    """The url paths of the sidebar's page links, in menu order, as the app serves them ("" for the
+    default page): what a benchmark visits, read from the running app instead of importing its table."""
+    hrefs = page.eval_on_selector_all('[data-testid="stSidebarNavLink"]', "links => links.map(a => a.href)")
+    return [urllib.parse.urlsplit(href).path.strip("/") for href in hrefs]
 
 def wait_figure(page, timeout_ms: int = 90_000) -> str:
     """Wait until the script finished and the page's key figure is visible; a page without one (not

@@ -8,7 +8,8 @@ is visited once first (in both modes), which loads its models (``st.cache_resour
 Then ``repeats`` rounds: every page in the course's order, normal then presenter mode (``?present=1``),
 each opened as a link in a fresh session of one 1280×720 tab. A render is timed from ``goto`` to
 :func:`benchmarks.browser.wait_figure`: the script finished and the page's key figure is visible (the
-main block when the page declares no key figure yet). Pages are read from ``navigation.PAGES``.
+main block when the page declares no key figure yet). The pages are the sidebar's links, in menu order,
+as the running app serves them (``navigation.PAGES``; the default page's url path is "", shown as "/").
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import time
 from pathlib import Path
 
 from benchmarks import startup
-from benchmarks.browser import launch_chromium, page_url, streamlit_server, wait_figure
+from benchmarks.browser import launch_chromium, menu_paths, page_url, streamlit_server, wait_figure
 from benchmarks.common import save, summarise
 
 TARGET_S = 1.5  # per page, median, 2 cores
@@ -28,10 +29,8 @@ VIEWPORT = {"width": 1280, "height": 720}
 LANG = "ko"
 
 
-def all_pages() -> tuple[str, ...]:
-    from dashboard.core import navigation
-
-    return tuple(p.stem for p in navigation.PAGES)
+def _name(path: str) -> str:
+    return path or "/"
 
 
 def time_render(tab, url: str) -> tuple[float, str]:
@@ -41,26 +40,34 @@ def time_render(tab, url: str) -> tuple[float, str]:
     return time.perf_counter() - start, target
 
 
-def measure_pages(browser, pages: tuple[str, ...], repeats: int, modes: tuple[str, ...] = MODES) -> dict:
+def measure_pages(browser, pages: tuple[str, ...] | None, repeats: int, modes: tuple[str, ...] = MODES) -> dict:
+    """``pages``: url paths ("" or "/" for the default page); None: every page of the menu."""
     out: dict = {"warmup_s": {}, "pages": {}, "waited_for": {}}
     with streamlit_server(env={"GENAI_LAB_CACHE_ENTRIES": "0"}) as (base, _proc):
         context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
         tab = context.new_page()
-        tab.goto(base)  # the server's first visit: no link below is a fresh server's file-name fallback
-        wait_figure(tab)
+        tab.goto(f"{base}/?lang={LANG}")  # the server's first visit: no link below is a fresh server's file-name
+        wait_figure(tab)                  # fallback
+        menu = menu_paths(tab)
+        pages = tuple(menu) if pages is None else tuple(p.strip("/") for p in pages)
+        missing = sorted(set(pages) - set(menu))
+        if missing:
+            raise ValueError(f"not in the app's menu: {missing}; the menu's url paths: {menu}")
         for stem in pages:  # load every page's models
             for mode in modes:
                 seconds, _ = time_render(tab, page_url(base, stem, LANG, mode == "present"))
-                out["warmup_s"][f"{stem}/{mode}"] = seconds
+                out["warmup_s"][f"{_name(stem)} {mode}"] = seconds
         times: dict[str, dict[str, list[float]]] = {stem: {mode: [] for mode in modes} for stem in pages}
         for _ in range(repeats):
             for stem in pages:
                 for mode in modes:
                     seconds, target = time_render(tab, page_url(base, stem, LANG, mode == "present"))
                     times[stem][mode].append(seconds)
-                    out["waited_for"][stem] = "key figure" if "key_figure" in target else "main block (no key figure)"
+                    waited = "key figure" if "key_figure" in target else "main block (no key figure)"
+                    out["waited_for"][_name(stem)] = waited
         context.close()
-    out["pages"] = {stem: {mode: summarise(t) for mode, t in by_mode.items()} for stem, by_mode in times.items()}
+    out["pages"] = {_name(stem): {mode: summarise(t) for mode, t in by_mode.items()}
+                    for stem, by_mode in times.items()}
     return out
 
 
@@ -109,18 +116,17 @@ def run(repeats: int = 3, pages: tuple[str, ...] | None = None, modes: tuple[str
         cold_start: bool = True, cold_repeats: int | None = None, results: Path | None = None) -> dict:
     from playwright.sync_api import sync_playwright
 
-    pages = pages or all_pages()
     unknown = sorted(set(modes) - set(MODES))
     if unknown:
         raise ValueError(f"unknown mode(s) {unknown}; choose from {list(MODES)}")
     cold_repeats = cold_repeats or repeats
-    command = f"python -m benchmarks render --repeats {repeats}"
-    opts = {"repeats": repeats, "pages": list(pages), "modes": list(modes), "lang": LANG, "viewport": VIEWPORT,
-            "cold_repeats": cold_repeats if cold_start else 0, "command": command}
+    command = f"python -m benchmarks render --repeats {repeats}" + (f" --pages {','.join(pages)}" if pages else "")
+    opts = {"repeats": repeats, "pages": list(pages) if pages else "menu", "modes": list(modes), "lang": LANG,
+            "viewport": VIEWPORT, "cold_repeats": cold_repeats if cold_start else 0, "command": command}
     payload = {"options": opts, "target_s": TARGET_S, "loadavg_before": os.getloadavg()}
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        payload.update(measure_pages(browser, tuple(pages), repeats, tuple(modes)))
+        payload.update(measure_pages(browser, pages, repeats, tuple(modes)))
         if cold_start:
             payload["cold_start"] = startup.measure(browser, cold_repeats)
         browser.close()

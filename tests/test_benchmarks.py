@@ -166,12 +166,12 @@ def test_render_benchmark_tiny_run(tmp_path):
     """Two pages, one round, both modes, one cold start: every render timed, the floor under the app."""
     from benchmarks import render
 
-    out = render.run(repeats=1, pages=("glossary", "overview"), cold_repeats=1, results=tmp_path)
+    out = render.run(repeats=1, pages=("glossary", "/"), cold_repeats=1, results=tmp_path)
     saved = json.loads((tmp_path / "render.json").read_text())
-    assert set(saved["pages"]) == {"glossary", "overview"} and saved["options"]["modes"] == ["normal", "present"]
+    assert set(saved["pages"]) == {"glossary", "/"} and saved["options"]["modes"] == ["normal", "present"]
     for by_mode in saved["pages"].values():
         assert all(by_mode[mode]["runs"] == 1 and by_mode[mode]["median_s"] > 0 for mode in ("normal", "present"))
-    assert set(saved["warmup_s"]) == {f"{p}/{m}" for p in ("glossary", "overview") for m in ("normal", "present")}
+    assert set(saved["warmup_s"]) == {f"{p} {m}" for p in ("glossary", "/") for m in ("normal", "present")}
     cold = saved["cold_start"]
     assert 0 < cold["empty_app_first_render"]["median_s"] < cold["app_first_render"]["median_s"]
     assert cold["ratio"] == out["cold_start"]["ratio"] > cold["empty_ratio"] > 0

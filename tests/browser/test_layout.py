@@ -48,7 +48,8 @@ class View:
 
     @property
     def path(self) -> str:
-        return page_url("", self.stem, self.lang, self.present)
+        path = "" if navigation.page(self.stem).default else self.stem  # the default page lives at / only
+        return page_url("", path, self.lang, self.present)
 
     def __str__(self) -> str:
         return (f"page {self.stem!r}, lang={self.lang}, {'presenter' if self.present else 'normal'} mode, "
