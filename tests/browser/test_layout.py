@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from benchmarks.browser import KEY_FIGURE, MAIN_BLOCK, page_url, wait_rendered
 from dashboard.core import navigation
@@ -140,19 +141,29 @@ class Views:
         following = self._next(view)
         if following is not None:
             self._open(following, busy=tab)
-        wait_rendered(tab)
-        tab.wait_for_selector(MAIN_BLOCK, timeout=30_000)
+        try:
+            result = self._read(tab, view)
+        finally:
+            del self.pending[view]  # the tab is free again, measured or not
+        result["seconds"] = time.perf_counter() - start
+        self.measured[view] = result
+        self.seconds += result["seconds"]
+        return result
+
+    @staticmethod
+    def _read(tab, view: View) -> dict:
+        try:
+            wait_rendered(tab)
+            tab.wait_for_selector(MAIN_BLOCK, timeout=30_000)
+        except PlaywrightTimeout as exc:
+            raise AssertionError(f"{view}: the app did not finish running (or showed no main block): {exc}") from exc
         try:
             tab.wait_for_function(IMAGES_LOADED, timeout=15_000)
-        except Exception:  # measured anyway: an unloaded picture reads naturalWidth 0 and is reported
+        except PlaywrightTimeout:  # measured anyway: an unloaded picture reads naturalWidth 0 and is reported
             pass
         tab.evaluate("document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(r)))")
         result = tab.evaluate(MEASURE, [KEY_FIGURE, MAIN_BLOCK])
         save_screenshot(tab, screenshot_name(view))
-        del self.pending[view]
-        result["seconds"] = time.perf_counter() - start
-        self.measured[view] = result
-        self.seconds += result["seconds"]
         return result
 
     def close(self) -> None:
