@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard.core import navigation
 from dashboard.core.i18n import init_lang, language_switch, t
+from dashboard.lesson import share_view
 
 st.set_page_config(page_title="GenAI Lab", page_icon="🧪", layout="wide")
 init_lang()
@@ -14,4 +15,6 @@ pages = {t(section): [st.Page(p.file, title=t(p.title), icon=p.icon, url_path=p.
 page = st.navigation(pages, expanded=True)  # every page listed, none behind "View N more"
 language_switch()
 st.sidebar.caption(t("app.footer"))
+share_view.room_box(page.url_path)       # a joined student's question, or the instructor's live answers
 page.run()
+share_view.share_control(page.url_path)  # after the page: its controls have written the URL

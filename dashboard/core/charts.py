@@ -184,3 +184,17 @@ def labelled_scatter(x: Sequence[float], y: Sequence[float], names: Sequence[str
     fig.update_xaxes(title=x_title, type="log" if log else "linear")
     fig.update_yaxes(title=y_title, type="log" if log else "linear")
     return _layout(fig, height, title)
+
+
+def answer_bars(counts: Sequence[int], labels: Sequence[str], right: int | None, y_title: str,
+                height: int = 300) -> go.Figure:
+    """A class's answers, one bar per choice (or range); once revealed, the right one is marked by
+    colour and by a ✓ in its label (not by colour alone)."""
+    colors = [CLASS_COLORS[3] if i == right else ("#BBBBBB" if right is not None else ACCENT)
+              for i in range(len(counts))]
+    names = [f"✓ {name}" if i == right else name for i, name in enumerate(labels)]
+    fig = go.Figure(go.Bar(x=names, y=list(counts), marker_color=colors, text=list(counts), textposition="auto",
+                           hovertemplate="%{x}: %{y}<extra></extra>"))
+    fig.update_yaxes(title=y_title, rangemode="tozero", dtick=max(1, -(-max(counts, default=1) // 5)))
+    fig.update_layout(showlegend=False)
+    return _layout(fig, height)
