@@ -119,9 +119,8 @@ def _host_answers(code: str, stem: str) -> None:
     if snap.revealed:
         _show_answer(stem, snap.spec)
     label = t("room.hide") if snap.revealed else t("room.reveal")
-    if st.button(label, key="room_reveal", icon="🔓" if not snap.revealed else "🙈"):
-        rooms.ROOMS.reveal(code, _token(), stem, not snap.revealed)
-        st.rerun(scope="fragment")
+    st.button(label, key="room_reveal", icon="🔓" if not snap.revealed else "🙈", on_click=rooms.ROOMS.reveal,
+              args=(code, _token(), stem, not snap.revealed))
 
 
 def _show_answer(stem: str, spec: rooms.Spec) -> None:
@@ -137,6 +136,13 @@ def _record(code: str, stem: str, value: float) -> None:
     result = rooms.ROOMS.answer(code, _token(), stem, value)
     if result not in (rooms.OK, rooms.REPLACED):
         st.session_state["_room_refused"] = result
+
+
+def _record_number(code: str, stem: str) -> None:
+    """The send button's callback: the number box's value as it is now (typed, then sent at once)."""
+    value = st.session_state.get(f"room_number_{stem}")
+    if value is not None:
+        _record(code, stem, float(value))
 
 
 @st.fragment(run_every=POLL_STUDENT_S)
@@ -177,9 +183,8 @@ def _student_answer(code: str, stem: str) -> None:
     else:
         value = st.number_input(t("room.your_number"), min_value=float(snap.spec.lo), max_value=float(snap.spec.hi),
                                 value=None, key=f"room_number_{current}")
-        if st.button(t("room.send"), key=f"room_send_{current}", disabled=value is None):
-            _record(code, current, value)
-            st.rerun(scope="fragment")
+        st.button(t("room.send"), key=f"room_send_{current}", disabled=value is None, on_click=_record_number,
+                  args=(code, current))
     st.caption(t("room.changeable") if mine is not None else t("room.anonymous"))
 
 
