@@ -77,7 +77,7 @@ def netloc(host: str, port: int | None, scheme: str) -> str:
 
 def public_base(env: dict[str, str] | None = None) -> tuple[str | None, bool]:
     """The configured public address as ``scheme://host[:port][/path]`` (no trailing slash), and
-    whether one was set but refused (not http(s), a bad host or path, user info, a query)."""
+    whether one was set but refused (not http(s), a bad host or path, user info, a query, loopback)."""
     text = (os.environ if env is None else env).get(PUBLIC_URL_ENV, "").strip()
     if not text:
         return None, False
@@ -88,7 +88,7 @@ def public_base(env: dict[str, str] | None = None) -> tuple[str | None, bool]:
         return None, True
     parsed = parse_host(parts.netloc) if "@" not in parts.netloc else None
     if parts.scheme not in ("http", "https") or parsed is None or parts.query or parts.fragment \
-            or not _PATH.fullmatch(parts.path):
+            or not _PATH.fullmatch(parts.path) or is_loopback(parsed[0]):
         return None, True
     return f"{parts.scheme}://{netloc(*parsed, parts.scheme)}{parts.path.rstrip('/')}", False
 

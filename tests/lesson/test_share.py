@@ -65,6 +65,7 @@ def test_request_base_prefers_the_proxy_host_and_proto_and_drops_default_ports()
     ("ftp://lab.example.org", (None, True)), ("https://user:pw@lab.example.org", (None, True)),
     ("https://lab.example.org/?x=1", (None, True)), ("https://evil.com/<script>", (None, True)),
     ("lab.example.org", (None, True)), ("https://lab.example.org:99999", (None, True)),
+    ("http://localhost:8501", (None, True)), ("http://127.0.0.1", (None, True)), ("http://[::1]:8501", (None, True)),
 ])
 def test_configured_public_address(value, expected):
     assert share_link.public_base({share_link.PUBLIC_URL_ENV: value}) == expected
