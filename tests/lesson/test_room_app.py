@@ -93,3 +93,25 @@ def test_bad_room_codes_in_links_are_a_notice_not_an_error(monkeypatch):
         assert not [c for c in at.get("plotly_chart") if c.key == "room_chart"]
     gone = open_link("glossary", {"lang": "en", "room": "ACDEF"})  # well-formed but not open
     assert not gone.exception and any(strings("en")["room.gone"] == i.value for i in gone.info)
+
+
+def test_a_number_question_counts_answers_in_ranges(monkeypatch):
+    """A number question (a record made for this test only, on a page light to run): typed, then sent."""
+    monkeypatch.setitem(questions.QUESTIONS, "glossary",
+                        questions.Question("glossary", "number", answer=40, lo=0, hi=100, tolerance=5))
+    monkeypatch.setenv(share_link.PUBLIC_URL_ENV, PUBLIC)
+    host = open_link("glossary", {"lang": "en"})
+    host.sidebar.button(key="room_open").click().run()
+    query = dict(parse_qsl(urlsplit(host.sidebar.code[0].value).query))
+    for value in (42, 47.5, 99):
+        student = open_link("glossary", query)
+        student.number_input(key="room_number_glossary").set_value(value)
+        student.button(key="room_send_glossary").click().run()  # typed and sent in one go
+        assert not student.exception
+        assert strings("en")["room.changeable"] in [c.value for c in student.caption]
+    host.run()
+    assert chart_counts(host) == [0, 0, 0, 0, 2, 0, 0, 0, 0, 1]
+    host.button(key="room_reveal").click().run()
+    assert strings("en")["room.right_answer"].format(answer="40") in [s.value for s in host.success]
+    assert "✓ 40–50" in room_chart(host)["data"][0]["x"]
+    rooms.ROOMS.close(query["room"], host.session_state["_room_token"])
