@@ -1,4 +1,5 @@
-"""``python -m benchmarks [startup] [zoo] [latent] [text] [lab2d] [refresh] [augment] [risks] [pipeline] [load] [rooms] …``.
+"""``python -m benchmarks [startup] [zoo] [latent] [text] [lab2d] [refresh] [augment] [risks] [pipeline] [load]
+[rooms] …``.
 
 Measure, print, save to ``benchmarks/results/``."""
 

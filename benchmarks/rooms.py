@@ -21,7 +21,6 @@ import asyncio
 import json
 import os
 import random
-import statistics
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -161,7 +160,8 @@ async def measure(port: int, pid: int, students: int, polls: int, duration: floa
     times = [sorted(rng.uniform(0, 0.5 * duration) for _ in plan) for plan in plans]
     cpu0, t0 = cpu_s(pid), time.perf_counter()
     end = t0 + duration
-    await asyncio.gather(projector(), *(student(i, s, list(p), w) for i, (s, p, w) in enumerate(zip(screens, plans, times, strict=True))))
+    crowd = (student(i, s, list(p), w) for i, (s, p, w) in enumerate(zip(screens, plans, times, strict=True)))
+    await asyncio.gather(projector(), *crowd)
     wall = time.perf_counter() - t0
     out["class"] = {"students": students, "duration_s": wall, "server_cpu_pct_of_one_core":
                     100 * (cpu_s(pid) - cpu0) / wall, "projector_polls": _stats(host_times),
@@ -188,10 +188,8 @@ def run(students: int = 30, polls: int = 50, duration: float = 60.0, results: Pa
           (("projector's chart", out["alone_projector"]), ("a student's box", out["alone_student"]))),
         ("the class polling", f"{students} students every 4 s + the projector every 2 s for {c['duration_s']:.0f} s: "
                               f"server CPU {c['server_cpu_pct_of_one_core']:.1f} % of one core"),
-        ("projector poll under the class", f"p50 {c['projector_polls']['p50_ms']:.1f} ms, "
-                                           f"p95 {c['projector_polls']['p95_ms']:.1f} ms ({c['projector_polls']['n']})"),
-        ("student poll under the class", f"p50 {c['student_polls']['p50_ms']:.1f} ms, "
-                                         f"p95 {c['student_polls']['p95_ms']:.1f} ms ({c['student_polls']['n']})"),
+        *((f"{name} poll under the class", f"p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms ({r['n']} polls)")
+          for name, r in (("projector", c["projector_polls"]), ("student", c["student_polls"]))),
         ("chart counts / each student's last answer", f"{c['chart_counts']} / {c['expected_counts']} "
                                                        f"({c['answers_sent']} answers sent)"),
     ]

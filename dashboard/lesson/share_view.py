@@ -181,9 +181,9 @@ def _student_answer(code: str, stem: str) -> None:
                       type="primary" if mine is not None and int(mine) == i else "secondary",
                       width="stretch")
     else:
-        value = st.number_input(t("room.your_number"), min_value=float(snap.spec.lo), max_value=float(snap.spec.hi),
-                                value=None, key=f"room_number_{current}")
-        st.button(t("room.send"), key=f"room_send_{current}", disabled=value is None, on_click=_record_number,
+        st.number_input(t("room.your_number"), min_value=float(snap.spec.lo), max_value=float(snap.spec.hi),
+                        value=None, key=f"room_number_{current}")
+        st.button(t("room.send"), key=f"room_send_{current}", on_click=_record_number,
                   args=(code, current))
     st.caption(t("room.changeable") if mine is not None else t("room.anonymous"))
 

@@ -184,11 +184,11 @@ def test_the_answer_cap_holds_under_a_rush():
             barrier = threading.Barrier(8)
             results: list[str] = []
 
-            def work(t: int) -> None:
+            def work(t: int, box: Rooms, code: str, barrier: threading.Barrier, results: list) -> None:
                 barrier.wait()
                 results.extend(box.answer(code, student(t * 50 + k), "diffusion", k % 3) for k in range(50))
 
-            pool = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+            pool = [threading.Thread(target=work, args=(t, box, code, barrier, results)) for t in range(8)]
             for thread in pool:
                 thread.start()
             for thread in pool:

@@ -5,7 +5,6 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from PIL import Image
-
 from streamlit.testing.v1 import AppTest
 
 from dashboard.lesson import share_link
