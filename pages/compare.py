@@ -9,7 +9,7 @@ from models.image import zoo
 
 widgets.setup_page()
 st.title(t("compare.title"))
-st.markdown(t("compare.intro"))
+widgets.paragraph("compare.intro")
 names = widgets.class_names()
 
 # 1. Controls ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from dashboard.core.i18n import glossary, lang, t
 
 widgets.setup_page()
 st.title(t("glossary.title"))
-st.markdown(t("glossary.intro"))
+widgets.paragraph("glossary.intro")
 
 entries = glossary()
 topics = list(dict.fromkeys(e["topic"] for e in entries))

@@ -16,7 +16,7 @@ from models.language import text
 
 widgets.setup_page()
 st.title(t("next.title"))
-st.markdown(t("next.intro"))
+widgets.paragraph("next.intro")
 
 # 1. Model, prompt and decoding settings ----------------------------------------------------
 c1, c2 = st.columns([1, 2])
@@ -51,7 +51,7 @@ decoding = text.Decoding(temperature, top_k, top_p)
 
 # 2. One token at a time ----------------------------------------------------------------------
 st.header(t("next.step.header"))
-st.markdown(t("next.step.body"))
+widgets.paragraph("next.step.body")
 signature = (name, tuple(prompt_ids))
 if st.session_state.get("nt_signature") != signature:
     st.session_state["nt_signature"], st.session_state["nt_chosen"] = signature, []
@@ -86,7 +86,7 @@ st.markdown(text_view.token_html([(i, tm.decode([i])) for i in ids], show_ids=Fa
 
 # 3. Let it write: streaming, tokens per second, a stop button that stops -------------------
 st.header(t("next.stream.header"))
-st.markdown(t("next.stream.body"))
+widgets.paragraph("next.stream.body")
 g1, g2, _ = st.columns([1, 1, 3])
 g1.button(t("next.stream.go"), icon="▶️", type="primary", on_click=lambda: st.session_state.update(nt_go=True))
 g2.button(t("next.stream.stop"), icon="⏹️", on_click=lambda: st.session_state.update(nt_stop=True))

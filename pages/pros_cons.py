@@ -114,7 +114,7 @@ try:
                                               title=t("risks.control.failures")), key="risks_failures")
         else:
             st.success(t("risks.control.none"), icon="✅")
-        st.markdown(t("risks.inconsistency.body"))
+        widgets.paragraph("risks.inconsistency.body")
         edges = results["confidence_edges"]
         st.plotly_chart(charts.grouped_bars({view.family(k): r["confidence_hist"] for k, r in fams.items()},
                                             [f"{a:.2f}" for a in edges[:-1]], t("risks.share"), percent=True,
@@ -127,7 +127,7 @@ try:
         acc = [100 * r["detector_accuracy"] for r in fams.values()]
         st.plotly_chart(charts.bars(acc, fam_names, "", t("risks.deepfakes.axis"), title=t("risks.deepfakes.title")),
                         key="risks_detector")
-        st.markdown(t("risks.deepfakes.reading"))
+        widgets.paragraph("risks.deepfakes.reading")
     elif section == "compute":
         table = pd.DataFrame([{t("risks.compute.model"): c["name"], t("risks.compute.params"): c["parameters"],
                                t("risks.compute.hours"): c["seconds"] / 3600, t("risks.compute.wh"): c["wh"]}

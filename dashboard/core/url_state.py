@@ -45,8 +45,8 @@ def _when(param: Param, *contexts: dict[str, str], **others: str) -> Param:
     return Param(param.kind, tuple(tuple(c.items()) for c in (*contexts, others) if c))
 
 
-#: Read on every page (by :mod:`dashboard.core.i18n`).
-COMMON: dict[str, Param] = {"lang": CHOICE}
+#: Read on every page (by :mod:`dashboard.core.i18n` and :mod:`dashboard.core.presenter`).
+COMMON: dict[str, Param] = {"lang": CHOICE, "present": CHOICE}
 
 #: Page (its file name under ``pages/``, also its URL path) → the parameters it reads.
 PAGES: dict[str, dict[str, Param]] = {

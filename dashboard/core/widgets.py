@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from dashboard.core import url_state
+from dashboard.core import presenter, url_state
 from dashboard.core.i18n import init_lang, lang, strings, t
 from dashboard.core.loaders import LOAD_ERRORS
 from models.core import data
@@ -209,10 +209,19 @@ MORE = ".more"  # suffix of a paragraph's details, folded below it (tests/dashbo
 
 def paragraph(key: str, container=st, kind: str = "markdown", **fmt) -> None:
     """The short paragraph ``key`` (drawn as ``kind``: markdown, caption or info); its details
-    ``key.more``, where there are any, folded below it in the same style."""
+    ``key.more``, where there are any, folded below it in the same style. In presenter mode
+    (:mod:`dashboard.core.presenter`) a markdown or info paragraph is folded too, with its details,
+    into one expander, so the page's figure comes first; captions stay in view."""
+    more = key + MORE in strings("en")
+    if kind != "caption" and presenter.is_on():
+        box = container.expander(t("presenter.explain"), icon="📖")
+        getattr(box, kind)(t(key, **fmt), **({"icon": "ℹ️"} if kind == "info" else {}))
+        if more:
+            getattr(box, kind)(t(key + MORE, **fmt))
+        return
     draw = getattr(container, kind)
     draw(t(key, **fmt), **({"icon": "ℹ️"} if kind == "info" else {}))
-    if key + MORE in strings("en"):
+    if more:
         getattr(container.expander(t("common.fold"), icon="📖"), kind)(t(key + MORE, **fmt))
 
 
