@@ -20,7 +20,7 @@ table = pd.DataFrame(
      for m in MODALITIES],
     columns=[t("landscape.table.modality"), *(t(f"landscape.family.{f}") for f in FAMILIES)],
 )
-st.table(table, hide_index=True, border="horizontal")
+widgets.table(table, "landscape", static=True, hide_index=True, border="horizontal")
 st.caption(t("landscape.legend"))
 widgets.paragraph("landscape.flow_note", kind="info")
 

@@ -89,11 +89,11 @@ if m:
             (t("music.measured.bigram"), m["baselines"]["bigram"]["nats_per_token"],
              m["baselines"]["bigram"]["nats_per_onset"]),
             (t("music.measured.gpt"), m["valid_nats_per_token"], m["valid_nats_per_onset"])]
-    st.dataframe(pd.DataFrame(rows, columns=[t("music.measured.model"), t("music.measured.per_token"),
-                                             t("music.measured.per_onset")]),
-                 hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.3f")
-                                for c in (t("music.measured.per_token"), t("music.measured.per_onset"))})
+    widgets.table(pd.DataFrame(rows, columns=[t("music.measured.model"), t("music.measured.per_token"),
+                                              t("music.measured.per_onset")]), "music-measured",
+                  hide_index=True, width="stretch",
+                  column_config={c: st.column_config.NumberColumn(format="%.3f")
+                                 for c in (t("music.measured.per_token"), t("music.measured.per_onset"))})
     widgets.paragraph("music.measured.body", tunes=m["valid_melodies"], tokens=f"{m['valid_tokens']:,}",
                       gpt=f"{m['valid_nats_per_token']:.3f}",
                       bigram=f"{m['baselines']['bigram']['nats_per_token']:.3f}",

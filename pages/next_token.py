@@ -3,7 +3,6 @@
 import time
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from dashboard import serving
@@ -143,13 +142,13 @@ for column, key in zip(columns, ("greedy", "sample", "beam"), strict=True):
 st.header(t("next.halluc.header"))
 widgets.paragraph("next.halluc.body")
 rows = language_loaders.hallucinations(name)
-st.dataframe(pd.DataFrame([{t("next.halluc.prompt"): r["prompt"], t("next.halluc.continuation"): r["continuation"],
-                            t("next.halluc.answer"): r["answer"],
-                            t("next.halluc.correct"): "✅" if r["correct"] else "❌",
-                            t("next.halluc.confidence"): r["confidence"]} for r in rows]),
-             hide_index=True, width="stretch",
-             column_config={t("next.halluc.confidence"): st.column_config.ProgressColumn(
-                 format="percent", min_value=0.0, max_value=1.0)})
+widgets.table([{t("next.halluc.prompt"): r["prompt"], t("next.halluc.continuation"): r["continuation"],
+                t("next.halluc.answer"): r["answer"],
+                t("next.halluc.correct"): "✅" if r["correct"] else "❌",
+                t("next.halluc.confidence"): r["confidence"]} for r in rows], "hallucinations", {"model": name},
+              hide_index=True, width="stretch",
+              column_config={t("next.halluc.confidence"): st.column_config.ProgressColumn(
+                  format="percent", min_value=0.0, max_value=1.0)})
 wrong = [r for r in rows if not r["correct"]]
 st.caption(t("next.halluc.caption", wrong=len(wrong), total=len(rows),
              conf=f"{np.mean([r['confidence'] for r in wrong]) if wrong else 0:.0%}"))

@@ -1,6 +1,5 @@
 """Tokens: how text becomes the numbers a language model reads."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.core import charts, widgets
@@ -42,7 +41,7 @@ for (lg, kind), name in zip(kinds, labels, strict=True):
     rows.append({t("tokens.col.tokenizer"): name, t("tokens.col.vocab"): len(tok), t("tokens.col.tokens"): n,
                  t("tokens.col.ratio"): round(len(sample) / n, 2) if n else 0.0,
                  t("tokens.col.unknown"): tokenization.unknown_count(tok, sample) if sample else 0})
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+widgets.table(rows, "tokenizers", {"chars": len(sample)}, hide_index=True, width="stretch")
 
 # 3. Korean vs English: characters per token, measured ------------------------------------
 st.header(t("tokens.cpt.header"))

@@ -1,6 +1,5 @@
 """Transformer vs RNN: where attention looks, and what the two architectures cost, measured."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.core import charts, loaders, widgets
@@ -69,7 +68,7 @@ for lg in corpus.LANGS:
             t("tvr.col.gen_nocache"): round(b.get("tokens_per_s_no_cache", float("nan")), 0),
         })
 if rows:
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    widgets.table(rows, "tvr-measured", hide_index=True, width="stretch")
     machine = loaders.benchmark("text").get("machine", {})
     st.caption(t("tvr.measured.caption", machine=f"{machine.get('cpu', '?')} ({machine.get('cores', '?')} cores)")
                if machine

@@ -225,6 +225,23 @@ def paragraph(key: str, container=st, kind: str = "markdown", **fmt) -> None:
         getattr(container.expander(t("common.fold"), icon="📖"), kind)(t(key + MORE, **fmt))
 
 
+def table(data, name: str, settings: dict[str, object] | None = None, static: bool = False, container=st,
+          **kwargs) -> None:
+    """A table (``st.dataframe``, or with ``static`` ``st.table``) and a button to download it as CSV
+    (:func:`dashboard.core.exports.csv_bytes`, UTF-8 with BOM). The file is named after ``name`` (also
+    the button's key), the language and ``settings``, e.g. ``tokens_lang-ko_tok-2.csv``. ``kwargs`` go to
+    the table call (``hide_index``, ``column_config``, ...)."""
+    import pandas as pd
+
+    from dashboard.core import exports
+
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    (container.table if static else container.dataframe)(frame, **kwargs)
+    container.download_button(t("common.csv"), exports.csv_bytes(frame), mime="text/csv", icon="📄",
+                              file_name=exports.file_name(name, "csv", lang=lang(), **(settings or {})),
+                              key=f"csv_{name}")
+
+
 def model_card(rows: Sequence[tuple[str, str]], developer: Sequence[tuple[str, str]] = ()) -> None:
     """A short two-column model card: data, parameters, training time, metrics, limits; then, folded
     apart from it, the ``developer`` rows (commands, files, packages) a student does not need."""
