@@ -13,10 +13,26 @@ CLASS_COLORS = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE",
 ACCENT = "#332288"
 FONT = dict(size=15)
 
+#: Every colour a chart may use: Paul Tol's colour-blind-safe qualitative schemes (muted, bright,
+#: vibrant, light, pale), any grey, black and white; ``rgba`` of these with any alpha is allowed too
+#: (tests/dashboard/test_palette.py walks every chart builder's traces against it).
+TOL_BRIGHT = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB"]
+TOL_VIBRANT = ["#0077BB", "#33BBEE", "#009988", "#EE7733", "#CC3311", "#EE3377", "#BBBBBB"]
+TOL_LIGHT = ["#77AADD", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00", "#EEDD88", "#EE8866", "#FFAABB", "#DDDDDD"]
+TOL_PALE = ["#BBCCEE", "#CCEEFF", "#CCDDAA", "#EEEEBB", "#FFCCCC", "#DDDDDD"]
+SAFE_COLORS = frozenset(c.upper() for c in (*CLASS_COLORS, ACCENT, "#DDDDDD", *TOL_BRIGHT, *TOL_VIBRANT, *TOL_LIGHT,
+                                            *TOL_PALE))
+#: Named colour scales charts may use: perceptually uniform (viridis family, cividis, twilight) or
+#: single-hue / blue–red ramps readable with red–green colour blindness.
+SAFE_SCALES = frozenset(s.lower() for s in ("Viridis", "Cividis", "Inferno", "Magma", "Plasma", "Twilight", "Blues",
+                                            "Greys", "RdBu", "RdBu_r"))
+#: Series colours in order, for traces that take the next colour (plotly's own default is not safe).
+COLORWAY = [CLASS_COLORS[(i * 3 + 1) % len(CLASS_COLORS)] for i in range(len(CLASS_COLORS))]
+
 
 def _layout(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
-                      title=title, font=FONT, paper_bgcolor="rgba(0,0,0,0)")
+                      title=title, font=FONT, paper_bgcolor="rgba(0,0,0,0)", colorway=COLORWAY)
     return fig
 
 
