@@ -16,6 +16,23 @@ PARAM = "present"
 _STATE = "presenter"
 _WIDGET = "_presenter_toggle"
 
+#: Static CSS injected on every run: on phones (390 px) nothing pushes the page sideways, and what is
+#: wider than the screen (a formula, a Markdown table, a canvas) scrolls inside its own box.
+BASE_CSS = """
+<style>
+[data-testid="stMarkdownContainer"] code, [data-testid="stMarkdownContainer"] a,
+[data-testid="stCaptionContainer"] code, [data-testid="stCaptionContainer"] a { overflow-wrap: anywhere; }
+[data-testid="stMarkdownContainer"] .katex-display { overflow-x: auto; overflow-y: hidden; max-width: 100%;
+  padding: 0.1rem 0; }
+[data-testid="stImage"] img { max-width: 100%; height: auto; }
+@media (max-width: 640px) {
+  [data-testid="stMarkdownContainer"] table { display: block; overflow-x: auto; max-width: 100%; }
+  [data-testid="stTable"], [data-testid="stCustomComponentV1"], iframe { max-width: 100%; overflow-x: auto; }
+  [data-testid="stMarkdownContainer"] pre { max-width: 100%; overflow-x: auto; }
+}
+</style>
+"""
+
 #: Static CSS injected while presenter mode is on (a constant: no user or URL text ever goes in).
 CSS = """
 <style>
@@ -97,6 +114,5 @@ def toggle(label: str, help_text: str) -> bool:
 
 
 def inject_css() -> None:
-    """Add the presenter style sheet to this run's page (only while the mode is on)."""
-    if is_on():
-        st.html(CSS)
+    """Add the layout style sheet to this run's page, and the presenter one while the mode is on."""
+    st.html(BASE_CSS + (CSS if is_on() else ""))
