@@ -30,8 +30,29 @@ SAFE_SCALES = frozenset(s.lower() for s in ("Viridis", "Cividis", "Inferno", "Ma
 COLORWAY = [CLASS_COLORS[(i * 3 + 1) % len(CLASS_COLORS)] for i in range(len(CLASS_COLORS))]
 
 
+TITLE_CHARS = 46  # a chart title is wrapped at about this many characters: plotly never wraps it, and a
+#                   longer line is cut off at the sides of a 390 px phone screen
+
+
+def wrap_title(title: str | None, width: int = TITLE_CHARS) -> str | None:
+    """``title`` broken into lines of at most ``width`` characters at spaces (plotly's ``<br>``); a
+    single word longer than that stays whole."""
+    if not title or len(title) <= width or "<br>" in title:
+        return title
+    lines, line = [], ""
+    for word in title.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "<br>".join([*lines, line])
+
+
 def _layout(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+    title = wrap_title(title)
+    extra = 20 * title.count("<br>") if title else 0
+    fig.update_layout(height=height + extra, margin=dict(l=10, r=10, t=(40 + extra) if title else 10, b=10),
                       title=title, font=FONT, paper_bgcolor="rgba(0,0,0,0)", colorway=COLORWAY)
     return fig
 
@@ -182,7 +203,7 @@ def grouped_bars(series: dict[str, Sequence[float]], x: Sequence[str], y_title: 
     fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))
     _layout(fig, height, title)
     if title:  # the legend sits between the title and the plot
-        fig.update_layout(margin=dict(t=80))
+        fig.update_layout(margin=dict(t=80 + 20 * fig.layout.title.text.count("<br>")))
     return fig
 
 

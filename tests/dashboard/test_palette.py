@@ -178,3 +178,13 @@ def test_the_walker_catches_default_and_unsafe_colours():
     assert not colours_of(go.Figure(go.Bar(x=[1], y=[1], marker_color=charts.ACCENT)))
     assert not colours_of(go.Figure(go.Heatmap(z=[[1, 2]], colorscale="Viridis")))
     assert safe_color("rgba(51,34,136,0.4)") and safe_color("#444") and not safe_color("#FF0000")
+
+
+def test_long_chart_titles_wrap_for_phones():
+    long = "Accuracy on real test images when training on real plus generated images"
+    wrapped = charts.wrap_title(long)
+    assert wrapped.replace("<br>", " ") == long
+    assert all(len(line) <= charts.TITLE_CHARS for line in wrapped.split("<br>"))
+    assert charts.wrap_title("short") == "short" and charts.wrap_title(None) is None
+    fig = charts.bars([1, 2], ["a", "b"], "", "", title=long)
+    assert "<br>" in fig.layout.title.text and fig.layout.margin.t > 40
