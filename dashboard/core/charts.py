@@ -34,14 +34,21 @@ TITLE_CHARS = 46  # a chart title is wrapped at about this many characters: plot
 #                   longer line is cut off at the sides of a 390 px phone screen
 
 
+def text_width(text: str) -> int:
+    """Width in Latin characters: a Hangul syllable or other wide character counts as two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def wrap_title(title: str | None, width: int = TITLE_CHARS) -> str | None:
-    """``title`` broken into lines of at most ``width`` characters at spaces (plotly's ``<br>``); a
-    single word longer than that stays whole."""
-    if not title or len(title) <= width or "<br>" in title:
+    """``title`` broken into lines at most ``width`` wide (:func:`text_width`) at spaces (plotly's
+    ``<br>``); a single word wider than that stays whole."""
+    if not title or text_width(title) <= width or "<br>" in title:
         return title
     lines, line = [], ""
     for word in title.split(" "):
-        if line and len(line) + 1 + len(word) > width:
+        if line and text_width(line) + 1 + text_width(word) > width:
             lines.append(line)
             line = word
         else:

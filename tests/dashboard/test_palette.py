@@ -185,6 +185,8 @@ def test_long_chart_titles_wrap_for_phones():
     wrapped = charts.wrap_title(long)
     assert wrapped.replace("<br>", " ") == long
     assert all(len(line) <= charts.TITLE_CHARS for line in wrapped.split("<br>"))
+    korean = charts.wrap_title("실제 데이터와 생성 데이터를 섞어 학습했을 때 실제 시험 이미지에서의 정확도")
+    assert all(charts.text_width(line) <= charts.TITLE_CHARS for line in korean.split("<br>"))
     assert charts.wrap_title("short") == "short" and charts.wrap_title(None) is None
     fig = charts.bars([1, 2], ["a", "b"], "", "", title=long)
     assert "<br>" in fig.layout.title.text and fig.layout.margin.t > 40
