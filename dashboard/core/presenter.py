@@ -50,7 +50,7 @@ CSS = """
 .stApp [data-testid="stMetricValue"] { font-size: 2.4rem; }
 .stApp input, .stApp textarea, .stApp [data-baseweb="select"] { font-size: 20px !important; }
 /* less chrome above the first screen: a thin top margin, tighter titles */
-.stMainBlockContainer, [data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important;
+.stMainBlockContainer, [data-testid="stMainBlockContainer"] { padding-top: 3.75rem !important;
   padding-left: 2rem !important; padding-right: 2rem !important; max-width: 100% !important; }
 .stApp h1 { font-size: 2.2rem; padding: 0 0 0.25rem 0 !important; margin: 0 !important; }
 .stApp h2 { font-size: 1.8rem; padding: 0.5rem 0 0.2rem 0 !important; }
@@ -63,8 +63,11 @@ CSS = """
 [data-testid="stHorizontalBlock"]:has(.st-key-key_figure) { flex-wrap: wrap; }
 [data-testid="stColumn"]:has(.st-key-key_figure) { flex: 1 1 100% !important; width: 100% !important;
   min-width: 100% !important; }
-.st-key-key_figure { width: 100% !important; }
-.st-key-key_figure [data-testid="stImage"] img { width: 100% !important; height: auto !important; max-width: 100%; }
+.st-key-key_figure, .st-key-key_figure :is([data-testid="stElementContainer"], [data-testid="stFullScreenFrame"],
+  [data-testid="stFullScreenFrame"] > div, [data-testid="stImage"], [data-testid="stImageContainer"]) {
+  width: 100% !important; max-width: 100% !important; }
+.st-key-key_figure [data-testid="stImage"] img { width: 100% !important; height: auto !important;
+  image-rendering: pixelated; }
 </style>
 """
 

@@ -20,7 +20,9 @@ KEY_BOX = """() => { const f = document.querySelector('.st-key-key_figure');
   if (!f || !c) return null;
   const r = f.getBoundingClientRect(), cs = getComputedStyle(c);
   const content = c.getBoundingClientRect().width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
-  return {top: r.top + window.scrollY, width: r.width, content: content}; }"""
+  const img = f.querySelector('[data-testid="stImage"] img, .js-plotly-plot');
+  return {top: r.top + window.scrollY, width: r.width, content: content,
+          figure: img ? img.getBoundingClientRect().width : 0}; }"""
 
 
 def _sidebar_folded(page) -> bool:
@@ -44,13 +46,14 @@ def test_presenter_mode_on_the_projector(server, browser):
 
         # the sidebar opener brings back the toggle; turning it off unfolds the sidebar text sizes
         page.get_by_test_id("stExpandSidebarButton").click()
-        toggle = page.get_by_role("checkbox", name="📽️ Presenter mode")
+        toggle = page.get_by_role("switch", name="📽️ Presenter mode")
         toggle.wait_for(timeout=10_000)
         assert toggle.is_checked()
         page.get_by_role("link", name="Generative AI landscape").click()
         page.wait_for_url("**/landscape**present=1**")  # kept across a page switch
         wait_rendered(page)
-        toggle.click()
+        toggle.focus()
+        page.keyboard.press("Space")  # by keyboard, as a presenter with a clicker would
         page.wait_for_function("!location.search.includes('present')")
         wait_rendered(page)
         sizes = page.evaluate(BODY_PX)
@@ -91,6 +94,7 @@ def test_key_figure_on_the_first_screen_and_wide(key_figure_server, browser, pre
         if present:
             save_screenshot(page, "presenter-key-figure-1280x720.png")
             assert box["top"] < 720 and box["width"] >= 0.6 * box["content"], box
+            assert box["figure"] >= 0.6 * box["content"], box  # the picture itself, not only its box
         else:  # without presenter mode the same page puts it below the fold in a narrow column
             assert box["top"] >= 720 or box["width"] < 0.6 * box["content"], box
     finally:
@@ -104,7 +108,7 @@ def test_tab_reaches_every_main_control(server, browser):
     try:
         page.goto(f"{server}/glossary?lang=en")
         wait_rendered(page)
-        page.locator("body").click(position={"x": 5, "y": 5})
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
         reached = set()
         for _ in range(80):
             page.keyboard.press("Tab")
