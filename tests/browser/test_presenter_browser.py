@@ -8,6 +8,8 @@ from benchmarks.browser import streamlit_server, wait_rendered
 from tests.browser.conftest import assert_no_exception, save_screenshot
 
 PROJECTOR = {"width": 1280, "height": 720}
+FOCUSED = """() => { const e = document.activeElement;
+  return (e.getAttribute('aria-label') || e.innerText || e.value || e.id || e.tagName).trim().slice(0, 60); }"""
 
 BODY_PX = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMarkdownContainer"] p')]
   .filter(p => p.offsetParent !== null && p.innerText.trim())
@@ -112,8 +114,7 @@ def test_tab_reaches_every_main_control(server, browser):
         reached = set()
         for _ in range(80):
             page.keyboard.press("Tab")
-            reached.add(page.evaluate("""() => { const e = document.activeElement;
-                return (e.getAttribute('aria-label') || e.innerText || e.value || e.id || e.tagName).trim().slice(0, 60); }"""))
+            reached.add(page.evaluate(FOCUSED))
         wanted = {"Search", "Topic", "Download table (CSV)", "📽️ Presenter mode"}
         found = {w for w in wanted if any(w in r for r in reached)}
         assert found == wanted, sorted(reached)
