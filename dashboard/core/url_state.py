@@ -46,9 +46,9 @@ def _when(param: Param, *contexts: dict[str, str], **others: str) -> Param:
     return Param(param.kind, tuple(tuple(c.items()) for c in (*contexts, others) if c))
 
 
-#: Read on every page (by :mod:`dashboard.core.i18n` and, for the class room a student joined,
-#: :mod:`dashboard.lesson.share_view`).
-COMMON: dict[str, Param] = {"lang": CHOICE, "room": CODE}
+#: Read on every page (by :mod:`dashboard.core.i18n`, :mod:`dashboard.core.presenter` and, for the
+#: class room a student joined, :mod:`dashboard.lesson.share_view`).
+COMMON: dict[str, Param] = {"lang": CHOICE, "present": CHOICE, "room": CODE}
 
 #: Page (its file name under ``pages/``, also its URL path) → the parameters it reads.
 PAGES: dict[str, dict[str, Param]] = {
