@@ -20,6 +20,10 @@ def public_server():
 
 
 def sidebar_share(page):
+    """Unfold the sidebar (presenter mode starts with it folded) and open the share control."""
+    opener = page.get_by_test_id("stExpandSidebarButton")
+    opener.wait_for(timeout=120_000)
+    opener.click()
     sidebar = page.locator('[data-testid="stSidebar"]')
     expander = sidebar.get_by_text("Share this view")
     expander.wait_for(timeout=120_000)  # drawn after the page: a fresh server loads its model first
