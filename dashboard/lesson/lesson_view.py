@@ -16,6 +16,8 @@ import streamlit as st
 
 from dashboard.core import links, navigation, url_state, widgets
 from dashboard.core.i18n import lang, t
+from dashboard.core.loaders import LOAD_ERRORS
+from dashboard.lesson import figures
 from dashboard.lesson.questions import Question, question
 
 LESSON_STEM = "lesson"
@@ -86,6 +88,15 @@ def arrive(stem: str | None = None) -> None:
                              if name != "step" and url_state.raw(name, param.kind) is not None])
 
 
+def words(stem: str, part: str) -> str | None:
+    """``lesson.q.<stem>.<part>`` with its measured figures filled in; ``None`` when a results file
+    it quotes is missing or incomplete (the caller says so)."""
+    try:
+        return t(f"lesson.q.{stem}.{part}", **figures.figures(stem, lang(), part))
+    except (*LOAD_ERRORS, KeyError, IndexError, TypeError):
+        return None
+
+
 def answer_text(q: Question) -> str:
     if q.kind == "choice":
         return t(f"lesson.q.{q.stem}.choice.{int(q.answer)}")
@@ -109,7 +120,7 @@ def try_this(stem: str | None = None) -> None:
 
 def _box(q: Question) -> None:
     box = st.container(border=True, key=f"{KEY}{q.stem}_box")
-    box.markdown(f"**{t('lesson.try.header')}** · {t(f'lesson.q.{q.stem}.ask')}")
+    box.markdown(f"**{t('lesson.try.header')}** · {words(q.stem, 'ask') or t('lesson.no_figures')}")
     if q.kind == "choice":
         labels = [t(f"lesson.q.{q.stem}.choice.{i}") for i in range(q.choices)]
         guess = box.radio(t("lesson.try.pick"), list(range(q.choices)), index=None, format_func=labels.__getitem__,
@@ -117,15 +128,18 @@ def _box(q: Question) -> None:
     else:
         guess = box.number_input(t("lesson.try.number"), min_value=float(q.lo), max_value=float(q.hi), value=None,
                                  step=1.0, format="%g", key=f"{KEY}{q.stem}")
-    with box.expander(t("lesson.try.reveal"), icon="💡"):
-        answer = answer_text(q)
-        if guess is None:
-            st.markdown(t("lesson.try.answer", answer=answer))
-        elif q.is_right(guess):
-            st.success(t("lesson.try.right", answer=answer), icon="✅")
-        else:
-            st.warning(t("lesson.try.wrong", answer=answer), icon="🤔")
-        st.markdown(t(f"lesson.q.{q.stem}.why"))
+    if not box.toggle(t("lesson.try.reveal"), key=f"{KEY}{q.stem}_reveal"):
+        return  # the answer's figures are computed only when asked for
+    answer = answer_text(q)
+    if guess is None:
+        box.markdown(t("lesson.try.answer", answer=answer))
+    elif q.is_right(guess):
+        box.success(t("lesson.try.right", answer=answer), icon="✅")
+    else:
+        box.warning(t("lesson.try.wrong", answer=answer), icon="🤔")
+    with box, st.spinner(t("lesson.try.measuring")):
+        why = words(q.stem, "why")
+    box.markdown(why or t("lesson.no_figures"))
 
 
 def _next_link(stem: str) -> None:
@@ -151,7 +165,7 @@ def path() -> None:
             st.markdown(f"**{t('lesson.step', n=step.n, minutes=q.minutes)}** · {navigation.page(step.stem).icon} {title}")
             links.page_link(step.stem, label=t("lesson.open", n=step.n), icon="▶️", query=query(step, language))
             st.caption(widgets.md_code(url(step, language)))
-            st.markdown(t("lesson.ask", text=t(f"lesson.q.{step.stem}.ask")))
+            st.markdown(t("lesson.ask", text=words(step.stem, "ask") or t("lesson.no_figures")))
             if q.kind == "choice":
                 st.markdown(t("lesson.choices", choices=" · ".join(
                     t(f"lesson.q.{step.stem}.choice.{i}") for i in range(q.choices))))
