@@ -129,7 +129,8 @@ def pipeline(lang: str) -> Figures:
     fams = loaders.benchmark("pipeline")["families"]
     vae, gan_ = fams["vae"], fams["gan"]
     names = data.CLASS_NAMES[lang]
-    return {"classes": ", ".join(names[c] for c in vae["config"]["classes"]), "per_class": str(vae["config"]["per_class"]),
+    return {"classes": ", ".join(names[c] for c in vae["config"]["classes"]),
+            "per_class": str(vae["config"]["per_class"]),
             "vae0": f"{vae['fid_untrained']:,.0f}", "vae10": f"{vae['fid_final']:,.0f}",
             "gan0": f"{gan_['fid_untrained']:,.0f}", "gan10": f"{gan_['fid_final']:,.0f}",
             "floor": f"{vae['fid_floor']:.1f}", "epochs": str(vae["epochs"])}
@@ -151,7 +152,8 @@ def augmentation(lang: str) -> Figures:
     real = cond["real"]["mean"]
     return {"real_n": str(config["real_per_class"]), "synth_n": str(config["synthetic_per_class"]),
             "real": _pct(real), "best": _pct(cond["real+diffusion"]["mean"]),
-            **{f"gain_{f}": f"{100 * (cond[f'real+{f}']['mean'] - real):.1f}" for f in ("gan", "vae", "flow", "diffusion")}}
+            **{f"gain_{f}": f"{100 * (cond[f'real+{f}']['mean'] - real):.1f}"
+               for f in ("gan", "vae", "flow", "diffusion")}}
 
 
 def pros_cons(lang: str) -> Figures:

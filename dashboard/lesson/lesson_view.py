@@ -162,7 +162,8 @@ def path() -> None:
         q = step.question
         with st.container(border=True):
             title = t(navigation.page(step.stem).title)
-            st.markdown(f"**{t('lesson.step', n=step.n, minutes=q.minutes)}** · {navigation.page(step.stem).icon} {title}")
+            icon = navigation.page(step.stem).icon
+            st.markdown(f"**{t('lesson.step', n=step.n, minutes=q.minutes)}** · {icon} {title}")
             links.page_link(step.stem, label=t("lesson.open", n=step.n), icon="▶️", query=query(step, language))
             st.caption(widgets.md_code(url(step, language)))
             st.markdown(t("lesson.ask", text=words(step.stem, "ask") or t("lesson.no_figures")))

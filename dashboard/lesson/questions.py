@@ -4,7 +4,8 @@ the try-this box, the lesson path and the class's live answers all read it.
 
 Text keys, per page stem ``s`` (assets/i18n/<lang>/lesson.json):
 ``lesson.q.<s>.ask`` the question; ``lesson.q.<s>.choice.<i>`` each choice (``kind == "choice"``);
-``lesson.q.<s>.why`` the answer explained; ``lesson.q.<s>.show`` what the instructor shows.
+``lesson.q.<s>.why`` the answer explained; ``lesson.q.<s>.show`` what the instructor shows. Measured
+numbers in ``ask`` and ``why`` are placeholders filled by :func:`dashboard.lesson.figures.figures`.
 No Streamlit import.
 """
 

@@ -100,7 +100,7 @@ def test_try_this_reveals_the_answer_on_request(lang):
     at = open_link(lesson_view.url(lesson_view.step_of("tokens"), lang))
     key = f"{lesson_view.KEY}tokens"
     s = strings(lang)
-    assert s[f"lesson.q.tokens.why"].split("{")[0] not in " ".join(m.value for m in at.markdown)  # hidden at first
+    assert s["lesson.q.tokens.why"].split("{")[0] not in " ".join(m.value for m in at.markdown)  # hidden at first
     at.radio(key=key).set_value(int(q.answer))
     at.toggle(key=key + "_reveal").set_value(True).run()
     assert not at.exception
