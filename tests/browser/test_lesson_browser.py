@@ -26,7 +26,7 @@ def test_lesson_path_next_step_and_try_this(server, page):
     page.wait_for_url(re.compile(r"seed=7"))
     wait_rendered(page)
 
-    page.get_by_role("radio", name="A mixture of two Gaussians", exact=True).click()  # the try-this prediction
+    page.get_by_text("A mixture of two Gaussians", exact=True).click()  # the try-this prediction
     page.get_by_text("Show the answer").click()
     expect(page.get_by_text(re.compile(r"^Right: A mixture of two Gaussians"))).to_be_visible(timeout=60_000)
     expect(page.get_by_text(re.compile(r"its best fit scores -\d"))).to_be_visible()
