@@ -75,15 +75,17 @@ def current_step(stem: str) -> int | None:
 
 
 def arrive(stem: str | None = None) -> None:
-    """Call before the page runs. On arrival from a lesson link (a new page or step in ``?step=``),
-    the settings in the URL win over values this session's controls still hold from another page."""
+    """Call before the page runs: checks ``?step=`` and, on arrival from a lesson link (a new page or
+    step), lets the settings in the URL win over values this session's controls still hold from
+    another page (Streamlit keeps a control's state across a page switch when the browser still
+    sends it, e.g. a click on the link while the last page was still running)."""
     stem = stem or url_state.current_page()
     if stem not in url_state.PAGES:
         return
-    text = url_state.raw("step", "int")
-    if text is None or st.session_state.get(ARRIVED) == (stem, text):
+    step = current_step(stem)  # checked here, before the page runs: a page may stop early
+    if step is None or st.session_state.get(ARRIVED) == (stem, step):
         return
-    st.session_state[ARRIVED] = (stem, text)
+    st.session_state[ARRIVED] = (stem, step)
     widgets.reseed_from_url([name for name, param in url_state.PAGES[stem].items()
                              if name != "step" and url_state.raw(name, param.kind) is not None])
 
