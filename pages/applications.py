@@ -19,4 +19,4 @@ view.SECTION_VIEWS[section]()
 
 st.divider()
 st.subheader(t("apps.limits.header"))
-st.markdown(t("apps.limits.body"))
+widgets.paragraph("apps.limits.body")

@@ -39,7 +39,7 @@ widgets.model_card([], developer=[(t("card.measured_by"), "`python -m benchmarks
 
 # 2. Try it yourself --------------------------------------------------------------------------
 st.header(t("augment.live.header"))
-st.markdown(t("augment.live.body"))
+widgets.paragraph("augment.live.body")
 families = zoo.live_families()  # diffusion takes minutes for 1000 images on CPU
 c1, c2, c3, c4 = st.columns(4)
 family = families[widgets.synced_index(c1.radio, t("augment.live.family"), "fam",
@@ -68,4 +68,4 @@ else:
     m3.metric(t("augment.live.time"), f"{result['sample_s'] + result['augmented']['seconds']:.1f} s")
     st.plotly_chart(charts.image_grid(np.asarray(result["examples"]), cols=10, titles=names, height=150,
                                       title=t("augment.live.examples")), key="augment_examples")
-st.markdown(t("augment.limits"))
+widgets.paragraph("augment.limits")

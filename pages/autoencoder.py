@@ -12,7 +12,7 @@ DRAWS = 8
 
 widgets.setup_page()
 st.title(t("autoencoder.title"))
-st.markdown(t("autoencoder.intro"))
+widgets.paragraph("autoencoder.intro")
 for beta in BETAS:
     widgets.load_or_stop(lambda beta=beta: latent_loaders.latent_model(f"vae16_beta{beta}"))
 test = loaders.test_split()
@@ -32,7 +32,7 @@ view = latent_loaders.posterior_view(name, image, DRAWS, seed)
 
 # 2. Encoder: μ and σ ---------------------------------------------------------------------
 st.header(t("autoencoder.encoder.header"))
-st.markdown(t("autoencoder.encoder.body"))
+widgets.paragraph("autoencoder.encoder.body")
 left, right = st.columns([1, 3])
 left.plotly_chart(charts.image_grid(image[None], cols=1, height=230,
                                     title=t("autoencoder.input", name=names[int(test.labels[index])])), key="input")
@@ -45,7 +45,7 @@ right.caption(t("autoencoder.encoder.caption", sigma=f"{float(np.mean(view['sigm
 # 3. Reparameterisation and the decoder ------------------------------------------------
 st.header(t("autoencoder.decoder.header"))
 st.latex(r"z = \mu + \sigma \odot \varepsilon,\qquad \varepsilon \sim \mathcal{N}(0, I)")
-st.markdown(t("autoencoder.decoder.body"))
+widgets.paragraph("autoencoder.decoder.body")
 st.plotly_chart(charts.image_grid(view["images"], cols=DRAWS, height=150, title=t("autoencoder.decoder.draws")),
                 key="draws")
 
@@ -82,7 +82,7 @@ t2.plotly_chart(charts.curves({t("autoencoder.tradeoff.kl"): [rows[b].get("test_
 samples = {b: latent_loaders.latent_prior_samples(f"vae16_beta{b}", 8, seed) for b in BETAS}
 st.plotly_chart(charts.image_grid(np.concatenate(list(samples.values())), cols=8, height=260,
                                   title=t("autoencoder.tradeoff.samples")), key="beta_samples")
-st.markdown(t("autoencoder.tradeoff.body"))
+widgets.paragraph("autoencoder.tradeoff.body")
 
 m = rows[BETAS[beta_i]]
 widgets.model_card([

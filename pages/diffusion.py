@@ -17,7 +17,7 @@ names = widgets.class_names()
 
 # 1. Forward process -------------------------------------------------------------------
 st.header(t("diffusion.forward.header"))
-st.markdown(t("diffusion.forward.body"))
+widgets.paragraph("diffusion.forward.body")
 st.latex(r"x_t = \sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\varepsilon,"
          r"\qquad \varepsilon \sim \mathcal{N}(0, I)")
 left, right = st.columns([1, 1], gap="large")
@@ -88,7 +88,7 @@ st.caption(t("diffusion.guidance.caption", cls=names[shown], seed=GUIDE_SEED))
 
 # 3. Quality vs number of steps ---------------------------------------------------------
 st.header(t("diffusion.quality.header"))
-st.markdown(t("diffusion.quality.body"))
+widgets.paragraph("diffusion.quality.body")
 curve = loaders.benchmark("zoo").get("diffusion_steps", {})
 if curve:
     st.plotly_chart(charts.curves({widgets.sampler_name(k): v["fid"] for k, v in curve["samplers"].items()},

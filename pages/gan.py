@@ -18,7 +18,7 @@ names = widgets.class_names()
 
 # 1. The generator: z → image -----------------------------------------------------------
 st.header(t("gan.generator.header"))
-st.markdown(t("gan.generator.body"))
+widgets.paragraph("gan.generator.body")
 label, seed_a, seed_b = widgets.class_and_two_seeds(("cls", "za", "zb"), (0, 0, 1))
 frames = image_loaders.gan_walk(label, seed_a, seed_b, 9)
 position = widgets.synced_int(st.slider, t("gan.walk"), "pos", 0, 0, 8, help=t("gan.walk_help"))
@@ -30,7 +30,7 @@ strip.caption(t("gan.walk_caption"))
 
 # 2. The discriminator's view ----------------------------------------------------------
 st.header(t("gan.discriminator.header"))
-st.markdown(t("gan.discriminator.body"))
+widgets.paragraph("gan.discriminator.body")
 seed = widgets.seed_input(name="seed", default=0)
 scores = image_loaders.discriminator_scores(label, seed, 8)
 left, right = st.columns(2)
@@ -48,7 +48,7 @@ widgets.paragraph("gan.discriminator.verdict", real=f"{np.mean(scores['d_real'])
 
 # 3. Training, epoch by epoch ----------------------------------------------------------
 st.header(t("gan.training.header"))
-st.markdown(t("gan.training.body"))
+widgets.paragraph("gan.training.body")
 snapshots = image_loaders.gan_snapshots()
 left, right = st.columns(2)
 epoch = widgets.synced_int(left.slider, t("gan.training.epoch"), "epoch", len(snapshots), 1, len(snapshots))

@@ -7,7 +7,7 @@ from dashboard.core.i18n import glossary, lang, t
 
 widgets.setup_page()
 st.title(t("glossary.title"))
-st.markdown(t("glossary.intro"))
+widgets.paragraph("glossary.intro")
 
 entries = glossary()
 topics = list(dict.fromkeys(e["topic"] for e in entries))
@@ -27,9 +27,9 @@ st.caption(t("glossary.count", n=len(shown), total=len(entries)))
 if not shown:
     st.info(t("glossary.none"), icon="🔎")
 else:
-    st.table(
+    widgets.table(
         [{t("glossary.col.term"): e[here], t("glossary.col.other"): e[other],
           t("glossary.col.topic"): topic_names[e["topic"]], t("glossary.col.definition"): e[f"def_{here}"]}
          for e in shown],
-        hide_index=True, border="horizontal",
+        "glossary", {"topic": topic, "search": needle}, static=True, hide_index=True, border="horizontal",
     )
