@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.core import navigation, presenter
 from dashboard.core.i18n import init_lang, language_switch, t
-from dashboard.lesson import share_view
+from dashboard.lesson import lesson_view, share_view
 
 # Presenter mode (?present=1, kept in the session) starts with the sidebar folded; its opener at the
 # top left, reachable by keyboard, brings back the menu and the switch that turns the mode off.
@@ -21,5 +21,7 @@ presenter.toggle(t("presenter.toggle"), t("presenter.toggle_help"))
 presenter.inject_css()
 st.sidebar.caption(t("app.footer"))
 share_view.room_box(page.url_path)       # a joined student's question, or the instructor's live answers
+lesson_view.arrive()  # a lesson link's settings win over values held from another page
 page.run()
+lesson_view.try_this()  # the page's question; the next step when it was opened from the lesson path
 share_view.share_control(page.url_path)  # after the page: its controls have written the URL

@@ -20,10 +20,13 @@ def page_exists(stem: str) -> bool:
     return (PAGES_DIR / f"{stem}.py").is_file()
 
 
-def page_link(stem: str, label: str | None = None, icon: str | None = None, container=None) -> None:
-    """A link to ``pages/<stem>.py``; ``label=None`` uses the page's title from the navigation."""
+def page_link(stem: str, label: str | None = None, icon: str | None = None, container=None,
+              query: dict[str, str] | None = None) -> None:
+    """A link to ``pages/<stem>.py``; ``label=None`` uses the page's title from the navigation.
+    ``query`` (declared URL parameters only, :data:`dashboard.core.url_state.PAGES`) opens the page
+    with those settings."""
     target = container if container is not None else st
     try:
-        target.page_link(f"pages/{stem}.py", label=label, icon=icon)
+        target.page_link(f"pages/{stem}.py", label=label, icon=icon, query_params=query or None)
     except StreamlitAPIException:  # not inside app.py's navigation
         target.markdown(f"→ {label or stem}")

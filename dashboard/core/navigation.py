@@ -32,11 +32,13 @@ class Page:
 BASICS, IMAGES, TEXT, LAB, SOCIETY = ("section.basics", "section.image_models", "section.text", "section.lab",
                                       "section.society")
 
-#: The course's order: what generative AI is and probabilistic modelling; the image families (GAN,
-#: the autoencoders and their latent space, flow, diffusion), then all four compared; text and the
-#: other autoregressive page (music); the hands-on labs (the four families in 2-D, the generation
+#: The lesson path first (it walks the pages below in this order), then the course's order: what
+#: generative AI is and probabilistic modelling; the image families (GAN, the autoencoders and their
+#: latent space, flow, diffusion), then all four compared; text and the other autoregressive page
+#: (music); the hands-on labs (the four families in 2-D, the generation
 #: pipeline trained live); applications; pros, cons and ethics last. url_paths never change.
 PAGES: tuple[Page, ...] = (
+    Page("lesson", "nav.lesson", "🧭", BASICS),
     Page("overview", "nav.overview", "✨", BASICS, default=True),
     Page("glossary", "nav.glossary", "📖", BASICS),
     Page("probability", "nav.probability", "🎲", BASICS),

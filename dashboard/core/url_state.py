@@ -52,6 +52,7 @@ COMMON: dict[str, Param] = {"lang": CHOICE, "present": CHOICE, "room": CODE}
 
 #: Page (its file name under ``pages/``, also its URL path) → the parameters it reads.
 PAGES: dict[str, dict[str, Param]] = {
+    "lesson": {},
     "overview": {"img": INT, "cls": CHOICE, "seed": INT},
     "glossary": {},
     "compare": {"cls": CHOICE, "seed": INT, "n": INT},
@@ -83,6 +84,11 @@ PAGES: dict[str, dict[str, Param]] = {
                   "ccls": _when(CHOICE, sec="4")},
 }
 
+
+#: Read on every page (by :mod:`dashboard.lesson.lesson_view`): ``?step=n`` says the visitor came from the
+#: lesson path, so the page ends with a link to the next step.
+LESSON: dict[str, Param] = {"step": INT}
+PAGES = {page: {**params, **LESSON} for page, params in PAGES.items()}
 
 #: In strict mode (tests): page → the parameters it was seen reading, for the coverage test.
 SEEN: dict[str, dict[str, str]] = {}

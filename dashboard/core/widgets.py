@@ -90,6 +90,13 @@ def set_url_value(name: str, value: int) -> None:
     st.session_state[_PREFIX + name] = value
 
 
+def reseed_from_url(names: Sequence[str]) -> None:
+    """Let the synced controls ``names`` take their value from the URL again on this run (a link that
+    preloads settings, such as a lesson step, opened in a session that already has those controls)."""
+    for name in names:
+        st.session_state.pop(_PREFIX + name, None)
+
+
 def synced_int(widget: Callable[..., T], label: str, name: str, default: int, lo: int, hi: int,
                cast: Callable[[str], int | float] = int, **kwargs) -> T:
     """Draw ``widget`` whose value starts from ``?name=`` and is written back to the URL.

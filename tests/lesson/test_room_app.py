@@ -76,8 +76,8 @@ def test_a_student_follows_the_projector_to_the_next_page(monkeypatch):
     student = open_link("glossary", {"lang": "ko", "room": code})  # on another page: the room's question shows
     assert not student.exception
     assert student.button(key=f"room_pick_{STEM}_1")
-    host.switch_page("pages/glossary.py").run()  # a page without a question record
-    assert rooms.ROOMS.current(code) == "glossary"
+    host.switch_page("pages/lesson.py").run()  # the one page without a question record: the lesson path
+    assert rooms.ROOMS.current(code) == "lesson"
     student.run()
     assert strings("ko")["room.waiting"] in [c.value for c in student.caption]
     rooms.ROOMS.close(code, host.session_state["_room_token"])

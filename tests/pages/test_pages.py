@@ -7,6 +7,7 @@ from tests.conftest import HANGUL, ROOT
 from tests.pages.conftest import PAGES, run_app, ui_texts
 
 TITLE_KEYS = {
+    "pages/lesson.py": "lesson.title",
     "pages/overview.py": "overview.title",
     "pages/glossary.py": "glossary.title",
     "pages/compare.py": "compare.title",
