@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from dashboard.apps import augment_view as view
-from dashboard.core import charts, loaders, widgets
+from dashboard.core import charts, loaders, pictures, widgets
 from dashboard.core.i18n import t
 from models.image import zoo
 
@@ -66,6 +66,7 @@ else:
     m2.metric(t("augment.live.with", family=widgets.family_name(family)), f"{aug_acc:.1%}",
               delta=f"{100 * (aug_acc - real_acc):+.1f} pt")
     m3.metric(t("augment.live.time"), f"{result['sample_s'] + result['augmented']['seconds']:.1f} s")
-    st.plotly_chart(charts.image_grid(np.asarray(result["examples"]), cols=10, titles=names, height=150,
-                                      title=t("augment.live.examples")), key="augment_examples")
+    pictures.show_grid(np.asarray(result["examples"]), 10, titles=names, caption=t("augment.live.examples"),
+                       key="augment_examples",
+                       file_name=pictures.file_name("augmentation", "examples", fam=family, seed=seed))
 st.markdown(t("augment.limits"))

@@ -26,14 +26,17 @@ from dashboard.core import exports
 from dashboard.core.i18n import t
 
 TILE_PX = 112  #: pixels per 28-px tile in the PNG (4× nearest-neighbour)
-GAP_PX = 8  #: white space between tiles, in PNG pixels
+GAP_PX = 4  #: white space between tiles, in PNG pixels
 TITLE_PX = 30  #: height of the title band above each row of tiles, when a grid has titles
 FONT_PX = 21
-MAX_COLS = 12  #: 12·112 + 11·8 = 1432 px, under Streamlit's 1460 px resize limit
+MAX_COLS = 12  #: 12·112 + 11·4 = 1388 px, under Streamlit's 1460 px resize limit
 SINGLE_PX = 2 * TILE_PX  #: the display width of a lone picture (twice its PNG width, still crisp)
 BACKGROUND, INK = 255, 40
 #: Static CSS (a constant; no user text): the browser enlarges pictures without smoothing.
-CSS = "<style>[data-testid=\"stImage\"] img {image-rendering: pixelated;}</style>"
+CSS = ("<style>[data-testid=\"stImage\"] img {image-rendering: pixelated;}"
+       ".st-key-smooth_picture [data-testid=\"stImage\"] img {image-rendering: auto;}</style>")
+#: The key of a container whose pictures are drawings, not pixels, and scale smoothly (the 2-D lab's live plot).
+SMOOTH = "smooth_picture"
 
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._]+")
@@ -47,6 +50,15 @@ def inject_css(container=st) -> None:
 def _drawable(titles: Sequence[str] | None) -> bool:
     """Titles can be drawn unless they hold Hangul and no Hangul font is installed."""
     return bool(titles) and (exports.has_hangul_font() or not any(_HANGUL.search(s) for s in titles))
+
+
+def _fitting_font(text: str, width: int):
+    """The title font at :data:`FONT_PX`, or smaller (down to 11 px) where ``text`` is wider than ``width``."""
+    for size in range(FONT_PX, 10, -1):
+        font, _ = exports._font(size)
+        if font.getlength(text) <= width:
+            break
+    return font
 
 
 def mosaic(images: np.ndarray, cols: int, titles: Sequence[str] | None = None) -> np.ndarray:
@@ -73,12 +85,11 @@ def mosaic(images: np.ndarray, cols: int, titles: Sequence[str] | None = None) -
     if titles:
         picture = Image.fromarray(canvas)
         draw = ImageDraw.Draw(picture)
-        font, _ = exports._font(FONT_PX)
         for i, text in enumerate(titles[:n]):
             if text:
                 r, c = divmod(i, cols)
                 draw.text((c * (tw + GAP_PX) + tw / 2, r * (band + th + GAP_PX) + band / 2), str(text), fill=INK,
-                          font=font, anchor="mm")
+                          font=_fitting_font(str(text), tw + GAP_PX), anchor="mm")
         canvas = np.asarray(picture)
     return canvas
 
@@ -97,10 +108,16 @@ def png_bytes(images: np.ndarray, cols: int, titles: Sequence[str] | None = None
     return _png(images.tobytes(), images.shape, cols, tuple(str(s) for s in titles) if titles else None)
 
 
+def fit_cols(n: int, most: int) -> int:
+    """Columns for ``n`` images in rows of at most ``most``, as even as possible: 16 in rows of ≤ 10 → 8."""
+    rows = -(-max(n, 1) // max(most, 1))
+    return -(-max(n, 1) // rows)
+
+
 def file_name(page: str, what: str, **settings: object) -> str:
     """A download's file name without extension: ``genai-lab-<page>-<what>-<key><value>…``, e.g.
     ``file_name("gan", "walk", cls=3, seed=7)`` → ``genai-lab-gan-walk-cls3-seed7``."""
-    parts = ["genai-lab", page, what, *(f"{k}{v}" for k, v in settings.items())]
+    parts = ["genai-lab", page, what, *(f"{k}{v}" for k, v in settings.items() if v is not None and v != "")]
     return "-".join(_UNSAFE.sub("-", str(p)).strip("-").lower() for p in parts if str(p))
 
 
@@ -120,8 +137,8 @@ def show_grid(images: np.ndarray, cols: int, *, caption: str, file_name: str, ke
     buttons = box.container(horizontal=True, gap="small")
     # Built on the click, not on every run (the PNG is cached anyway; the GIF is not).
     buttons.download_button(t("common.png"), lambda: png, f"{file_name}.png", "image/png", key=f"png_{key}",
-                            icon="🖼️")
+                            icon="🖼️", type="tertiary")
     if gif is not None:
         make = gif if callable(gif) else (lambda: exports.gif_bytes(gif))
         buttons.download_button(t("common.gif"), make, f"{file_name}.gif", "image/gif", key=f"gif_{key}",
-                                icon="🎞️")
+                                icon="🎞️", type="tertiary")
