@@ -24,10 +24,10 @@ else:
     labels = [t("augment.condition.real") if c == "real" else
               t("augment.live.with", family=widgets.family_name(c.removeprefix("real+"))) for c in conditions]
     means = [100 * c["mean"] for c in conditions.values()]
-    st.plotly_chart(charts.bars(means, labels, "", t("augment.measured.accuracy"),
-                                title=t("augment.measured.title", real=config["real_per_class"],
-                                        synthetic=config["synthetic_per_class"], seeds=len(results["seeds"]))),
-                    key="augment_bars")
+    widgets.key_figure().plotly_chart(charts.bars(
+        means, labels, "", t("augment.measured.accuracy"),
+        title=t("augment.measured.title", real=config["real_per_class"], synthetic=config["synthetic_per_class"],
+                seeds=len(results["seeds"]))), key="augment_bars")
     base = conditions["real"]["mean"]
     rows = [f"| {label} | {c['train_images']:,} | {100 * c['mean']:.1f} % ± {100 * c['std']:.1f} | "
             + ("—" if name == "real" else f"{100 * (c['mean'] - base):+.1f}") + " |"

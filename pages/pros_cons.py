@@ -25,9 +25,10 @@ costs = view.compute_costs()
 # 1. The scorecard: every pro and con with our measured numbers ---------------------------------
 st.header(t("risks.card.header"))
 rows = view.scorecard(results, zoo_results, costs)
-st.markdown("\n".join([t("risks.card.table_head"), "|---|---|---|",
-                       *(f"| {topic} | {measure} | {value} |" for topic, measure, value in rows)]))
-st.caption(t("risks.card.caption", n=results["n"], machine=results["machine"]["cpu"]))
+with widgets.key_figure():
+    st.markdown("\n".join([t("risks.card.table_head"), "|---|---|---|",
+                           *(f"| {topic} | {measure} | {value} |" for topic, measure, value in rows)]))
+    st.caption(t("risks.card.caption", n=results["n"], machine=results["machine"]["cpu"]))
 
 # 2. One measurement in detail ----------------------------------------------------------------------
 st.header(t("risks.detail.header"))
