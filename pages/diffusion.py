@@ -85,7 +85,7 @@ st.subheader(t("diffusion.guidance.header"))
 shown, GUIDE_SEED = (0 if label == ANY else label), 0  # guidance needs a class; "any class" shows the first
 for column, w in zip(st.columns(3), (0.0, 1.0, 3.0), strict=True):
     side = image_loaders.diffusion_trajectory(shown, GUIDE_SEED, DEFAULTS["sampler"], DEFAULTS["steps"], w, 4)
-    pictures.show_grid(side["images"], 2, caption=t("diffusion.guidance.col", w=f"{w:g}"), container=column,
+    pictures.show_grid(side["images"], 2, caption=t("diffusion.alt.guidance", w=f"{w:g}"), container=column,
                        key=f"guidance_{w:.0f}",
                        file_name=pictures.file_name("diffusion", "guidance", cls=shown, seed=GUIDE_SEED, w=f"{w:g}"))
 st.caption(t("diffusion.guidance.caption", cls=names[shown], seed=GUIDE_SEED))

@@ -34,7 +34,7 @@ pictures.show_grid(view["image"][None], 1, caption=t("flow.roundtrip.x"), contai
                    file_name=pictures.file_name("flow", "x", img=index))
 c2.plotly_chart(charts.heatmap(view["z"], title=t("flow.roundtrip.z"), height=250, colorscale="RdBu_r",
                                zmin=-3, zmax=3), key="z")
-pictures.show_grid(view["reconstruction"][None], 1, caption=t("flow.roundtrip.back"), container=c3, key="back",
+pictures.show_grid(view["reconstruction"][None], 1, caption=t("flow.alt.back"), container=c3, key="back",
                    file_name=pictures.file_name("flow", "back", img=index))
 st.markdown(t("flow.roundtrip.error", err=f"{view['round_trip']:.1e}"))
 

@@ -52,13 +52,16 @@ def _drawable(titles: Sequence[str] | None) -> bool:
     return bool(titles) and (exports.has_hangul_font() or not any(_HANGUL.search(s) for s in titles))
 
 
-def _fitting_font(text: str, width: int):
-    """The title font at :data:`FONT_PX`, or smaller (down to 11 px) where ``text`` is wider than ``width``."""
+def _fitting(text: str, width: int):
+    """(font, text) for a title ``width`` px wide: :data:`FONT_PX`, smaller down to 11 px where ``text`` is
+    wider, and past that the text cut short with "…"."""
     for size in range(FONT_PX, 10, -1):
         font, _ = exports._font(size)
         if font.getlength(text) <= width:
-            break
-    return font
+            return font, text
+    while len(text) > 1 and font.getlength(text + "…") > width:
+        text = text[:-1]
+    return font, text + "…"
 
 
 def mosaic(images: np.ndarray, cols: int, titles: Sequence[str] | None = None) -> np.ndarray:
@@ -88,8 +91,9 @@ def mosaic(images: np.ndarray, cols: int, titles: Sequence[str] | None = None) -
         for i, text in enumerate(titles[:n]):
             if text:
                 r, c = divmod(i, cols)
-                draw.text((c * (tw + GAP_PX) + tw / 2, r * (band + th + GAP_PX) + band / 2), str(text), fill=INK,
-                          font=_fitting_font(str(text), tw + GAP_PX), anchor="mm")
+                font, text = _fitting(str(text), tw + GAP_PX)
+                draw.text((c * (tw + GAP_PX) + tw / 2, r * (band + th + GAP_PX) + band / 2), text, fill=INK,
+                          font=font, anchor="mm")
         canvas = np.asarray(picture)
     return canvas
 
