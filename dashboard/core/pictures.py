@@ -33,10 +33,7 @@ MAX_COLS = 12  #: 12·112 + 11·4 = 1388 px, under Streamlit's 1460 px resize li
 SINGLE_PX = 2 * TILE_PX  #: the display width of a lone picture (twice its PNG width, still crisp)
 BACKGROUND, INK = 255, 40
 #: Static CSS (a constant; no user text): the browser enlarges pictures without smoothing.
-CSS = ("<style>[data-testid=\"stImage\"] img {image-rendering: pixelated;}"
-       ".st-key-smooth_picture [data-testid=\"stImage\"] img {image-rendering: auto;}</style>")
-#: The key of a container whose pictures are drawings, not pixels, and scale smoothly (the 2-D lab's live plot).
-SMOOTH = "smooth_picture"
+CSS = "<style>[data-testid=\"stImage\"] img {image-rendering: pixelated;}</style>"
 
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._]+")

@@ -16,7 +16,7 @@ import numpy as np
 import streamlit as st
 
 from dashboard import serving
-from dashboard.core import charts, pictures, widgets
+from dashboard.core import charts, widgets
 from dashboard.core.i18n import t
 from dashboard.lab2d.lab2d_figures import (
     LIVE_PX,
@@ -157,6 +157,6 @@ def draw_points(run: toy2d_live.LabRun, live: bool) -> None:
     if run.ring:
         m3.metric(t("lab.modes"), f"{run.modes[-1]} / {toy2d.RING_MODES}")
     if live:
-        st.container(key=pictures.SMOOTH).image(live_image(run), caption=live_caption(run), width=LIVE_PX)
+        st.image(live_image(run), caption=live_caption(run), width=LIVE_PX)
     else:
         st.plotly_chart(main_figure(run), key="lab_main")
