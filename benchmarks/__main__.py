@@ -1,4 +1,5 @@
-"""``python -m benchmarks [startup] [zoo] [latent] [text] [lab2d] [refresh] [augment] [risks] [pipeline] [load] …``.
+"""``python -m benchmarks [startup] [zoo] [latent] [text] [lab2d] [refresh] [augment] [risks] [pipeline] [load]
+[rooms] …``.
 
 Measure, print, save to ``benchmarks/results/``."""
 
@@ -77,8 +78,15 @@ def _load(args):
                     deadline=args.deadline)
 
 
+def _rooms(args):
+    from benchmarks import rooms
+
+    return rooms.run(students=args.students, polls=args.polls, duration=args.duration)
+
+
 BENCHMARKS = {"startup": _startup, "zoo": _zoo, "latent": _latent, "text": _text, "lab2d": _lab2d,
-              "refresh": _refresh, "augment": _augment, "risks": _risks, "pipeline": _pipeline, "load": _load}
+              "refresh": _refresh, "augment": _augment, "risks": _risks, "pipeline": _pipeline, "load": _load,
+              "rooms": _rooms}
 
 
 def main() -> None:
@@ -113,6 +121,8 @@ def main() -> None:
                       help="a click without script_finished after this many seconds is an error (default 60)")
     load.add_argument("--deadline", type=float,
                       help="hard limit for the whole load run in seconds (default: from the options)")
+    load.add_argument("--polls", type=int, default=50,
+                      help="rooms: fragment reruns timed one after another for the one-poll figures (default 50)")
     args = parser.parse_args()
     unknown = sorted(set(args.names) - set(BENCHMARKS))
     if unknown:

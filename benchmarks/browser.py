@@ -39,11 +39,12 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90.0) -> Non
 
 
 @contextlib.contextmanager
-def streamlit_server(port: int | None = None,
-                     env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Yield ``(base_url, process)`` of a headless Streamlit server on 127.0.0.1."""
+def streamlit_server(port: int | None = None, env: dict[str, str] | None = None,
+                     script: str = "app.py") -> Iterator[tuple[str, subprocess.Popen]]:
+    """Yield ``(base_url, process)`` of a headless Streamlit server on 127.0.0.1 running ``script``
+    (a path relative to the repository root; the app by default)."""
     port = port or free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

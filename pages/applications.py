@@ -20,4 +20,4 @@ with widgets.key_figure():  # the chosen application, live
 
 st.divider()
 st.subheader(t("apps.limits.header"))
-st.markdown(t("apps.limits.body"))
+widgets.paragraph("apps.limits.body")

@@ -39,7 +39,7 @@ widgets.model_card([], developer=[(t("card.measured_by"), "`python -m benchmarks
 
 # 2. Try it yourself --------------------------------------------------------------------------
 st.header(t("augment.live.header"))
-st.markdown(t("augment.live.body"))
+widgets.paragraph("augment.live.body")
 families = zoo.live_families()  # diffusion takes minutes for 1000 images on CPU
 c1, c2, c3, c4 = st.columns(4)
 family = families[widgets.synced_index(c1.radio, t("augment.live.family"), "fam",
@@ -69,4 +69,4 @@ else:
     pictures.show_grid(np.asarray(result["examples"]), 10, titles=names, caption=t("augment.live.examples"),
                        key="augment_examples",
                        file_name=pictures.file_name("augmentation", "examples", fam=family, seed=seed))
-st.markdown(t("augment.limits"))
+widgets.paragraph("augment.limits")

@@ -12,7 +12,7 @@ DRAWS = 8
 
 widgets.setup_page()
 st.title(t("autoencoder.title"))
-st.markdown(t("autoencoder.intro"))
+widgets.paragraph("autoencoder.intro")
 for beta in BETAS:
     widgets.load_or_stop(lambda beta=beta: latent_loaders.latent_model(f"vae16_beta{beta}"))
 test = loaders.test_split()
@@ -32,7 +32,7 @@ view = latent_loaders.posterior_view(name, image, DRAWS, seed)
 
 # 2. Encoder: μ and σ ---------------------------------------------------------------------
 st.header(t("autoencoder.encoder.header"))
-st.markdown(t("autoencoder.encoder.body"))
+widgets.paragraph("autoencoder.encoder.body")
 with widgets.key_figure():  # one image in, its code's μ and σ out
     left, right = st.columns([1, 3])
 pictures.show_grid(image[None], 1, caption=t("autoencoder.input", name=names[int(test.labels[index])]), container=left,
@@ -46,7 +46,7 @@ right.caption(t("autoencoder.encoder.caption", sigma=f"{float(np.mean(view['sigm
 # 3. Reparameterisation and the decoder ------------------------------------------------
 st.header(t("autoencoder.decoder.header"))
 st.latex(r"z = \mu + \sigma \odot \varepsilon,\qquad \varepsilon \sim \mathcal{N}(0, I)")
-st.markdown(t("autoencoder.decoder.body"))
+widgets.paragraph("autoencoder.decoder.body")
 pictures.show_grid(view["images"], DRAWS, caption=t("autoencoder.decoder.draws"), key="draws",
                    file_name=pictures.file_name("autoencoder", "draws", img=index, beta=BETAS[beta_i], seed=seed))
 
@@ -85,7 +85,7 @@ samples = {b: latent_loaders.latent_prior_samples(f"vae16_beta{b}", 8, seed) for
 pictures.show_grid(np.concatenate(list(samples.values())), 8, caption=t("autoencoder.tradeoff.samples"),
                    titles=[f"β = {b}" if i == 0 else "" for b in BETAS for i in range(8)], key="beta_samples",
                    file_name=pictures.file_name("autoencoder", "prior-samples", seed=seed))
-st.markdown(t("autoencoder.tradeoff.body"))
+widgets.paragraph("autoencoder.tradeoff.body")
 
 m = rows[BETAS[beta_i]]
 widgets.model_card([

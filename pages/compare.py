@@ -9,7 +9,7 @@ from models.image import zoo
 
 widgets.setup_page()
 st.title(t("compare.title"))
-st.markdown(t("compare.intro"))
+widgets.paragraph("compare.intro")
 names = widgets.class_names()
 
 # 1. Controls ---------------------------------------------------------------------------
@@ -86,7 +86,7 @@ else:
         t("compare.col.ms"): f"{r['ms_16_images']:.0f}",
         t("compare.col.train"): f"{(r.get('training_wall_time_s') or 0) / 60:.0f}",
     } for f, r in measured.items()]
-    st.table(table, hide_index=True)
+    widgets.table(table, "compare-measured", {"n": bench["n"]}, static=True, hide_index=True)
     widgets.paragraph("compare.measured.legend", kind="caption")
     st.plotly_chart(charts.tradeoff(
         {widgets.family_name(f): (r["ms_16_images"], r["fid"], r["coverage"]) for f, r in measured.items()},

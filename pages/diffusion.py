@@ -17,7 +17,7 @@ names = widgets.class_names()
 
 # 1. Forward process -------------------------------------------------------------------
 st.header(t("diffusion.forward.header"))
-st.markdown(t("diffusion.forward.body"))
+widgets.paragraph("diffusion.forward.body")
 c1, c2 = st.columns(2)
 index = widgets.synced_int(c1.number_input, t("diffusion.forward.image", n=len(test) - 1), "img", 0, 0,
                            len(test) - 1, step=1)
@@ -92,7 +92,7 @@ st.caption(t("diffusion.guidance.caption", cls=names[shown], seed=GUIDE_SEED))
 
 # 3. Quality vs number of steps ---------------------------------------------------------
 st.header(t("diffusion.quality.header"))
-st.markdown(t("diffusion.quality.body"))
+widgets.paragraph("diffusion.quality.body")
 curve = loaders.benchmark("zoo").get("diffusion_steps", {})
 if curve:
     st.plotly_chart(charts.curves({widgets.sampler_name(k): v["fid"] for k, v in curve["samplers"].items()},

@@ -18,14 +18,14 @@ names = widgets.class_names()
 # 1. Change of variables ---------------------------------------------------------------
 st.header(t("flow.formula.header"))
 st.latex(r"\log p_X(x) = \log p_Z\big(f(x)\big) + \log\left|\det \frac{\partial f(x)}{\partial x}\right|")
-st.markdown(t("flow.formula.body"))
+widgets.paragraph("flow.formula.body")
 with widgets.key_figure():  # the change of variables, drawn
     st.plotly_chart(figures.warp_figure((t("flow.warp.z"), t("flow.warp.map"), t("flow.warp.x"))), key="warp")
     st.caption(t("flow.warp.caption"))
 
 # 2. An image there and back -----------------------------------------------------------
 st.header(t("flow.roundtrip.header"))
-st.markdown(t("flow.roundtrip.body"))
+widgets.paragraph("flow.roundtrip.body")
 index = widgets.synced_int(st.number_input, t("flow.roundtrip.image", n=len(test) - 1), "img", 0, 0,
                            len(test) - 1, step=1)
 view = image_loaders.flow_view(index)

@@ -15,7 +15,7 @@ names = widgets.class_names()
 
 # 1. The generator: z → image -----------------------------------------------------------
 st.header(t("gan.generator.header"))
-st.markdown(t("gan.generator.body"))
+widgets.paragraph("gan.generator.body")
 label, seed_a, seed_b = widgets.class_and_two_seeds(("cls", "za", "zb"), (0, 0, 1))
 frames = image_loaders.gan_walk(label, seed_a, seed_b, 9)
 position = widgets.synced_int(st.slider, t("gan.walk"), "pos", 0, 0, 8, help=t("gan.walk_help"))
@@ -33,7 +33,7 @@ st.header(t("gan.discriminator.header"))
 st.latex(r"\min_G \max_D \; \mathbb{E}_{x\sim p_\text{data}}[\log D(x)]"
          r" + \mathbb{E}_{z\sim\mathcal{N}(0,I)}[\log(1 - D(G(z)))]")
 st.caption(t("gan.loss_note"))
-st.markdown(t("gan.discriminator.body"))
+widgets.paragraph("gan.discriminator.body")
 seed = widgets.seed_input(name="seed", default=0)
 scores = image_loaders.discriminator_scores(label, seed, 8)
 for kind, score in (("real", "d_real"), ("fake", "d_fake")):  # one full row each: 8 tiles wide enough to read
@@ -50,7 +50,7 @@ widgets.paragraph("gan.discriminator.verdict", real=f"{np.mean(scores['d_real'])
 
 # 3. Training, epoch by epoch ----------------------------------------------------------
 st.header(t("gan.training.header"))
-st.markdown(t("gan.training.body"))
+widgets.paragraph("gan.training.body")
 snapshots = image_loaders.gan_snapshots()
 epoch = widgets.synced_int(st.slider, t("gan.training.epoch"), "epoch", len(snapshots), 1, len(snapshots))
 pictures.show_grid(snapshots[epoch - 1], 8, caption=t("gan.training.snapshot", epoch=epoch), key="snapshot",

@@ -7,7 +7,7 @@ from dashboard.core.i18n import glossary, lang, t
 
 widgets.setup_page()
 st.title(t("glossary.title"))
-st.markdown(t("glossary.intro"))
+widgets.paragraph("glossary.intro")
 
 entries = glossary()
 topics = list(dict.fromkeys(e["topic"] for e in entries))
@@ -28,9 +28,10 @@ box = widgets.key_figure()  # the table of terms
 if not shown:
     box.info(t("glossary.none"), icon="🔎")
 else:
-    box.table(
+    widgets.table(
         [{t("glossary.col.term"): e[here], t("glossary.col.other"): e[other],
           t("glossary.col.topic"): topic_names[e["topic"]], t("glossary.col.definition"): e[f"def_{here}"]}
          for e in shown],
-        hide_index=True, border="horizontal",
+        "glossary", {"topic": topic, "search": needle}, static=True, container=box, hide_index=True,
+        border="horizontal",
     )

@@ -12,7 +12,7 @@ from models.latent.autoencoders import MAIN_VAE, pixel_interpolation
 
 widgets.setup_page()
 st.title(t("interp.title"))
-st.markdown(t("interp.intro"))
+widgets.paragraph("interp.intro")
 widgets.load_or_stop(lambda: latent_loaders.latent_model(MAIN_VAE))
 names = widgets.class_names()
 
@@ -24,7 +24,7 @@ image_b, caption_b, _ = pick_image("b", 1, container=col_b)
 
 # 2. Latent walk vs cross-fade -------------------------------------------------------------
 st.header(t("interp.walk.header"))
-st.markdown(t("interp.walk.body"))
+widgets.paragraph("interp.walk.body")
 frames = widgets.synced_int(st.slider, t("interp.frames"), "frames", 10, 3, 16)
 latent = latent_loaders.latent_interpolation(MAIN_VAE, image_a, image_b, frames)
 pixels = pixel_interpolation(image_a, image_b, frames)
@@ -50,7 +50,7 @@ else:
 
 # 4. Latent arithmetic --------------------------------------------------------------------
 st.header(t("interp.arith.header"))
-st.markdown(t("interp.arith.body"))
+widgets.paragraph("interp.arith.body")
 a1, a2 = st.columns(2)
 # by default: take A's own class away and add the sneaker class (or the ankle boot, for a sneaker)
 own = label_a if label_a is not None else 0

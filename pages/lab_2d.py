@@ -11,7 +11,7 @@ from models.lab2d.toy2d_live import DEFAULT_SPR
 
 widgets.setup_page()
 st.title(t("lab.title"))
-st.markdown(t("lab.intro"))
+widgets.paragraph("lab.intro")
 
 # 1. Data and model family ----------------------------------------------------------------------
 c1, c2 = st.columns(2)
@@ -51,10 +51,10 @@ view.live(steps, lr, t_step)
 
 # 4. What each picture means --------------------------------------------------------------------
 st.header(t("lab.measure.header"))
-st.markdown(t("lab.measure.body"))
+widgets.paragraph("lab.measure.body")
 st.latex(r"\mathrm{MMD}^2(p, q) = \mathbb{E}\,k(x, x') + \mathbb{E}\,k(y, y') - 2\,\mathbb{E}\,k(x, y),"
          r"\quad x, x' \sim p_{\mathrm{data}},\; y, y' \sim p_{\mathrm{model}}")
-st.markdown(t("lab.measure.modes"))
+widgets.paragraph("lab.measure.modes")
 
 st.header(t("lab.idea.header", family=t(f"lab.family.{family}")))
 st.markdown(t(f"lab.idea.{family}"))

@@ -10,18 +10,18 @@ from models.apps.landscape import FAMILIES, MAIN, MODALITIES, PART
 
 widgets.setup_page()
 st.title(t("landscape.title"))
-st.markdown(t("landscape.intro"))
+widgets.paragraph("landscape.intro")
 
 # 1. Modality x model family --------------------------------------------------------------
 st.header(t("landscape.table.header"))
-st.markdown(t("landscape.table.body"))
+widgets.paragraph("landscape.table.body")
 table = pd.DataFrame(
     [[f"{m.icon} {t(f'modality.{m.key}.name')}", *(t(f"landscape.level.{m.families[f]}") for f in FAMILIES)]
      for m in MODALITIES],
     columns=[t("landscape.table.modality"), *(t(f"landscape.family.{f}") for f in FAMILIES)],
 )
 with widgets.key_figure():  # modality × model family
-    st.table(table, hide_index=True, border="horizontal")
+    widgets.table(table, "landscape", static=True, hide_index=True, border="horizontal")
     st.caption(t("landscape.legend"))
 widgets.paragraph("landscape.flow_note", kind="info")
 

@@ -12,7 +12,7 @@ GRID = 10
 
 widgets.setup_page()
 st.title(t("latent_map.title"))
-st.markdown(t("latent_map.intro"))
+widgets.paragraph("latent_map.intro")
 names = widgets.class_names()
 model_names = [t(f"latent.model.{m}") for m in MAP_MODELS]
 for m in MAP_MODELS:
@@ -62,7 +62,7 @@ st.markdown(t("latent_map.manifold_body"))
 
 # 2. Three models side by side ----------------------------------------------------------
 st.header(t("latent_map.compare.header"))
-st.markdown(t("latent_map.compare.body"))
+widgets.paragraph("latent_map.compare.body")
 seed = widgets.seed_input()
 columns = st.columns(len(MAP_MODELS))
 rng = np.random.default_rng(0)

@@ -27,11 +27,11 @@ st.caption(t("music.tokens.caption", title=held_out[0].title or held_out[0].name
              vocab=music.VOCAB_SIZE, low=music.note_name(melody_corpus.LOWEST),
              high=music.note_name(melody_corpus.HIGHEST)))
 st.latex(r"p(x_1, \dots, x_T) = \prod_{t=1}^{T} p(x_t \mid x_{<t})")
-st.markdown(t("music.tokens.chain"))
+widgets.paragraph("music.tokens.chain")
 
 # 2. Controls --------------------------------------------------------------------------------
 st.header(t("music.write.header"))
-st.markdown(t("music.write.body"))
+widgets.paragraph("music.write.body")
 c1, c2, c3, c4, c5 = st.columns(5)
 mode_labels = [t(f"music.mode.{m}") for m in melody_corpus.MODES]
 mode_index = widgets.synced_index(c1.radio, t("music.mode"), "mode", mode_labels, help=t("music.mode_help"))
@@ -66,7 +66,7 @@ with st.expander(t("music.result.tokens")):
 
 # 4. Real vs generated vs a table of token counts ------------------------------------------
 st.header(t("music.compare.header"))
-st.markdown(t("music.compare.body"))
+widgets.paragraph("music.compare.body")
 titles = [f"{m.title or m.name} ({m.name}, {t('music.mode.' + m.mode)})" for m in held_out]
 tune = widgets.synced_index(st.selectbox, t("music.compare.tune"), "tune", titles)
 refs = melody_loaders.melody_references(tune, mode, bars, seed, bpm)
@@ -77,7 +77,7 @@ for column, (key, shown) in zip(columns, (("real", refs["real"]), ("model", resu
         st.subheader(t(f"music.compare.{key}"))
         st.caption(t(f"music.compare.{key}_caption"))
         music_view.player(shown, f"{key}_{bars}bars", f"compare_{key}", roll_height=240)
-st.markdown(t("music.compare.listen"))
+widgets.paragraph("music.compare.listen")
 
 # 5. Measured: did the model learn something? -----------------------------------------------
 st.header(t("music.measured.header"))
@@ -89,11 +89,11 @@ if m:
             (t("music.measured.bigram"), m["baselines"]["bigram"]["nats_per_token"],
              m["baselines"]["bigram"]["nats_per_onset"]),
             (t("music.measured.gpt"), m["valid_nats_per_token"], m["valid_nats_per_onset"])]
-    st.dataframe(pd.DataFrame(rows, columns=[t("music.measured.model"), t("music.measured.per_token"),
-                                             t("music.measured.per_onset")]),
-                 hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.3f")
-                                for c in (t("music.measured.per_token"), t("music.measured.per_onset"))})
+    widgets.table(pd.DataFrame(rows, columns=[t("music.measured.model"), t("music.measured.per_token"),
+                                              t("music.measured.per_onset")]), "music-measured",
+                  hide_index=True, width="stretch",
+                  column_config={c: st.column_config.NumberColumn(format="%.3f")
+                                 for c in (t("music.measured.per_token"), t("music.measured.per_onset"))})
     widgets.paragraph("music.measured.body", tunes=m["valid_melodies"], tokens=f"{m['valid_tokens']:,}",
                       gpt=f"{m['valid_nats_per_token']:.3f}",
                       bigram=f"{m['baselines']['bigram']['nats_per_token']:.3f}",

@@ -3,7 +3,6 @@
 import time
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from dashboard import serving
@@ -16,7 +15,7 @@ from models.language import text
 
 widgets.setup_page()
 st.title(t("next.title"))
-st.markdown(t("next.intro"))
+widgets.paragraph("next.intro")
 
 # 1. Model, prompt and decoding settings ----------------------------------------------------
 c1, c2 = st.columns([1, 2])
@@ -51,7 +50,7 @@ decoding = text.Decoding(temperature, top_k, top_p)
 
 # 2. One token at a time ----------------------------------------------------------------------
 st.header(t("next.step.header"))
-st.markdown(t("next.step.body"))
+widgets.paragraph("next.step.body")
 signature = (name, tuple(prompt_ids))
 if st.session_state.get("nt_signature") != signature:
     st.session_state["nt_signature"], st.session_state["nt_chosen"] = signature, []
@@ -87,7 +86,7 @@ st.markdown(text_view.token_html([(i, tm.decode([i])) for i in ids], show_ids=Fa
 
 # 3. Let it write: streaming, tokens per second, a stop button that stops -------------------
 st.header(t("next.stream.header"))
-st.markdown(t("next.stream.body"))
+widgets.paragraph("next.stream.body")
 g1, g2, _ = st.columns([1, 1, 3])
 g1.button(t("next.stream.go"), icon="▶️", type="primary", on_click=lambda: st.session_state.update(nt_go=True))
 g2.button(t("next.stream.stop"), icon="⏹️", on_click=lambda: st.session_state.update(nt_stop=True))
@@ -144,13 +143,13 @@ for column, key in zip(columns, ("greedy", "sample", "beam"), strict=True):
 st.header(t("next.halluc.header"))
 widgets.paragraph("next.halluc.body")
 rows = language_loaders.hallucinations(name)
-st.dataframe(pd.DataFrame([{t("next.halluc.prompt"): r["prompt"], t("next.halluc.continuation"): r["continuation"],
-                            t("next.halluc.answer"): r["answer"],
-                            t("next.halluc.correct"): "✅" if r["correct"] else "❌",
-                            t("next.halluc.confidence"): r["confidence"]} for r in rows]),
-             hide_index=True, width="stretch",
-             column_config={t("next.halluc.confidence"): st.column_config.ProgressColumn(
-                 format="percent", min_value=0.0, max_value=1.0)})
+widgets.table([{t("next.halluc.prompt"): r["prompt"], t("next.halluc.continuation"): r["continuation"],
+                t("next.halluc.answer"): r["answer"],
+                t("next.halluc.correct"): "✅" if r["correct"] else "❌",
+                t("next.halluc.confidence"): r["confidence"]} for r in rows], "hallucinations", {"model": name},
+              hide_index=True, width="stretch",
+              column_config={t("next.halluc.confidence"): st.column_config.ProgressColumn(
+                  format="percent", min_value=0.0, max_value=1.0)})
 wrong = [r for r in rows if not r["correct"]]
 st.caption(t("next.halluc.caption", wrong=len(wrong), total=len(rows),
              conf=f"{np.mean([r['confidence'] for r in wrong]) if wrong else 0:.0%}"))

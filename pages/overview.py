@@ -12,11 +12,11 @@ from models.core import data
 
 widgets.setup_page()
 st.title(t("overview.title"))
-st.markdown(t("overview.intro"))
+widgets.paragraph("overview.intro")
 
 # 1. Same data, two models ---------------------------------------------------------------
 st.header(t("overview.two.header"))
-st.markdown(t("overview.two.intro"))
+widgets.paragraph("overview.two.intro")
 test = widgets.load_or_stop(loaders.test_split)
 train = widgets.load_or_stop(loaders.train_subset)
 classifier = widgets.load_or_stop(basics_loaders.classifier)
@@ -27,7 +27,7 @@ with widgets.key_figure():  # the same data, two models: the page's point
     left, right = st.columns(2, gap="large")
 with left:
     st.subheader(t("overview.disc.header"))
-    st.markdown(t("overview.disc.body"))
+    widgets.paragraph("overview.disc.body")
     pick, shuffle = st.columns([3, 1], vertical_alignment="bottom")
     with pick:
         index = widgets.synced_int(
@@ -52,7 +52,7 @@ with left:
 
 with right:
     st.subheader(t("overview.gen.header"))
-    st.markdown(t("overview.gen.body"))
+    widgets.paragraph("overview.gen.body")
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
     label = widgets.class_select(t("overview.gen.class"), "cls", default=0, container=c1)
     seed = widgets.seed_input(container=c2)
@@ -92,7 +92,7 @@ widgets.model_card([
 
 # 3. What generative AI makes --------------------------------------------------------------
 st.header(t("overview.modalities.header"))
-st.markdown(t("overview.modalities.intro"))
+widgets.paragraph("overview.modalities.intro")
 for row in (MODALITIES[:4], MODALITIES[4:]):
     for col, m in zip(st.columns(4), row, strict=False):
         with col.container(border=True):

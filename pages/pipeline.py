@@ -20,7 +20,7 @@ st.markdown(t("pipeline.flow"))
 
 # Controls: what to train on, which model, how long ------------------------------------------
 st.header(t("pipeline.controls.header"))
-st.markdown(t("pipeline.controls.body"))
+widgets.paragraph("pipeline.controls.body")
 c1, c2 = st.columns([1, 2])
 families = pipeline.FAMILIES
 family_names = [t(f"pipeline.family.{f}") for f in families]  # lists, not t() in a lambda: AppTest formats later

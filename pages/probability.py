@@ -8,11 +8,11 @@ from dashboard.lab2d import prob_view as view
 
 widgets.setup_page()
 st.title(t("prob.title"))
-st.markdown(t("prob.intro"))
+widgets.paragraph("prob.intro")
 
 # 1. Likelihood in 1-D: move the parameters, or let the fit button find the best ones ----------------
 st.header(t("prob.ml.header"))
-st.markdown(t("prob.ml.body"))
+widgets.paragraph("prob.ml.body")
 st.latex(r"\ell(\theta) = \frac{1}{N} \sum_{i=1}^{N} \log p_\theta(x_i)")
 model_names = [t("prob.model.gaussian"), t("prob.model.mixture")]
 mixture = bool(widgets.synced_index(st.radio, t("prob.model"), "model", model_names, horizontal=True))
@@ -42,9 +42,9 @@ right.metric(t("prob.best"), f"{best:.3f}")
 right.button(t("prob.fit"), icon="🎯", type="primary", on_click=view.fit_1d, args=(mixture,))
 if st.session_state.pop("prob_fitted", False):
     right.success(t("prob.fitted"), icon="✅")
-st.markdown(t("prob.ml.gaussian"))
+widgets.paragraph("prob.ml.gaussian")
 st.latex(r"\hat\mu = \frac{1}{N}\sum_i x_i, \qquad \hat\sigma^2 = \frac{1}{N}\sum_i (x_i - \hat\mu)^2")
-st.markdown(t("prob.ml.mixture"))
+widgets.paragraph("prob.ml.mixture")
 
 # 2. Likelihood in 2-D: more components, higher likelihood ------------------------------------------
 st.header(t("prob.2d.header"))
@@ -65,17 +65,17 @@ st.latex(r"p(x) = \sum_{k=1}^{K} w_k\, \mathcal{N}(x;\, \mu_k, \Sigma_k)")
 
 # 3. Continuous and discrete outputs, and sampling from each ----------------------------------------
 st.header(t("prob.out.header"))
-st.markdown(t("prob.out.body"))
+widgets.paragraph("prob.out.body")
 g, c = st.columns(2)
 g.subheader(t("prob.out.gaussian"))
-g.markdown(t("prob.out.gaussian.body"))
+widgets.paragraph("prob.out.gaussian.body", container=g)
 g.latex(r"x = \mu + \sigma\,\varepsilon, \quad \varepsilon \sim \mathcal{N}(0, 1)")
 n = widgets.synced_int(g.slider, t("prob.out.n"), "n", 200, 10, 2000, step=10)
 samples = view.gaussian_samples(model, n, seed)
 g.plotly_chart(view.histogram_figure(samples, model, t("prob.out.samples"), model_names[mixture], height=300),
                key="prob_samples")
 c.subheader(t("prob.out.categorical"))
-c.markdown(t("prob.out.categorical.body"))
+widgets.paragraph("prob.out.categorical.body", container=c)
 c.latex(r"p_i = \frac{\exp(s_i / T)}{\sum_j \exp(s_j / T)}")
 temperature = widgets.synced_float(c.slider, t("prob.out.temperature"), "temp", 1.0, 0.1, 3.0, step=0.05,
                                    help=t("prob.out.temperature_help"))

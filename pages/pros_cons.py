@@ -119,7 +119,7 @@ try:
                                file_name=pictures.file_name("pros-cons", "failures", fam=f, cls=cls, seed=control_seed))
         else:
             st.success(t("risks.control.none"), icon="✅")
-        st.markdown(t("risks.inconsistency.body"))
+        widgets.paragraph("risks.inconsistency.body")
         edges = results["confidence_edges"]
         st.plotly_chart(charts.grouped_bars({view.family(k): r["confidence_hist"] for k, r in fams.items()},
                                             [f"{a:.2f}" for a in edges[:-1]], t("risks.share"), percent=True,
@@ -132,15 +132,15 @@ try:
         acc = [100 * r["detector_accuracy"] for r in fams.values()]
         st.plotly_chart(charts.bars(acc, fam_names, "", t("risks.deepfakes.axis"), title=t("risks.deepfakes.title")),
                         key="risks_detector")
-        st.markdown(t("risks.deepfakes.reading"))
+        widgets.paragraph("risks.deepfakes.reading")
     elif section == "compute":
         table = pd.DataFrame([{t("risks.compute.model"): c["name"], t("risks.compute.params"): c["parameters"],
                                t("risks.compute.hours"): c["seconds"] / 3600, t("risks.compute.wh"): c["wh"]}
                               for c in costs])
-        st.dataframe(table.sort_values(t("risks.compute.hours"), ascending=False), hide_index=True,
-                     column_config={t("risks.compute.params"): st.column_config.NumberColumn(format="localized"),
-                                    t("risks.compute.hours"): st.column_config.NumberColumn(format="%.2f"),
-                                    t("risks.compute.wh"): st.column_config.NumberColumn(format="%.1f")})
+        widgets.table(table.sort_values(t("risks.compute.hours"), ascending=False), "compute-costs", hide_index=True,
+                      column_config={t("risks.compute.params"): st.column_config.NumberColumn(format="localized"),
+                                     t("risks.compute.hours"): st.column_config.NumberColumn(format="%.2f"),
+                                     t("risks.compute.wh"): st.column_config.NumberColumn(format="%.1f")})
         st.plotly_chart(charts.labelled_scatter([c["parameters"] for c in costs],
                                                 [c["seconds"] / 3600 for c in costs], [c["name"] for c in costs],
                                                 t("risks.compute.params"), t("risks.compute.hours"),
@@ -149,10 +149,11 @@ try:
         st.caption(t("risks.compute.caption", watts=results["cpu_watts"]))
     else:  # hallucination
         rows = language_loaders.hallucinations(f"gpt_{lang()}")
-        st.dataframe(pd.DataFrame([{t("risks.halluc.prompt"): r["prompt"],
-                                    t("risks.halluc.continuation"): r["continuation"],
-                                    t("risks.halluc.correct"): "✅" if r["correct"] else "❌",
-                                    t("risks.halluc.confidence"): r["confidence"]} for r in rows]), hide_index=True)
+        widgets.table([{t("risks.halluc.prompt"): r["prompt"],
+                        t("risks.halluc.continuation"): r["continuation"],
+                        t("risks.halluc.correct"): "✅" if r["correct"] else "❌",
+                        t("risks.halluc.confidence"): r["confidence"]} for r in rows], "hallucinations",
+                      {"model": f"gpt_{lang()}"}, hide_index=True)
         links.page_link("next_token", icon="✍️")
 except loaders.LOAD_ERRORS as exc:
     st.error(t("common.load_error", detail=str(exc)), icon="🚫")

@@ -1,6 +1,5 @@
 """Tokens: how text becomes the numbers a language model reads."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.core import charts, widgets
@@ -11,7 +10,7 @@ from models.language import corpus, tokenization
 
 widgets.setup_page()
 st.title(t("tokens.title"))
-st.markdown(t("tokens.intro"))
+widgets.paragraph("tokens.intro")
 
 # 1. Your text, cut into tokens ------------------------------------------------------------
 st.header(t("tokens.try.header"))
@@ -43,11 +42,11 @@ for (lg, kind), name in zip(kinds, labels, strict=True):
     rows.append({t("tokens.col.tokenizer"): name, t("tokens.col.vocab"): len(tok), t("tokens.col.tokens"): n,
                  t("tokens.col.ratio"): round(len(sample) / n, 2) if n else 0.0,
                  t("tokens.col.unknown"): tokenization.unknown_count(tok, sample) if sample else 0})
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+widgets.table(rows, "tokenizers", {"chars": len(sample)}, hide_index=True, width="stretch")
 
 # 3. Korean vs English: characters per token, measured ------------------------------------
 st.header(t("tokens.cpt.header"))
-st.markdown(t("tokens.cpt.body"))
+widgets.paragraph("tokens.cpt.body")
 stats = widgets.load_or_stop(language_loaders.tokenizer_stats)
 fig = charts.grouped_bars({t(f"tokens.textlang.{text_lang}"): [stats[f"{lg}_{kind}"][text_lang] for lg, kind in kinds]
                            for text_lang in corpus.LANGS}, labels, t("tokens.cpt.y"))
@@ -57,7 +56,7 @@ st.caption(t("tokens.cpt.caption", en=f"{stats['en_bpe']['en']:.2f}", ko=f"{stat
 
 # 4. Why byte-level BPE never meets an unknown character ----------------------------------
 st.header(t("tokens.bytes.header"))
-st.markdown(t("tokens.bytes.body"))
+widgets.paragraph("tokens.bytes.body")
 demo = tokenization.UNUSUAL_TEXT[lang()]
 b1, b2 = st.columns(2)
 for column, kind in ((b1, "bpe"), (b2, "char")):

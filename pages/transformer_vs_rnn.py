@@ -1,6 +1,5 @@
 """Transformer vs RNN: where attention looks, and what the two architectures cost, measured."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.core import charts, loaders, widgets
@@ -11,11 +10,11 @@ from models.language import corpus, text
 
 widgets.setup_page()
 st.title(t("tvr.title"))
-st.markdown(t("tvr.intro"))
+widgets.paragraph("tvr.intro")
 
 # 1. Self-attention, layer by layer and head by head ----------------------------------------
 st.header(t("tvr.attn.header"))
-st.markdown(t("tvr.attn.body"))
+widgets.paragraph("tvr.attn.body")
 st.latex(r"\mathrm{Attention}(Q,K,V)=\mathrm{softmax}\!\left(\frac{QK^\top}{\sqrt{d_k}} + M\right)V")
 c1, c2 = st.columns([1, 2])
 name = text_view.model_choice("attn_model", archs=("gpt",), container=c1)
@@ -50,7 +49,7 @@ st.caption(t("tvr.steps.caption"))
 
 # 3. Measured side by side -----------------------------------------------------------------
 st.header(t("tvr.measured.header"))
-st.markdown(t("tvr.measured.body"))
+widgets.paragraph("tvr.measured.body")
 bench = loaders.benchmark("text").get("models", {})
 rows = []
 for lg in corpus.LANGS:
@@ -70,7 +69,7 @@ for lg in corpus.LANGS:
             t("tvr.col.gen_nocache"): round(b.get("tokens_per_s_no_cache", float("nan")), 0),
         })
 if rows:
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    widgets.table(rows, "tvr-measured", hide_index=True, width="stretch")
     machine = loaders.benchmark("text").get("machine", {})
     st.caption(t("tvr.measured.caption", machine=f"{machine.get('cpu', '?')} ({machine.get('cores', '?')} cores)")
                if machine
@@ -95,7 +94,7 @@ widgets.model_card([], developer=[
 
 # 4. Try the speed yourself -----------------------------------------------------------------
 st.subheader(t("tvr.speed.header"))
-st.markdown(t("tvr.speed.body"))
+widgets.paragraph("tvr.speed.body")
 st.button(t("tvr.speed.go"), icon="⏱️", on_click=lambda: st.session_state.update(tvr_speed=True))
 if st.session_state.pop("tvr_speed", False):
     with st.spinner(t("tvr.speed.running")):

@@ -160,3 +160,17 @@ def test_load_tab_reads_queue_notices_errors_buttons_and_fragment_timers():
     assert tab.handle(msg(script_finished=done)) == done
     tab.handle(msg(new_session__page_script_hash="h"))  # a full run: the browser drops its timers
     assert tab.auto_reruns == {} and tab.page_hash == "h" and tab.fragment_runs == 1
+
+
+def test_rooms_benchmark_tiny_run(tmp_path):
+    """The real server, a projector and three students in one room: polls time, the chart counts every answer."""
+    from benchmarks import rooms
+
+    out = rooms.run(students=3, polls=3, duration=14, results=tmp_path)
+    saved = json.loads((tmp_path / "rooms.json").read_text())
+    assert "room=" in saved["room_link_query"] and saved["choices"] >= 2
+    for name in ("alone_projector", "alone_student"):
+        assert saved[name]["n"] == 3 and saved[name]["cpu_ms_per_poll"] > 0
+    assert out["class"]["projector_polls"]["n"] >= 3 and out["class"]["student_polls"]["n"] >= 3
+    assert out["class"]["chart_counts"] == out["class"]["expected_counts"] and sum(out["class"]["chart_counts"]) == 3
+    assert "one poll alone: projector's chart" in (tmp_path / "rooms.md").read_text()

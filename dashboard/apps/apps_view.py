@@ -132,7 +132,7 @@ def super_resolution() -> None:
 
 
 def editing_section() -> None:
-    st.markdown(t("apps.edit.body"))
+    widgets.paragraph("apps.edit.body")
     names = widgets.class_names()
     left, right = st.columns([1, 2], gap="large")
     image, caption, label = pick_image("c", 2, container=left)
@@ -193,7 +193,7 @@ def text_to_image() -> None:
 
 
 def video() -> None:
-    st.markdown(t("apps.video.body"))
+    widgets.paragraph("apps.video.body")
     names = widgets.class_names()
     c1, c2 = st.columns(2)
     label = widgets.class_select(t("apps.video.class"), "vcls", 9, container=c1)

@@ -13,10 +13,54 @@ CLASS_COLORS = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE",
 ACCENT = "#332288"
 FONT = dict(size=15)
 
+#: Every colour a chart may use: Paul Tol's colour-blind-safe qualitative schemes (muted, bright,
+#: vibrant, light, pale), any grey, black and white; ``rgba`` of these with any alpha is allowed too
+#: (tests/dashboard/test_palette.py walks every chart builder's traces against it).
+TOL_BRIGHT = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB"]
+TOL_VIBRANT = ["#0077BB", "#33BBEE", "#009988", "#EE7733", "#CC3311", "#EE3377", "#BBBBBB"]
+TOL_LIGHT = ["#77AADD", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00", "#EEDD88", "#EE8866", "#FFAABB", "#DDDDDD"]
+TOL_PALE = ["#BBCCEE", "#CCEEFF", "#CCDDAA", "#EEEEBB", "#FFCCCC", "#DDDDDD"]
+SAFE_COLORS = frozenset(c.upper() for c in (*CLASS_COLORS, ACCENT, "#DDDDDD", *TOL_BRIGHT, *TOL_VIBRANT, *TOL_LIGHT,
+                                            *TOL_PALE))
+#: Named colour scales charts may use: perceptually uniform (viridis family, cividis, twilight) or
+#: single-hue / blue–red ramps readable with red–green colour blindness.
+SAFE_SCALES = frozenset(s.lower() for s in ("Viridis", "Cividis", "Inferno", "Magma", "Plasma", "Twilight", "Blues",
+                                            "Greys", "RdBu", "RdBu_r"))
+#: Series colours in order, for traces that take the next colour (plotly's own default is not safe).
+COLORWAY = [CLASS_COLORS[(i * 3 + 1) % len(CLASS_COLORS)] for i in range(len(CLASS_COLORS))]
+
+
+TITLE_CHARS = 46  # a chart title is wrapped at about this many characters: plotly never wraps it, and a
+#                   longer line is cut off at the sides of a 390 px phone screen
+
+
+def text_width(text: str) -> int:
+    """Width in Latin characters: a Hangul syllable or other wide character counts as two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap_title(title: str | None, width: int = TITLE_CHARS) -> str | None:
+    """``title`` broken into lines at most ``width`` wide (:func:`text_width`) at spaces (plotly's
+    ``<br>``); a single word wider than that stays whole."""
+    if not title or text_width(title) <= width or "<br>" in title:
+        return title
+    lines, line = [], ""
+    for word in title.split(" "):
+        if line and text_width(line) + 1 + text_width(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "<br>".join([*lines, line])
+
 
 def _layout(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
-                      title=title, font=FONT, paper_bgcolor="rgba(0,0,0,0)")
+    title = wrap_title(title)
+    extra = 20 * title.count("<br>") if title else 0
+    fig.update_layout(height=height + extra, margin=dict(l=10, r=10, t=(40 + extra) if title else 10, b=10),
+                      title=title, font=FONT, paper_bgcolor="rgba(0,0,0,0)", colorway=COLORWAY)
     return fig
 
 
@@ -133,7 +177,7 @@ def grouped_bars(series: dict[str, Sequence[float]], x: Sequence[str], y_title: 
     fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))
     _layout(fig, height, title)
     if title:  # the legend sits between the title and the plot
-        fig.update_layout(margin=dict(t=80))
+        fig.update_layout(margin=dict(t=80 + 20 * fig.layout.title.text.count("<br>")))
     return fig
 
 
@@ -151,3 +195,17 @@ def labelled_scatter(x: Sequence[float], y: Sequence[float], names: Sequence[str
     fig.update_xaxes(title=x_title, type="log" if log else "linear")
     fig.update_yaxes(title=y_title, type="log" if log else "linear")
     return _layout(fig, height, title)
+
+
+def answer_bars(counts: Sequence[int], labels: Sequence[str], right: int | None, y_title: str,
+                height: int = 300) -> go.Figure:
+    """A class's answers, one bar per choice (or range); once revealed, the right one is marked by
+    colour and by a ✓ in its label (not by colour alone)."""
+    colors = [CLASS_COLORS[3] if i == right else ("#BBBBBB" if right is not None else ACCENT)
+              for i in range(len(counts))]
+    names = [f"✓ {name}" if i == right else name for i, name in enumerate(labels)]
+    fig = go.Figure(go.Bar(x=names, y=list(counts), marker_color=colors, text=list(counts), textposition="auto",
+                           hovertemplate="%{x}: %{y}<extra></extra>"))
+    fig.update_yaxes(title=y_title, rangemode="tozero", dtick=max(1, -(-max(counts, default=1) // 5)))
+    fig.update_layout(showlegend=False)
+    return _layout(fig, height)

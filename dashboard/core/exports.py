@@ -1,8 +1,9 @@
-"""Downloads: PNG sheets with labels (Hangul-capable font when installed) and NPZ arrays."""
+"""Downloads: PNG sheets with labels (Hangul-capable font when installed), NPZ arrays, CSV tables."""
 
 from __future__ import annotations
 
 import io
+import re
 from functools import cache
 from pathlib import Path
 
@@ -59,3 +60,27 @@ def gif_bytes(frames: np.ndarray, scale: int = 6, ms_per_frame: int = 120, bounc
     out = io.BytesIO()
     pictures[0].save(out, format="GIF", save_all=True, append_images=pictures[1:], duration=ms_per_frame, loop=0)
     return out.getvalue()
+
+
+_UNSAFE = re.compile(r"[^0-9A-Za-z._-]+")
+
+
+def file_name(stem: str, ext: str, **settings: object) -> str:
+    """A download's name carrying the view's settings: ``file_name("compare", "csv", lang="ko", seed=3)``
+    → ``compare_lang-ko_seed-3.csv``. Only ASCII letters, digits, ``.``, ``_`` and ``-`` are kept (a
+    setting's text from the URL cannot add a path or odd characters); empty settings are left out."""
+    parts = [_UNSAFE.sub("-", str(stem)).strip("-.") or "table"]
+    for name, value in settings.items():
+        text = _UNSAFE.sub("-", str(value)).strip("-.")[:40]
+        if text:
+            parts.append(f"{_UNSAFE.sub('-', name)}-{text}")
+    return "_".join(parts) + "." + _UNSAFE.sub("", ext)
+
+
+def csv_bytes(table) -> bytes:
+    """A table (a pandas DataFrame, a list of row dicts or a dict of columns) as CSV: UTF-8 with a byte
+    order mark, so Excel opens Korean text correctly; no index column."""
+    import pandas as pd
+
+    frame = table if isinstance(table, pd.DataFrame) else pd.DataFrame(table)
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

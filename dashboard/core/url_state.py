@@ -9,8 +9,9 @@ an error in tests (``GENAI_LAB_STRICT_URL=1``), so a fuzz test that walks this t
 (``tests/pages/test_url_fuzz.py``) covers every parameter, including ones added later.
 
 Kinds: ``int`` (a number box or slider), ``float``, ``choice`` (the position of a radio, select
-box or select slider option), ``classes`` (a comma-separated list of class indices) and ``text``
-(free text such as starting notes). ``when`` names other parameters that make the control appear
+box or select slider option), ``classes`` (a comma-separated list of class indices), ``text``
+(free text such as starting notes) and ``code`` (a class room's code, checked against
+:data:`dashboard.lesson.rooms.CODE`). ``when`` names other parameters that make the control appear
 (e.g. ``?app=1`` shows the super-resolution controls), so the fuzz test can reach it.
 """
 
@@ -32,11 +33,11 @@ MAX_TEXT = 400           # free-text parameters keep at most this many character
 
 @dataclass(frozen=True)
 class Param:
-    kind: str                                            # int | float | choice | classes | text
+    kind: str                                            # int | float | choice | classes | text | code
     when: tuple[tuple[tuple[str, str], ...], ...] = ()   # URL contexts that show the control (any one)
 
 
-INT, FLOAT, CHOICE, CLASSES, TEXT = (Param(k) for k in ("int", "float", "choice", "classes", "text"))
+INT, FLOAT, CHOICE, CLASSES, TEXT, CODE = (Param(k) for k in ("int", "float", "choice", "classes", "text", "code"))
 
 
 def _when(param: Param, *contexts: dict[str, str], **others: str) -> Param:
@@ -45,8 +46,9 @@ def _when(param: Param, *contexts: dict[str, str], **others: str) -> Param:
     return Param(param.kind, tuple(tuple(c.items()) for c in (*contexts, others) if c))
 
 
-#: Read on every page (by :mod:`dashboard.core.i18n`).
-COMMON: dict[str, Param] = {"lang": CHOICE}
+#: Read on every page (by :mod:`dashboard.core.i18n`, :mod:`dashboard.core.presenter` and, for the
+#: class room a student joined, :mod:`dashboard.lesson.share_view`).
+COMMON: dict[str, Param] = {"lang": CHOICE, "present": CHOICE, "room": CODE}
 
 #: Page (its file name under ``pages/``, also its URL path) → the parameters it reads.
 PAGES: dict[str, dict[str, Param]] = {

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from dashboard.core import pictures, url_state
+from dashboard.core import pictures, presenter, url_state
 from dashboard.core.i18n import init_lang, lang, strings, t
 from dashboard.core.loaders import LOAD_ERRORS
 from models.core import data
@@ -217,11 +217,37 @@ MORE = ".more"  # suffix of a paragraph's details, folded below it (tests/dashbo
 
 def paragraph(key: str, container=st, kind: str = "markdown", **fmt) -> None:
     """The short paragraph ``key`` (drawn as ``kind``: markdown, caption or info); its details
-    ``key.more``, where there are any, folded below it in the same style."""
+    ``key.more``, where there are any, folded below it in the same style. In presenter mode
+    (:mod:`dashboard.core.presenter`) a markdown or info paragraph is folded too, with its details,
+    into one expander, so the page's figure comes first; captions stay in view."""
+    more = key + MORE in strings("en")
+    if kind != "caption" and presenter.is_on():
+        box = container.expander(t("presenter.explain"), icon="📖")
+        getattr(box, kind)(t(key, **fmt), **({"icon": "ℹ️"} if kind == "info" else {}))
+        if more:
+            getattr(box, kind)(t(key + MORE, **fmt))
+        return
     draw = getattr(container, kind)
     draw(t(key, **fmt), **({"icon": "ℹ️"} if kind == "info" else {}))
-    if key + MORE in strings("en"):
+    if more:
         getattr(container.expander(t("common.fold"), icon="📖"), kind)(t(key + MORE, **fmt))
+
+
+def table(data, name: str, settings: dict[str, object] | None = None, static: bool = False, container=st,
+          **kwargs) -> None:
+    """A table (``st.dataframe``, or with ``static`` ``st.table``) and a button to download it as CSV
+    (:func:`dashboard.core.exports.csv_bytes`, UTF-8 with BOM). The file is named after ``name`` (also
+    the button's key), the language and ``settings``, e.g. ``tokens_lang-ko_tok-2.csv``. ``kwargs`` go to
+    the table call (``hide_index``, ``column_config``, ...)."""
+    import pandas as pd
+
+    from dashboard.core import exports
+
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    (container.table if static else container.dataframe)(frame, **kwargs)
+    container.download_button(t("common.csv"), exports.csv_bytes(frame), mime="text/csv", icon="📄",
+                              file_name=exports.file_name(name, "csv", lang=lang(), **(settings or {})),
+                              key=f"csv_{name}")
 
 
 def model_card(rows: Sequence[tuple[str, str]], developer: Sequence[tuple[str, str]] = ()) -> None:

@@ -13,7 +13,7 @@ from dashboard.core.i18n import lang, t
 from models.language import corpus, text
 
 #: Soft backgrounds that keep black text readable on a projector; neighbours always differ.
-TOKEN_COLORS = ["#FDE2C8", "#CFE8F3", "#D9F0D3", "#F3D1E6", "#FFF3B0", "#E0DAF5"]
+TOKEN_COLORS = ["#FFCCCC", "#CCEEFF", "#CCDDAA", "#EEEEBB", "#BBCCEE", "#EEDD88"]  # Paul Tol's pale/light
 
 
 def token_html(pieces: list[tuple[int, str]], show_ids: bool = True, highlight_from: int | None = None) -> str:

@@ -13,7 +13,8 @@ from models.melody import music
 from models.melody.melody_corpus import LOWEST, STEPS_PER_BAR
 
 #: roll values → colour: silence, sustained (model), sustained (given), onset (model), onset (given)
-ROLL_COLORS = ["rgba(0,0,0,0)", "#A9A0D8", "#9ED9CC", "#332288", "#117733"]
+#: (the palette's indigo and green; a sustained sixteenth is the same colour, lighter)
+ROLL_COLORS = ["rgba(0,0,0,0)", "rgba(51,34,136,0.42)", "rgba(17,119,51,0.42)", "#332288", "#117733"]
 
 
 def piano_roll_figure(roll: np.ndarray, height: int = 300) -> go.Figure:
