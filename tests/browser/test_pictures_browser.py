@@ -9,6 +9,7 @@ from dashboard.core.pictures import TILE_PX
 from tests.browser.conftest import assert_no_exception, save_screenshot
 
 MIN_TILE_PX = 64
+IMGS = """document.querySelectorAll('[data-testid="stMain"] [data-testid="stImage"] img')"""
 
 
 @pytest.mark.parametrize("path", ["compare", "gan"])
@@ -18,13 +19,13 @@ def test_every_tile_is_at_least_64_px_at_1280(browser, server, path):
     try:
         page.goto(f"{server}/{path}?lang=en")
         wait_rendered(page)
-        page.wait_for_function("""() => { const imgs = document.querySelectorAll('[data-testid="stMain"] [data-testid="stImage"] img');
-            return imgs.length >= 4 && [...imgs].every(i => i.complete && i.naturalWidth > 0); }""", timeout=60_000)
+        page.wait_for_function(f"""() => {{ const imgs = {IMGS};
+            return imgs.length >= 4 && [...imgs].every(i => i.complete && i.naturalWidth > 0); }}""", timeout=60_000)
         assert_no_exception(page)
         assert page.locator('[data-testid="stSidebar"]').first.is_visible()  # the sidebar is open
-        shown = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stImage"] img')].map(i => ({
+        shown = page.evaluate(f"""() => [...{IMGS}].map(i => ({{
             width: i.clientWidth, natural: i.naturalWidth, rendering: getComputedStyle(i).imageRendering,
-            caption: (i.closest('[data-testid="stImage"]').innerText || '').trim()}))""")
+            caption: (i.closest('[data-testid="stImage"]').innerText || '').trim()}}))""")
         for img in shown:
             tile = img["width"] / img["natural"] * TILE_PX
             assert tile >= MIN_TILE_PX, (path, img, tile)

@@ -50,8 +50,9 @@ def lang(request):
 
 
 def pictures(at: AppTest) -> dict[str, str]:
-    """Every ``st.image`` picture on the page: caption → media URL (the URL changes with the pixels)."""
-    return {img.caption: img.url for element in at.get("image") for img in element.proto.imgs}
+    """Every ``st.image`` picture in the page's main area (not the sidebar's share QR code): caption → media
+    URL (the URL changes with the pixels)."""
+    return {img.caption: img.url for element in at.main.get("image") for img in element.proto.imgs}
 
 
 def picture(at: AppTest, prefix: str) -> str:

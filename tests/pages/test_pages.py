@@ -73,12 +73,12 @@ def key_figures(at) -> list:
 def test_images_are_crisp_pngs_with_captions():
     at = run_app("en", "pages/compare.py", query={"n": "16"})
     assert not at.exception
-    pictures = [img for element in at.get("image") for img in element.proto.imgs]
+    pictures = [img for element in at.main.get("image") for img in element.proto.imgs]
     assert len(pictures) == 4 and all(p.caption.endswith("seed 0)") and "16 generated images" in p.caption
                                       for p in pictures)
     assert all(p.url.endswith(".png") for p in pictures)  # PNG, never JPEG (which would smear the pixels)
-    names = {b.proto.label for b in at.get("download_button")}
-    assert "PNG" in names and len(at.get("download_button")) == 4 + 2  # one per grid, then the sheet and the arrays
+    keys = [b.key for b in at.get("download_button") if b.proto.label == "PNG"]
+    assert keys == [f"png_grid_{f}" for f in ("gan", "vae", "flow", "diffusion")]  # one PNG under every grid
 
 
 @pytest.mark.parametrize("page", PAGES)
