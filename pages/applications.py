@@ -15,7 +15,8 @@ widgets.load_or_stop(lambda: image_loaders.zoo_model("diffusion"))
 names = [t(f"apps.section.{s}") for s in view.SECTIONS]
 section = view.SECTIONS[widgets.synced_index(st.radio, t("apps.choose"), "app", names, horizontal=True)]
 st.header(names[view.SECTIONS.index(section)])
-view.SECTION_VIEWS[section]()
+with widgets.key_figure():  # the chosen application, live
+    view.SECTION_VIEWS[section]()
 
 st.divider()
 st.subheader(t("apps.limits.header"))

@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from dashboard.apps import augment_view as view
-from dashboard.core import charts, loaders, widgets
+from dashboard.core import charts, loaders, pictures, widgets
 from dashboard.core.i18n import t
 from models.image import zoo
 
@@ -24,10 +24,10 @@ else:
     labels = [t("augment.condition.real") if c == "real" else
               t("augment.live.with", family=widgets.family_name(c.removeprefix("real+"))) for c in conditions]
     means = [100 * c["mean"] for c in conditions.values()]
-    st.plotly_chart(charts.bars(means, labels, "", t("augment.measured.accuracy"),
-                                title=t("augment.measured.title", real=config["real_per_class"],
-                                        synthetic=config["synthetic_per_class"], seeds=len(results["seeds"]))),
-                    key="augment_bars")
+    widgets.key_figure().plotly_chart(charts.bars(
+        means, labels, "", t("augment.measured.accuracy"),
+        title=t("augment.measured.title", real=config["real_per_class"], synthetic=config["synthetic_per_class"],
+                seeds=len(results["seeds"]))), key="augment_bars")
     base = conditions["real"]["mean"]
     rows = [f"| {label} | {c['train_images']:,} | {100 * c['mean']:.1f} % ± {100 * c['std']:.1f} | "
             + ("—" if name == "real" else f"{100 * (c['mean'] - base):+.1f}") + " |"
@@ -66,6 +66,7 @@ else:
     m2.metric(t("augment.live.with", family=widgets.family_name(family)), f"{aug_acc:.1%}",
               delta=f"{100 * (aug_acc - real_acc):+.1f} pt")
     m3.metric(t("augment.live.time"), f"{result['sample_s'] + result['augmented']['seconds']:.1f} s")
-    st.plotly_chart(charts.image_grid(np.asarray(result["examples"]), cols=10, titles=names, height=150,
-                                      title=t("augment.live.examples")), key="augment_examples")
+    pictures.show_grid(np.asarray(result["examples"]), 10, titles=names, caption=t("augment.live.examples"),
+                       key="augment_examples",
+                       file_name=pictures.file_name("augmentation", "examples", fam=family, seed=seed))
 widgets.paragraph("augment.limits")

@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from dashboard.core import charts, loaders, widgets
+from dashboard.core import charts, loaders, pictures, widgets
 from dashboard.core.i18n import t
 from dashboard.latent import loaders as latent_loaders
 
@@ -33,9 +33,10 @@ view = latent_loaders.posterior_view(name, image, DRAWS, seed)
 # 2. Encoder: μ and σ ---------------------------------------------------------------------
 st.header(t("autoencoder.encoder.header"))
 widgets.paragraph("autoencoder.encoder.body")
-left, right = st.columns([1, 3])
-left.plotly_chart(charts.image_grid(image[None], cols=1, height=230,
-                                    title=t("autoencoder.input", name=names[int(test.labels[index])])), key="input")
+with widgets.key_figure():  # one image in, its code's μ and σ out
+    left, right = st.columns([1, 3])
+pictures.show_grid(image[None], 1, caption=t("autoencoder.input", name=names[int(test.labels[index])]), container=left,
+                   key="input", file_name=pictures.file_name("autoencoder", "input", img=index))
 dims = [f"z{i + 1}" for i in range(len(view["mu"]))]
 fig = charts.bars(view["mu"], dims, t("autoencoder.encoder.dim"), t("autoencoder.encoder.value"), height=280)
 fig.data[0].error_y = dict(type="data", array=view["sigma"], visible=True, color="#888")
@@ -46,15 +47,16 @@ right.caption(t("autoencoder.encoder.caption", sigma=f"{float(np.mean(view['sigm
 st.header(t("autoencoder.decoder.header"))
 st.latex(r"z = \mu + \sigma \odot \varepsilon,\qquad \varepsilon \sim \mathcal{N}(0, I)")
 widgets.paragraph("autoencoder.decoder.body")
-st.plotly_chart(charts.image_grid(view["images"], cols=DRAWS, height=150, title=t("autoencoder.decoder.draws")),
-                key="draws")
+pictures.show_grid(view["images"], DRAWS, caption=t("autoencoder.decoder.draws"), key="draws",
+                   file_name=pictures.file_name("autoencoder", "draws", img=index, beta=BETAS[beta_i], seed=seed))
 
 # 4. Reconstruction error ----------------------------------------------------------------
 st.header(t("autoencoder.error.header"))
 a, b, c = st.columns(3)
-a.plotly_chart(charts.image_grid(image[None], cols=1, height=250, title=t("autoencoder.error.x")), key="x")
-b.plotly_chart(charts.image_grid(view["reconstruction"][None], cols=1, height=250, title=t("autoencoder.error.xhat")),
-               key="xhat")
+pictures.show_grid(image[None], 1, caption=t("autoencoder.error.x"), container=a, key="x",
+                   file_name=pictures.file_name("autoencoder", "x", img=index))
+pictures.show_grid(view["reconstruction"][None], 1, caption=t("autoencoder.error.xhat"), container=b, key="xhat",
+                   file_name=pictures.file_name("autoencoder", "reconstruction", img=index, beta=BETAS[beta_i]))
 c.plotly_chart(charts.heatmap(view["error"], title=t("autoencoder.error.map"), height=250, colorscale="Inferno",
                               zmin=0, zmax=1), key="error")
 m1, m2, m3, m4 = st.columns(4)
@@ -80,8 +82,9 @@ t2.plotly_chart(charts.curves({t("autoencoder.tradeoff.kl"): [rows[b].get("test_
                               "β", t("autoencoder.tradeoff.kl"), x=[float(b) for b in BETAS], log_x=True, height=300,
                               vline=float(BETAS[beta_i])), key="beta_kl")
 samples = {b: latent_loaders.latent_prior_samples(f"vae16_beta{b}", 8, seed) for b in BETAS}
-st.plotly_chart(charts.image_grid(np.concatenate(list(samples.values())), cols=8, height=260,
-                                  title=t("autoencoder.tradeoff.samples")), key="beta_samples")
+pictures.show_grid(np.concatenate(list(samples.values())), 8, caption=t("autoencoder.tradeoff.samples"),
+                   titles=[f"β = {b}" if i == 0 else "" for b in BETAS for i in range(8)], key="beta_samples",
+                   file_name=pictures.file_name("autoencoder", "prior-samples", seed=seed))
 widgets.paragraph("autoencoder.tradeoff.body")
 
 m = rows[BETAS[beta_i]]

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.core import charts, exports, loaders, widgets
+from dashboard.core import charts, exports, loaders, pictures, widgets
 from dashboard.core.i18n import t
 from dashboard.image import loaders as image_loaders
 from models.image import zoo
@@ -28,20 +28,27 @@ how_figures = {"flow_p": f"{loaders.metrics(zoo.FAMILIES['flow'].trainer).get('p
                "vae_p": f"{loaders.metrics(zoo.FAMILIES['vae'].trainer).get('parameters', 0):,}",
                "precision": f"{measured['diffusion']['precision']:.2f}" if "diffusion" in measured else "–"}
 results, failed = {}, {}
-columns = st.columns(len(zoo.FAMILIES), gap="medium")
-for family, column in zip(zoo.FAMILIES, columns, strict=True):
-    with column:
-        st.subheader(widgets.family_name(family))
+# One row per family (name and latency beside its grid, 8 images a row), so each 28×28 image gets
+# ≥ 64 px on a projector; the four notes on how each family works follow below.
+with widgets.key_figure():
+    for family in zoo.FAMILIES:
+        about, grid = st.columns([1, 4], vertical_alignment="center")
+        about.subheader(widgets.family_name(family))
         try:
             images, seconds = image_loaders.generate(family, labels, seed)
         except loaders.LOAD_ERRORS as exc:
             failed[family] = str(exc)
-            st.warning(t("compare.unavailable", detail=str(exc)), icon="⚠️")
+            grid.warning(t("compare.unavailable", detail=str(exc)), icon="⚠️")
             continue
         results[family] = images
-        st.plotly_chart(charts.image_grid(images, cols=4, height=90 * -(-count // 4) + 20), key=f"grid_{family}")
-        st.caption(t("compare.latency", ms=f"{seconds * 1000:,.0f}", device=loaders.device()))
-        st.markdown(t(f"compare.how.{family}", **how_figures))
+        about.caption(t("compare.latency", ms=f"{seconds * 1000:,.0f}", device=loaders.device()))
+        pictures.show_grid(images, 8, container=grid, key=f"grid_{family}",
+                           caption=t("compare.alt", family=widgets.family_name(family), n=count,
+                                     cls=names[label] if label != ANY else t("compare.any"), seed=seed),
+                           file_name=pictures.file_name("compare", family, cls=label if label != ANY else "any",
+                                                        seed=seed, n=count))
+for family, column in zip(zoo.FAMILIES, st.columns(len(zoo.FAMILIES), gap="medium"), strict=True):
+    column.markdown(f"**{widgets.family_name(family)}**  \n" + t(f"compare.how.{family}", **how_figures))
 
 if results:
     d1, d2, _ = st.columns([1, 1, 2])

@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from dashboard.core import charts, loaders, widgets
+from dashboard.core import charts, loaders, pictures, widgets
 from dashboard.core.i18n import t
 from dashboard.image import loaders as image_loaders
 from models.image import zoo
@@ -18,19 +18,24 @@ names = widgets.class_names()
 # 1. Forward process -------------------------------------------------------------------
 st.header(t("diffusion.forward.header"))
 widgets.paragraph("diffusion.forward.body")
-st.latex(r"x_t = \sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\varepsilon,"
-         r"\qquad \varepsilon \sim \mathcal{N}(0, I)")
-left, right = st.columns([1, 1], gap="large")
-index = widgets.synced_int(left.number_input, t("diffusion.forward.image", n=len(test) - 1), "img", 0, 0,
+c1, c2 = st.columns(2)
+index = widgets.synced_int(c1.number_input, t("diffusion.forward.image", n=len(test) - 1), "img", 0, 0,
                            len(test) - 1, step=1)
-step = widgets.synced_int(left.slider, t("diffusion.forward.t"), "t", 300, 0, 999,
+step = widgets.synced_int(c2.slider, t("diffusion.forward.t"), "t", 300, 0, 999,
                           help=t("diffusion.forward.t_help"))
 STRIP = [0, 50, 100, 200, 300, 500, 700, 999]
 with diffusion as model:
     noisy = model.noise(np.repeat(test.images[index][None], len(STRIP) + 1, 0), [*STRIP, step], seed=index)
     levels, schedule = model.noise_levels(step), model.schedule()
-left.plotly_chart(charts.image_grid(noisy[-1:], cols=1, height=260, title=t("diffusion.forward.xt", t=step)),
-                  key="xt")
+with widgets.key_figure():  # the forward process, one row of 8 across the page
+    pictures.show_grid(noisy[:-1], len(STRIP), titles=[f"t={s}" for s in STRIP], key="strip",
+                       caption=t("diffusion.forward.caption"), gif=noisy[:-1],
+                       file_name=pictures.file_name("diffusion", "forward", img=index))
+st.latex(r"x_t = \sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\varepsilon,"
+         r"\qquad \varepsilon \sim \mathcal{N}(0, I)")
+left, right = st.columns([1, 2], gap="large")
+pictures.show_grid(noisy[-1:], 1, caption=t("diffusion.forward.xt", t=step), container=left, key="xt",
+                   file_name=pictures.file_name("diffusion", "noisy", img=index, t=step))
 right.plotly_chart(charts.curves({t("diffusion.forward.signal"): schedule["signal"],
                                   t("diffusion.forward.noise"): schedule["noise"]},
                                  "t", t("diffusion.forward.weight"), x=np.arange(len(schedule["signal"])),
@@ -39,9 +44,6 @@ m1, m2, m3 = right.columns(3)
 m1.metric(t("diffusion.forward.signal"), f"{levels['signal']:.2f}")
 m2.metric(t("diffusion.forward.noise"), f"{levels['noise']:.2f}")
 m3.metric(t("diffusion.forward.snr"), f"{10 * np.log10(levels['snr']):+.1f} dB")
-right.plotly_chart(charts.image_grid(noisy[:-1], cols=len(STRIP), titles=[f"t={s}" for s in STRIP], height=150),
-                   key="strip")
-right.caption(t("diffusion.forward.caption"))
 
 # 2. Reverse process -------------------------------------------------------------------
 st.header(t("diffusion.reverse.header"))
@@ -67,13 +69,14 @@ with st.form("reverse"):
 with st.spinner(t("diffusion.reverse.running")):
     result = image_loaders.diffusion_trajectory(label, seed, sampler, steps, guidance, 8)
 kept = result["timesteps"]
-st.plotly_chart(charts.image_grid(
-    np.concatenate([result["x_t"][:, 0], result["x0"][:, 0]]), cols=len(kept),
-    titles=[f"x_t  t={s}" for s in kept] + [t("diffusion.reverse.x0", t=s) for s in kept], height=230),
-    key="trajectory")
-st.caption(t("diffusion.reverse.strip_caption"))
-st.plotly_chart(charts.image_grid(result["images"], cols=8, height=150,
-                                  title=t("diffusion.reverse.final", w=f"{guidance:.1f}")), key="final")
+reverse_name = pictures.file_name("diffusion", "reverse", cls="any" if label == ANY else label, seed=seed,
+                                  sampler=sampler, steps=steps, w=f"{guidance:.1f}")
+pictures.show_grid(np.concatenate([result["x_t"][:, 0], result["x0"][:, 0]]), len(kept),
+                   titles=[f"x_t  t={s}" for s in kept] + [t("diffusion.reverse.x0", t=s) for s in kept],
+                   caption=t("diffusion.reverse.strip_caption"), key="trajectory", file_name=reverse_name,
+                   gif=result["x_t"][:, 0])
+pictures.show_grid(result["images"], 8, caption=t("diffusion.reverse.final", w=f"{guidance:.1f}"), key="final",
+                   file_name=f"{reverse_name}-final")
 st.caption(t("diffusion.reverse.latency", ms=f"{result['seconds'] * 1000:,.0f}", steps=steps,
              device=loaders.device(), nfe=zoo.FAMILIES["diffusion"].calls(steps=steps, guidance=guidance)))
 
@@ -82,8 +85,9 @@ st.subheader(t("diffusion.guidance.header"))
 shown, GUIDE_SEED = (0 if label == ANY else label), 0  # guidance needs a class; "any class" shows the first
 for column, w in zip(st.columns(3), (0.0, 1.0, 3.0), strict=True):
     side = image_loaders.diffusion_trajectory(shown, GUIDE_SEED, DEFAULTS["sampler"], DEFAULTS["steps"], w, 4)
-    column.plotly_chart(charts.image_grid(side["images"], cols=2, height=230,
-                                          title=t("diffusion.guidance.col", w=f"{w:g}")), key=f"guidance_{w:.0f}")
+    pictures.show_grid(side["images"], 2, caption=t("diffusion.alt.guidance", w=f"{w:g}"), container=column,
+                       key=f"guidance_{w:.0f}",
+                       file_name=pictures.file_name("diffusion", "guidance", cls=shown, seed=GUIDE_SEED, w=f"{w:g}"))
 st.caption(t("diffusion.guidance.caption", cls=names[shown], seed=GUIDE_SEED))
 
 # 3. Quality vs number of steps ---------------------------------------------------------

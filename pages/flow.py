@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from dashboard.core import charts, loaders, widgets
+from dashboard.core import charts, loaders, pictures, widgets
 from dashboard.core.i18n import t
 from dashboard.image import figures
 from dashboard.image import loaders as image_loaders
@@ -19,8 +19,9 @@ names = widgets.class_names()
 st.header(t("flow.formula.header"))
 st.latex(r"\log p_X(x) = \log p_Z\big(f(x)\big) + \log\left|\det \frac{\partial f(x)}{\partial x}\right|")
 widgets.paragraph("flow.formula.body")
-st.plotly_chart(figures.warp_figure((t("flow.warp.z"), t("flow.warp.map"), t("flow.warp.x"))), key="warp")
-st.caption(t("flow.warp.caption"))
+with widgets.key_figure():  # the change of variables, drawn
+    st.plotly_chart(figures.warp_figure((t("flow.warp.z"), t("flow.warp.map"), t("flow.warp.x"))), key="warp")
+    st.caption(t("flow.warp.caption"))
 
 # 2. An image there and back -----------------------------------------------------------
 st.header(t("flow.roundtrip.header"))
@@ -29,11 +30,12 @@ index = widgets.synced_int(st.number_input, t("flow.roundtrip.image", n=len(test
                            len(test) - 1, step=1)
 view = image_loaders.flow_view(index)
 c1, c2, c3 = st.columns(3)
-c1.plotly_chart(charts.image_grid(view["image"][None], cols=1, height=250, title=t("flow.roundtrip.x")), key="x")
+pictures.show_grid(view["image"][None], 1, caption=t("flow.roundtrip.x"), container=c1, key="x",
+                   file_name=pictures.file_name("flow", "x", img=index))
 c2.plotly_chart(charts.heatmap(view["z"], title=t("flow.roundtrip.z"), height=250, colorscale="RdBu_r",
                                zmin=-3, zmax=3), key="z")
-c3.plotly_chart(charts.image_grid(view["reconstruction"][None], cols=1, height=250, title=t("flow.roundtrip.back")),
-                key="back")
+pictures.show_grid(view["reconstruction"][None], 1, caption=t("flow.alt.back"), container=c3, key="back",
+                   file_name=pictures.file_name("flow", "back", img=index))
 st.markdown(t("flow.roundtrip.error", err=f"{view['round_trip']:.1e}"))
 
 st.subheader(t("flow.likelihood.header"))
@@ -57,9 +59,9 @@ label = widgets.class_select(t("flow.sample.class"), "cls", default=0, container
 seed = widgets.seed_input(container=s2)
 temperature = widgets.synced_scaled(s3.slider, t("flow.sample.temperature"), "temp", 70, 0, 120, scale=100, step=5)
 samples = image_loaders.flow_samples(label, seed, temperature, 8)
-st.plotly_chart(charts.image_grid(samples, cols=8, height=150,
-                                  title=t("flow.sample.grid", name=names[label], temp=f"{temperature:.2f}")),
-                key="samples")
+pictures.show_grid(samples, 8, caption=t("flow.sample.grid", name=names[label], temp=f"{temperature:.2f}"),
+                   key="samples", file_name=pictures.file_name("flow", "samples", cls=label, seed=seed,
+                                                               temp=f"{temperature:.2f}"))
 
 m = loaders.metrics("flow")
 widgets.model_card([

@@ -3,16 +3,13 @@
 import numpy as np
 import streamlit as st
 
-from dashboard.core import charts, loaders, widgets
+from dashboard.core import charts, loaders, pictures, widgets
 from dashboard.core.i18n import t
 from dashboard.image import loaders as image_loaders
 
 widgets.setup_page()
 st.title(t("gan.title"))
 widgets.paragraph("gan.intro")
-st.latex(r"\min_G \max_D \; \mathbb{E}_{x\sim p_\text{data}}[\log D(x)]"
-         r" + \mathbb{E}_{z\sim\mathcal{N}(0,I)}[\log(1 - D(G(z)))]")
-st.caption(t("gan.loss_note"))
 widgets.load_or_stop(lambda: image_loaders.zoo_model("gan"))
 names = widgets.class_names()
 
@@ -22,22 +19,27 @@ widgets.paragraph("gan.generator.body")
 label, seed_a, seed_b = widgets.class_and_two_seeds(("cls", "za", "zb"), (0, 0, 1))
 frames = image_loaders.gan_walk(label, seed_a, seed_b, 9)
 position = widgets.synced_int(st.slider, t("gan.walk"), "pos", 0, 0, 8, help=t("gan.walk_help"))
-big, strip = st.columns([1, 3], vertical_alignment="center")
-big.plotly_chart(charts.image_grid(frames[position][None], cols=1, height=240), key="walk_image")
-strip.plotly_chart(charts.image_grid(frames, cols=9, titles=[f"{i / 8:.2f}" for i in range(9)], height=150),
-                   key="walk_strip")
-strip.caption(t("gan.walk_caption"))
+walk_name = pictures.file_name("gan", "walk", cls=label, za=seed_a, zb=seed_b)
+with widgets.key_figure():
+    big, strip = st.columns([1, 4], vertical_alignment="center")
+    pictures.show_grid(frames[position][None], 1, caption=t("gan.alt.frame", pos=position, name=names[label]),
+                       file_name=f"{walk_name}-pos{position}", key="walk_image", container=big)
+    pictures.show_grid(frames, 9, titles=[f"{i / 8:.2f}" for i in range(9)], caption=t("gan.walk_caption"),
+                       file_name=walk_name, key="walk_strip", container=strip, gif=frames)
 
 # 2. The discriminator's view ----------------------------------------------------------
 st.header(t("gan.discriminator.header"))
+# the objective sits with the discriminator, so the generator's walk (the key figure) stays near the top
+st.latex(r"\min_G \max_D \; \mathbb{E}_{x\sim p_\text{data}}[\log D(x)]"
+         r" + \mathbb{E}_{z\sim\mathcal{N}(0,I)}[\log(1 - D(G(z)))]")
+st.caption(t("gan.loss_note"))
 widgets.paragraph("gan.discriminator.body")
 seed = widgets.seed_input(name="seed", default=0)
 scores = image_loaders.discriminator_scores(label, seed, 8)
-left, right = st.columns(2)
-left.plotly_chart(charts.image_grid(scores["real"], cols=8, titles=[f"{s:+.1f}" for s in scores["d_real"]],
-                                   height=150, title=t("gan.real", name=names[label])), key="real")
-right.plotly_chart(charts.image_grid(scores["fake"], cols=8, titles=[f"{s:+.1f}" for s in scores["d_fake"]],
-                                    height=150, title=t("gan.fake", name=names[label])), key="fake")
+for kind, score in (("real", "d_real"), ("fake", "d_fake")):  # one full row each: 8 tiles wide enough to read
+    pictures.show_grid(scores[kind], 8, titles=[f"{s:+.1f}" for s in scores[score]],
+                       caption=t(f"gan.{kind}", name=names[label]), key=kind,
+                       file_name=pictures.file_name("gan", f"d-{kind}", cls=label, seed=seed))
 m = loaders.metrics("gan")
 detector = loaders.benchmark("risks").get("families", {}).get("gan", {}).get("detector_accuracy")
 widgets.paragraph("gan.discriminator.verdict", real=f"{np.mean(scores['d_real']):+.2f}",
@@ -50,11 +52,11 @@ widgets.paragraph("gan.discriminator.verdict", real=f"{np.mean(scores['d_real'])
 st.header(t("gan.training.header"))
 widgets.paragraph("gan.training.body")
 snapshots = image_loaders.gan_snapshots()
+epoch = widgets.synced_int(st.slider, t("gan.training.epoch"), "epoch", len(snapshots), 1, len(snapshots))
+pictures.show_grid(snapshots[epoch - 1], 8, caption=t("gan.training.snapshot", epoch=epoch), key="snapshot",
+                   file_name=pictures.file_name("gan", "training", epoch=epoch))
 left, right = st.columns(2)
-epoch = widgets.synced_int(left.slider, t("gan.training.epoch"), "epoch", len(snapshots), 1, len(snapshots))
-left.plotly_chart(charts.image_grid(snapshots[epoch - 1], cols=8, height=170,
-                                    title=t("gan.training.snapshot", epoch=epoch)), key="snapshot")
-right.plotly_chart(charts.curves({t("gan.training.g_loss"): m.get("g_loss", []),
+left.plotly_chart(charts.curves({t("gan.training.g_loss"): m.get("g_loss", []),
                                   t("gan.training.d_loss"): m.get("d_loss", [])},
                                  t("gan.training.x"), t("gan.training.loss"), height=260), key="losses")
 right.plotly_chart(charts.curves({t("gan.training.d_real"): m.get("d_real", []),

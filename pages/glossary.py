@@ -24,12 +24,14 @@ shown = [
     and (not needle or any(needle in e[k].lower() for k in ("ko", "en", "def_ko", "def_en")))
 ]
 st.caption(t("glossary.count", n=len(shown), total=len(entries)))
+box = widgets.key_figure()  # the table of terms
 if not shown:
-    st.info(t("glossary.none"), icon="🔎")
+    box.info(t("glossary.none"), icon="🔎")
 else:
     widgets.table(
         [{t("glossary.col.term"): e[here], t("glossary.col.other"): e[other],
           t("glossary.col.topic"): topic_names[e["topic"]], t("glossary.col.definition"): e[f"def_{here}"]}
          for e in shown],
-        "glossary", {"topic": topic, "search": needle}, static=True, hide_index=True, border="horizontal",
+        "glossary", {"topic": topic, "search": needle}, static=True, container=box, hide_index=True,
+        border="horizontal",
     )

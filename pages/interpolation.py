@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from dashboard.core import charts, exports, loaders, widgets
+from dashboard.core import loaders, pictures, widgets
 from dashboard.core.i18n import t
 from dashboard.core.image_picker import pick_image
 from dashboard.image import loaders as image_loaders
@@ -28,15 +28,12 @@ widgets.paragraph("interp.walk.body")
 frames = widgets.synced_int(st.slider, t("interp.frames"), "frames", 10, 3, 16)
 latent = latent_loaders.latent_interpolation(MAIN_VAE, image_a, image_b, frames)
 pixels = pixel_interpolation(image_a, image_b, frames)
-st.plotly_chart(charts.image_grid(np.concatenate([latent, pixels]), cols=frames, height=220,
-                                  title=t("interp.walk.rows")), key="walk")
+walk_cols = pictures.fit_cols(frames, 10)  # 16 frames: two rows of 8, each image ≥ 64 px wide
+with widgets.key_figure():  # the latent walk above the pixel cross-fade, tile under tile
+    for kind, walk in (("latent", latent), ("pixel", pixels)):
+        pictures.show_grid(walk, walk_cols, caption=t(f"interp.alt.{kind}", n=frames), key=f"walk_{kind}", gif=walk,
+                           file_name=pictures.file_name("interpolation", kind, frames=frames))
 st.caption(t("interp.walk.caption", a=caption_a, b=caption_b))
-d1, d2 = st.columns(2)
-rows = {t("interp.row.latent"): latent, t("interp.row.pixel"): pixels}  # files built on the click, not every run
-d1.download_button(t("interp.gif"), lambda: exports.gif_bytes(np.concatenate([latent, pixels], axis=2)),
-                   file_name="latent-vs-pixel.gif", mime="image/gif", icon="🎞️")
-d2.download_button(t("interp.png"), lambda: exports.sheet_png(rows),
-                   file_name="interpolation.png", mime="image/png", icon="🖼️")
 
 # 3. The GAN's latent space, for comparison ------------------------------------------------
 st.header(t("interp.gan.header"))
@@ -47,10 +44,9 @@ try:
 except loaders.LOAD_ERRORS as exc:
     st.warning(t("common.load_error", detail=str(exc)), icon="⚠️")
 else:
-    st.plotly_chart(charts.image_grid(walk, cols=frames, height=130, title=t("interp.gan.row", name=names[label])),
-                    key="gan_walk")
-    st.download_button(t("interp.gif"), lambda: exports.gif_bytes(walk), file_name="gan-walk.gif", mime="image/gif",
-                       icon="🎞️", key="gan_gif")
+    pictures.show_grid(walk, walk_cols, caption=t("interp.gan.row", name=names[label]), key="gan_walk", gif=walk,
+                       file_name=pictures.file_name("interpolation", "gan", cls=label, a=seed_a, b=seed_b,
+                                                    frames=frames))
 
 # 4. Latent arithmetic --------------------------------------------------------------------
 st.header(t("interp.arith.header"))
@@ -61,10 +57,10 @@ own = label_a if label_a is not None else 0
 minus = widgets.class_select(t("interp.arith.minus"), "minus", default=own, container=a1)
 plus = widgets.class_select(t("interp.arith.plus"), "plus", default=9 if own == 7 else 7, container=a2)
 result = latent_loaders.latent_arithmetic(MAIN_VAE, image_a, minus, plus, neighbours=5)
-st.plotly_chart(charts.image_grid(np.stack([image_a, result["result"], *result["neighbours"]]), cols=7, height=190,
-                                  titles=["A", t("interp.arith.result"),
-                                          *[names[int(c)] for c in result["neighbour_labels"]]],
-                                  title=t("interp.arith.row", minus=names[minus], plus=names[plus])), key="arith")
+pictures.show_grid(np.stack([image_a, result["result"], *result["neighbours"]]), 7, key="arith",
+                   titles=["A", t("interp.arith.result"), *[names[int(c)] for c in result["neighbour_labels"]]],
+                   caption=t("interp.arith.row", minus=names[minus], plus=names[plus]),
+                   file_name=pictures.file_name("interpolation", "arithmetic", minus=minus, plus=plus))
 st.caption(t("interp.arith.caption"))
 
 m = loaders.metrics(MAIN_VAE)

@@ -20,8 +20,9 @@ table = pd.DataFrame(
      for m in MODALITIES],
     columns=[t("landscape.table.modality"), *(t(f"landscape.family.{f}") for f in FAMILIES)],
 )
-widgets.table(table, "landscape", static=True, hide_index=True, border="horizontal")
-st.caption(t("landscape.legend"))
+with widgets.key_figure():  # modality × model family
+    widgets.table(table, "landscape", static=True, hide_index=True, border="horizontal")
+    st.caption(t("landscape.legend"))
 widgets.paragraph("landscape.flow_note", kind="info")
 
 

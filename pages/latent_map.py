@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from dashboard.core import charts, loaders, widgets
+from dashboard.core import charts, loaders, pictures, widgets
 from dashboard.core.i18n import t
 from dashboard.latent import loaders as latent_loaders
 
@@ -35,7 +35,8 @@ if picked and st.session_state.get("_map_applied") != (name, picked[0]["x"], pic
         pct = round(100 * (value - lo[axis]) / (hi[axis] - lo[axis]))
         widgets.set_url_value(f"p{axis}", int(np.clip(pct, 0, 100)))
 
-left, right = st.columns([3, 2])
+with widgets.key_figure():  # the map, and what the decoder draws where you point
+    left, right = st.columns([3, 2])
 map_box = left.container()
 s1, s2 = left.columns(2)
 px = widgets.synced_int(s1.slider, t("latent_map.x"), "p0", 50, 0, 100, format="%d%%")
@@ -48,15 +49,15 @@ map_box.plotly_chart(charts.latent_scatter(view["points"], view["labels"], names
                      key=chart_key, on_select="rerun", selection_mode="points")
 left.caption(t("latent_map.click"))
 decoded = latent_loaders.latent_decode_2d(name, np.array([point]))
-right.plotly_chart(charts.image_grid(decoded, cols=1, height=300,
-                                     title=t("latent_map.decoded", x=f"{point[0]:.2f}", y=f"{point[1]:.2f}")),
-                   key="decoded")
+pictures.show_grid(decoded, 1, caption=t("latent_map.decoded", x=f"{point[0]:.2f}", y=f"{point[1]:.2f}"),
+                   container=right, key="decoded", width=pictures.SINGLE_PX,
+                   file_name=pictures.file_name("latent-map", "decoded", model=name, x=px, y=py))
 
 # the decoded manifold over the visible region, top row = largest z₂
 xs, ys = np.linspace(lo[0], hi[0], GRID), np.linspace(hi[1], lo[1], GRID)
 grid = np.array([(x, y) for y in ys for x in xs])
-right.plotly_chart(charts.image_grid(latent_loaders.latent_decode_2d(name, grid), cols=GRID, height=330,
-                                     title=t("latent_map.manifold")), key="manifold")
+pictures.show_grid(latent_loaders.latent_decode_2d(name, grid), GRID, caption=t("latent_map.manifold"),  # full width:
+                   key="manifold", file_name=pictures.file_name("latent-map", "manifold", model=name))  # 10 a row
 st.markdown(t("latent_map.manifold_body"))
 
 # 2. Three models side by side ----------------------------------------------------------
@@ -71,8 +72,9 @@ for col, m, label in zip(columns, MAP_MODELS, model_names, strict=True):
     col.plotly_chart(charts.latent_scatter(v["points"][few], v["labels"][few], names, title=label, height=330,
                                            legend=False, ranges=((v["lo"][0], v["hi"][0]), (v["lo"][1], v["hi"][1]))),
                      key=f"cloud_{m}")
-    col.plotly_chart(charts.image_grid(latent_loaders.latent_prior_samples(m, 12, seed), cols=6, height=170,
-                                       title=t("latent_map.compare.prior")), key=f"prior_{m}")
+    pictures.show_grid(latent_loaders.latent_prior_samples(m, 12, seed), 3, caption=t("latent_map.compare.prior"),
+                       container=col, key=f"prior_{m}",  # 3 a row: ≥ 64 px per image in a third of the page
+                       file_name=pictures.file_name("latent-map", "prior", model=m, seed=seed))
     col.caption(t(f"latent_map.compare.prior_{m}"))
 
 # 3. The VQ-VAE's codebook ----------------------------------------------------------------

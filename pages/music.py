@@ -21,8 +21,8 @@ held_out = widgets.load_or_stop(lambda: melody_loaders.melodies("valid"))
 st.header(t("music.tokens.header"))
 widgets.paragraph("music.tokens.body")
 example = music.melody_tokens(held_out[0])[: 2 * melody_corpus.STEPS_PER_BAR + 1]
-st.markdown(text_view.token_html([(i, music.token_name(i)) for i in example], show_ids=True),
-            unsafe_allow_html=True)
+widgets.key_figure().markdown(  # a melody as tokens
+    text_view.token_html([(i, music.token_name(i)) for i in example], show_ids=True), unsafe_allow_html=True)
 st.caption(t("music.tokens.caption", title=held_out[0].title or held_out[0].name,
              vocab=music.VOCAB_SIZE, low=music.note_name(melody_corpus.LOWEST),
              high=music.note_name(melody_corpus.HIGHEST)))

@@ -60,10 +60,11 @@ view = text.candidates(tm, ids, decoding)
 shown = [repr(s)[1:-1] or "∅" for s in view["texts"]]
 stage_names = {"raw": t("next.stage.raw"), "temperature": t("next.stage.temperature"),
                "top_k": t("next.stage.top_k"), "top_p": t("next.stage.top_p")}
-st.plotly_chart(charts.grouped_bars({label: view["stages"][key] for key, label in stage_names.items()}, shown,
-                                    t("next.step.y"), percent=True, height=360), key="stages")
-st.caption(t("next.step.caption", kept=f"{view['kept']:,}", vocab=f"{len(tm.tokenizer):,}",
-             entropy=f"{view['entropy']:.2f}"))
+with widgets.key_figure():  # the next-token distribution, stage by stage
+    st.plotly_chart(charts.grouped_bars({label: view["stages"][key] for key, label in stage_names.items()}, shown,
+                                        t("next.step.y"), percent=True, height=360), key="stages")
+    st.caption(t("next.step.caption", kept=f"{view['kept']:,}", vocab=f"{len(tm.tokenizer):,}",
+                 entropy=f"{view['entropy']:.2f}"))
 
 
 def _add(token: int) -> None:

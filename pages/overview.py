@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from dashboard.basics import loaders as basics_loaders
-from dashboard.core import charts, links, loaders, widgets
+from dashboard.core import charts, links, loaders, pictures, widgets
 from dashboard.core.i18n import t
 from models.apps.landscape import MODALITIES
 from models.basics.overview import CLASSIFIER, GAUSSIAN
@@ -23,7 +23,8 @@ classifier = widgets.load_or_stop(basics_loaders.classifier)
 gaussian = widgets.load_or_stop(basics_loaders.gaussian)
 names = widgets.class_names()
 
-left, right = st.columns(2, gap="large")
+with widgets.key_figure():  # the same data, two models: the page's point
+    left, right = st.columns(2, gap="large")
 with left:
     st.subheader(t("overview.disc.header"))
     widgets.paragraph("overview.disc.body")
@@ -40,8 +41,8 @@ with left:
     with gaussian as model:
         p_gen = model.predict_proba(image[None])[0]
     shown, bars = st.columns([1, 2])
-    shown.plotly_chart(charts.image_grid(image[None], cols=1, height=220), key="test_image")
-    shown.caption(t("overview.disc.truth", name=names[truth]))
+    pictures.show_grid(image[None], 1, caption=t("overview.disc.truth", name=names[truth]), container=shown,
+                       key="test_image", file_name=pictures.file_name("overview", "test-image", img=index))
     bars.plotly_chart(charts.probability_bars(
         {t("overview.disc.series_disc"): p_disc, t("overview.disc.series_gen"): p_gen},
         names, highlight=truth, height=340), key="probs")
@@ -60,11 +61,11 @@ with right:
     with gaussian as model:
         samples = model.sample(label, 8, seed)
         ll_image, ll_noise = model.log_likelihood(np.stack([image, *data.noise_images(1, seed)]))[:, label]
-    st.plotly_chart(charts.image_grid(samples, cols=4, title=t("overview.gen.new", name=names[label])),
-                    key="samples")
+    pictures.show_grid(samples, 4, caption=t("overview.gen.new", name=names[label]), key="samples",
+                       file_name=pictures.file_name("overview", "samples", cls=label, seed=seed))
     real = data.examples(train, label, 8, seed)
-    st.plotly_chart(charts.image_grid(real, cols=4, title=t("overview.gen.real", name=names[label])),
-                    key="real")
+    pictures.show_grid(real, 4, caption=t("overview.gen.real", name=names[label]), key="real",
+                       file_name=pictures.file_name("overview", "real", cls=label, seed=seed))
     st.markdown(t("overview.gen.likelihood", name=names[label], image=f"{ll_image:,.0f}",
                   noise=f"{ll_noise:,.0f}"))
 

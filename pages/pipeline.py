@@ -60,8 +60,9 @@ overview = st.container()
 # The five stages, each with its real artifact -------------------------------------------------
 st.header(t("pipeline.stages.header"))
 artifacts = []
+stages = widgets.key_figure()  # the five stages with their artifacts
 for number, name in enumerate(view.STAGES, start=1):
-    with st.container(border=True):
+    with stages.container(border=True):
         text, artifact = st.columns([2, 3])
         text.subheader(f"{number}. {t(f'pipeline.stage.{name}.header')}")
         widgets.paragraph(f"pipeline.stage.{name}.body", container=text)

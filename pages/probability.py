@@ -34,7 +34,8 @@ x = view.data_1d()
 ll = view.log_likelihood(model, x)
 best = view.log_likelihood(view.best_1d(mixture), x)
 
-left, right = st.columns([3, 1])
+with widgets.key_figure():  # the data and the model's density
+    left, right = st.columns([3, 1])
 left.plotly_chart(view.histogram_figure(x, model, t("prob.data"), model_names[mixture]), key="prob_hist")
 right.metric(t("prob.ll"), f"{ll:.3f}", delta=f"{ll - best:.3f}", delta_color="normal", help=t("prob.ll_help"))
 right.metric(t("prob.best"), f"{best:.3f}")

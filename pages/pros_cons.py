@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.apps import risks_view as view
-from dashboard.core import charts, links, loaders, widgets
+from dashboard.core import charts, links, loaders, pictures, widgets
 from dashboard.core.i18n import lang, t
 from dashboard.core.image_picker import pick_image
 from dashboard.language import loaders as language_loaders
@@ -25,9 +25,10 @@ costs = view.compute_costs()
 # 1. The scorecard: every pro and con with our measured numbers ---------------------------------
 st.header(t("risks.card.header"))
 rows = view.scorecard(results, zoo_results, costs)
-st.markdown("\n".join([t("risks.card.table_head"), "|---|---|---|",
-                       *(f"| {topic} | {measure} | {value} |" for topic, measure, value in rows)]))
-st.caption(t("risks.card.caption", n=results["n"], machine=results["machine"]["cpu"]))
+with widgets.key_figure():
+    st.markdown("\n".join([t("risks.card.table_head"), "|---|---|---|",
+                           *(f"| {topic} | {measure} | {value} |" for topic, measure, value in rows)]))
+    st.caption(t("risks.card.caption", n=results["n"], machine=results["machine"]["cpu"]))
 
 # 2. One measurement in detail ----------------------------------------------------------------------
 st.header(t("risks.detail.header"))
@@ -56,10 +57,9 @@ try:
         strength = widgets.synced_float(right.slider, t("risks.personal.spread"), "spread", 0.5, 0.2, 0.9, step=0.1)
         seed = widgets.seed_input(container=right)
         out = view.variations(image, label, strength, seed, 16)
-        right.plotly_chart(charts.image_grid(np.concatenate([image[None], out["images"]]), cols=9,
-                                             title=t("risks.personal.grid", cls=names[out["label"]])),
-                           key="risks_variations")
-        right.caption(caption)
+        pictures.show_grid(np.concatenate([image[None], out["images"]]), 6, container=right, key="risks_variations",
+                           caption=f'{t("risks.personal.grid", cls=names[out["label"]])} · {caption}',
+                           file_name=pictures.file_name("pros-cons", "variations", spread=strength, seed=seed))
     elif section == "automation":
         speed = view.images_per_second(zoo_results)
         st.plotly_chart(charts.bars(list(speed.values()), [view.family(f) for f in speed], "",
@@ -69,7 +69,8 @@ try:
                                *(f"| {view.family(f)} | {v:,.0f} | {10_000 / v:,.1f} s |" for f, v in speed.items())]))
         links.page_link("augmentation", icon="🧩")
     elif section == "memorisation":
-        r = fams[pick_family(tuple(fams), "mfam")]
+        fams_key = pick_family(tuple(fams), "mfam")
+        r = fams[fams_key]
         edges = results["distance_edges"]
         bins = [f"{(a + b) / 2:.2f}" for a, b in zip(edges[:-1], edges[1:], strict=True)]
         st.plotly_chart(charts.grouped_bars({t("risks.memorisation.generated"): r["distance_hist"],
@@ -80,9 +81,10 @@ try:
         m1.metric(t("risks.memorisation.copies"), f"{r['copy_share']:.1%}")
         m2.metric(t("risks.memorisation.ratio"), f"{r['median_ratio']:.2f}")
         pairs, k = r["closest"], len(r["closest"]["distance"])
-        st.plotly_chart(charts.image_grid(np.asarray(pairs["generated"] + pairs["training"], np.uint8), cols=k,
-                                          titles=[f"{d:.3f}" for d in pairs["distance"]] + [""] * k,
-                                          title=t("risks.memorisation.pairs")), key="risks_pairs")
+        pictures.show_grid(np.asarray(pairs["generated"] + pairs["training"], np.uint8), k, key="risks_pairs",
+                           titles=[f"{d:.3f}" for d in pairs["distance"]] + [""] * k,
+                           caption=t("risks.memorisation.pairs"),
+                           file_name=pictures.file_name("pros-cons", "closest", fam=fams_key))
     elif section == "bias":
         counts = results["bias_training_counts"]
         st.markdown(t("risks.bias.data", largest=counts[0], smallest=counts[-1], total=sum(counts)))
@@ -96,22 +98,25 @@ try:
         m1.metric(t("risks.bias.majority", cls=names[b["majority"]]), f"×{b['majority_amplification']:.2f}")
         m2.metric(t("risks.bias.rare"), f"{b['rare_generated']:.1%}",
                   delta=f"{100 * (b['rare_generated'] - b['rare_training']):+.1f} pt")
-        live = view.bias_sample(f, widgets.seed_input(), 40)
-        st.plotly_chart(charts.image_grid(live["images"], cols=10, title=t("risks.bias.samples")),
-                        key="risks_bias_grid")
+        bias_seed = widgets.seed_input()
+        live = view.bias_sample(f, bias_seed, 40)
+        pictures.show_grid(live["images"], 10, caption=t("risks.bias.samples"), key="risks_bias_grid",
+                           file_name=pictures.file_name("pros-cons", "bias-samples", fam=f, seed=bias_seed))
     elif section == "control":
         f = pick_family(view.LIVE_FAMILIES, "cfam")
         c1, c2 = st.columns(2)
         cls = widgets.class_select(t("risks.control.class"), "ccls", 6, container=c1)
-        live = view.judged(f, cls, widgets.seed_input(container=c2), 48)
+        control_seed = widgets.seed_input(container=c2)
+        live = view.judged(f, cls, control_seed, 48)
         m1, m2 = st.columns(2)
         m1.metric(t("risks.control.accuracy", cls=names[cls]), f"{live['accuracy']:.0%}")
         m2.metric(t("risks.control.benchmark"), f"{fams[f]['per_class_accuracy'][cls]:.0%}")
         wrong = np.flatnonzero(live["seen"] != live["asked"])
         if len(wrong):
             seen = [f"→ {names[k]}" for k in live["seen"][wrong[:8]]]
-            st.plotly_chart(charts.image_grid(live["images"][wrong[:8]], cols=8, titles=seen,
-                                              title=t("risks.control.failures")), key="risks_failures")
+            pictures.show_grid(live["images"][wrong[:8]], 8, titles=seen, caption=t("risks.control.failures"),
+                               key="risks_failures",
+                               file_name=pictures.file_name("pros-cons", "failures", fam=f, cls=cls, seed=control_seed))
         else:
             st.success(t("risks.control.none"), icon="✅")
         widgets.paragraph("risks.inconsistency.body")
@@ -120,9 +125,9 @@ try:
                                             [f"{a:.2f}" for a in edges[:-1]], t("risks.share"), percent=True,
                                             title=t("risks.inconsistency.title")), key="risks_confidence")
         worst = np.argsort(live["confidence"])[:8]
-        st.plotly_chart(charts.image_grid(live["images"][worst], cols=8,
-                                          titles=[f"{live['confidence'][i]:.2f}" for i in worst],
-                                          title=t("risks.inconsistency.worst")), key="risks_worst")
+        pictures.show_grid(live["images"][worst], 8, titles=[f"{live['confidence'][i]:.2f}" for i in worst],
+                           caption=t("risks.inconsistency.worst"), key="risks_worst",
+                           file_name=pictures.file_name("pros-cons", "least-sure", fam=f, cls=cls, seed=control_seed))
     elif section == "deepfakes":
         acc = [100 * r["detector_accuracy"] for r in fams.values()]
         st.plotly_chart(charts.bars(acc, fam_names, "", t("risks.deepfakes.axis"), title=t("risks.deepfakes.title")),

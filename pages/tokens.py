@@ -22,8 +22,9 @@ chosen = widgets.synced_index(st.radio, t("tokens.which"), "tok", labels, defaul
 tok_lang, tok_kind = kinds[chosen]
 tokenizer = widgets.load_or_stop(lambda: language_loaders.tokenizer(tok_lang, tok_kind))
 pieces = tokenization.pieces(tokenizer, sample)
+box = widgets.key_figure()  # the text cut into tokens
 if pieces:
-    st.markdown(text_view.token_html(pieces), unsafe_allow_html=True)
+    box.markdown(text_view.token_html(pieces), unsafe_allow_html=True)
     unknown = tokenization.unknown_count(tokenizer, sample)
     st.caption(t("tokens.count", chars=len(sample), tokens=len(pieces), ratio=f"{len(sample) / len(pieces):.2f}",
                  unknown=unknown))

@@ -34,8 +34,9 @@ fig = charts.heatmap(view["maps"][layer - 1, head - 1], x=labels, y=labels, zmin
                      height=560, title=t("tvr.attn.map", layer=layer, head=head))
 fig.update_xaxes(title=t("tvr.attn.key"), tickangle=-60)
 fig.update_yaxes(title=t("tvr.attn.query"))
-st.plotly_chart(fig, key="attention")
-st.caption(t("tvr.attn.caption"))
+with widgets.key_figure():  # one head's attention map
+    st.plotly_chart(fig, key="attention")
+    st.caption(t("tvr.attn.caption"))
 
 # 2. Why one trains in parallel and the other does not ------------------------------------
 st.header(t("tvr.why.header"))

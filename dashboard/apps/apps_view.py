@@ -12,7 +12,7 @@ import streamlit as st
 from PIL import Image
 
 from dashboard.apps import loaders as apps_loaders
-from dashboard.core import charts, exports, loaders, widgets
+from dashboard.core import charts, exports, loaders, pictures, widgets
 from dashboard.core.i18n import lang, t
 from dashboard.core.image_picker import pick_image
 from dashboard.image import loaders as image_loaders
@@ -99,7 +99,9 @@ def inpainting() -> None:
         shown = np.stack([image, np.where(mask, HOLE, image), result["images"]["diffusion"], result["images"]["vae"]])
         titles = [t("apps.original"), t("apps.masked", share=f"{mask.mean():.0%}"), t("apps.method.diffusion"),
                   t("apps.method.vae")]
-        st.plotly_chart(charts.image_grid(shown.astype(np.uint8), cols=4, titles=titles, height=230), key="inpaint")
+        pictures.show_grid(shown.astype(np.uint8), 4, titles=titles, caption=t("apps.inpaint.alt"),
+                           key="inpaint", file_name=pictures.file_name("applications", "inpainting", mask=mode,
+                                                                       cls=cls, seed=seed))
         _quality_table(result["quality"], result["seconds"])
         st.caption(t("apps.inpaint.caption", source=caption))
 
@@ -119,7 +121,9 @@ def super_resolution() -> None:
     titles = [t("apps.sr.input", n=28 // factor), t("apps.method.bicubic"), t("apps.method.diffusion"),
               t("apps.original")]
     with right:
-        st.plotly_chart(charts.image_grid(shown, cols=4, titles=titles, height=230), key="superres")
+        pictures.show_grid(shown, 4, titles=titles, caption=t("apps.sr.alt", n=28 // factor), key="superres",
+                           file_name=pictures.file_name("applications", "super-resolution", x=factor, cls=cls,
+                                                        seed=seed))
         _quality_table(result["quality"], result["seconds"])
         st.caption(t("apps.sr.caption", source=caption))
 
@@ -138,9 +142,10 @@ def editing_section() -> None:
     result = apps_loaders.sdedit_strengths(image, target, STRENGTHS, seed)
     titles = [f"{s:.0%} (t={ts})" for s, ts in zip(STRENGTHS, result["t_start"], strict=True)]
     with right:
-        st.plotly_chart(charts.image_grid(np.concatenate([image[None], result["images"]]), cols=len(STRENGTHS) + 1,
-                                          titles=[t("apps.original"), *titles], height=200,
-                                          title=t("apps.edit.row", name=names[target])), key="sdedit")
+        pictures.show_grid(np.concatenate([image[None], result["images"]]), len(STRENGTHS) + 1, key="sdedit",
+                           titles=[t("apps.original"), *titles], caption=t("apps.edit.row", name=names[target]),
+                           gif=np.concatenate([image[None], result["images"]]),
+                           file_name=pictures.file_name("applications", "edit", target=target, seed=seed))
         st.plotly_chart(charts.curves({t("apps.edit.p_target", name=names[target]): result["p_target"],
                                        t("apps.edit.ssim"): result["ssim"]},
                                       t("apps.edit.strength"), t("apps.edit.score"), x=list(STRENGTHS), height=280),
@@ -176,9 +181,11 @@ def text_to_image() -> None:
     except loaders.LOAD_ERRORS as exc:
         st.error(t("common.load_error", detail=str(exc)), icon="🚫")
         return
-    st.plotly_chart(charts.image_grid(images, cols=PER_CLASS, height=130 * len(parsed.labels[:MAX_CLASSES]),
-                                      titles=[names[k] if i % PER_CLASS == 0 else "" for i, k in enumerate(labels)]),
-                    key="text_images")
+    pictures.show_grid(images, PER_CLASS, titles=[names[k] if i % PER_CLASS == 0 else "" for i, k in enumerate(labels)],
+                       caption=t("apps.text.alt", classes=", ".join(names[k] for k in parsed.labels[:MAX_CLASSES])),
+                       key="text_images", file_name=pictures.file_name(
+                           "applications", "text", cls="-".join(str(k) for k in parsed.labels[:MAX_CLASSES]),
+                           seed=seed))
     st.caption(t("apps.seconds_plain", s=f"{seconds:.2f}"))
 
 

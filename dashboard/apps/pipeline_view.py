@@ -21,7 +21,7 @@ import numpy as np
 import streamlit as st
 
 from dashboard import serving
-from dashboard.core import charts, loaders, widgets
+from dashboard.core import charts, loaders, pictures, widgets
 from dashboard.core.i18n import t
 from models.apps import pipeline
 
@@ -125,8 +125,11 @@ def draw_data(config: pipeline.PipelineConfig, slot) -> None:
                                     config.seed)
     names = widgets.class_names()
     with slot.container():
-        st.plotly_chart(charts.image_grid(subset.images[:pipeline.GRID], cols=8), key="pipeline_data")
-        st.caption(t("pipeline.data.caption", n=len(subset), classes=", ".join(names[c] for c in config.classes)))
+        pictures.show_grid(subset.images[:pipeline.GRID], 4, key="pipeline_data",  # 4 a row: ≥ 64 px in the column
+                           caption=t("pipeline.data.caption", n=len(subset),
+                                     classes=", ".join(names[c] for c in config.classes)),
+                           file_name=pictures.file_name("pipeline", "data", cls="-".join(map(str, config.classes)),
+                                                        n=config.per_class, seed=config.seed))
 
 
 def draw_stages(run: pipeline.PipelineRun | None, slots: dict, tag: str = "") -> None:
@@ -152,15 +155,22 @@ def draw_stages(run: pipeline.PipelineRun | None, slots: dict, tag: str = "") ->
             st.plotly_chart(fig, key=f"pipeline_latent{tag}")
             st.caption(t("pipeline.latent.vae_caption", share=f"{view['explained']:.0%}", epoch=run.epoch))
         else:
-            st.plotly_chart(charts.image_grid(view["images"], cols=view["side"], height=330),
-                            key=f"pipeline_latent{tag}")
-            st.caption(t("pipeline.latent.gan_caption", name=names[view["label"]], span=view["span"], epoch=run.epoch))
+            pictures.show_grid(view["images"], view["side"], key=f"pipeline_latent{tag}",
+                               caption=t("pipeline.latent.gan_caption", name=names[view["label"]], span=view["span"],
+                                         epoch=run.epoch),
+                               file_name=pictures.file_name("pipeline", "latent", fam=run.config.family,
+                                                            epoch=run.epoch))
     epochs = evolution_epochs(run.epoch)
-    grid = np.stack([h["samples"][e][r] for r in range(EVOLUTION_ROWS) for e in epochs])
+    # one row per epoch shown, one column per fixed noise vector: 6 columns fit the artifact column at ≥ 64 px
+    grid = np.stack([h["samples"][e][r] for e in epochs for r in range(EVOLUTION_ROWS)])
     with slots["samples"].container():
-        st.plotly_chart(charts.image_grid(grid, cols=len(epochs), titles=[str(e) for e in epochs],
-                                          height=70 * EVOLUTION_ROWS + 30), key=f"pipeline_samples{tag}")
-        st.caption(t(f"pipeline.samples.caption.{run.config.family}"))
+        pictures.show_grid(grid, EVOLUTION_ROWS, key=f"pipeline_samples{tag}",
+                           titles=[t("pipeline.epoch_n", n=e) if r == 0 else "" for e in epochs
+                                   for r in range(EVOLUTION_ROWS)],
+                           caption=t(f"pipeline.samples.caption.{run.config.family}"),
+                           gif=np.stack([h["samples"][e][0] for e in epochs]),
+                           file_name=pictures.file_name("pipeline", "samples", fam=run.config.family,
+                                                        epoch=run.epoch))
     fid = {t("pipeline.fid.model"): h["fid"], t("pipeline.fid.floor"): [run.fid_floor] * len(h["fid"])}
     with slots["fid"].container():
         st.plotly_chart(charts.curves(fid, t("pipeline.epoch"), t("pipeline.fid.y"), x=list(range(run.epoch + 1)),

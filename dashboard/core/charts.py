@@ -1,4 +1,4 @@
-"""Plotly figure builders shared by every page: image grids, bars, heatmaps, curves."""
+"""Plotly figure builders shared by every page: bars, heatmaps, curves (image grids: :mod:`dashboard.core.pictures`)."""
 
 from __future__ import annotations
 
@@ -62,39 +62,6 @@ def _layout(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
     fig.update_layout(height=height + extra, margin=dict(l=10, r=10, t=(40 + extra) if title else 10, b=10),
                       title=title, font=FONT, paper_bgcolor="rgba(0,0,0,0)", colorway=COLORWAY)
     return fig
-
-
-def tile(images: np.ndarray, cols: int, pad: int = 2) -> np.ndarray:
-    """Tile uint8 (N,H,W) images into one (rows*(H+pad)-pad, cols*(W+pad)-pad) mosaic."""
-    images = np.asarray(images, dtype=np.uint8)
-    n, h, w = images.shape
-    cols = max(1, min(cols, n))
-    rows = -(-n // cols)
-    canvas = np.full((rows * (h + pad) - pad, cols * (w + pad) - pad), 96, dtype=np.uint8)
-    for i, img in enumerate(images):
-        r, c = divmod(i, cols)
-        canvas[r * (h + pad): r * (h + pad) + h, c * (w + pad): c * (w + pad) + w] = img
-    return canvas
-
-
-def image_grid(images: np.ndarray, cols: int = 8, titles: Sequence[str] | None = None,
-               height: int | None = None, title: str | None = None) -> go.Figure:
-    """A grid of 28×28 grayscale images (dataset convention: 0 = black background)."""
-    images = np.asarray(images, dtype=np.uint8)
-    n, h, w = images.shape
-    cols = max(1, min(cols, n))
-    rows = -(-n // cols)
-    mosaic = tile(images, cols)
-    fig = go.Figure(go.Image(z=np.repeat(mosaic[..., None], 3, axis=2), hoverinfo="skip"))
-    if titles:
-        for i, text in enumerate(titles):
-            r, c = divmod(i, cols)
-            fig.add_annotation(x=c * (w + 2) + w / 2, y=r * (h + 2) - 1, text=text, showarrow=False,
-                               yanchor="bottom", font=dict(size=12))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, range=[mosaic.shape[0], -8 if titles else 0])
-    row_px = 90 if titles else 80
-    return _layout(fig, height or max(120, rows * row_px + (40 if title else 10)), title)
 
 
 def probability_bars(probs: dict[str, Sequence[float]], labels: Sequence[str],

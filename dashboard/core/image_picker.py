@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from dashboard.core import charts, loaders, widgets
+from dashboard.core import loaders, pictures, widgets
 from dashboard.core.i18n import t
 from models.image.image_input import ImageInputError, read_drawing, read_upload
 
@@ -49,7 +49,9 @@ def pick_image(name: str, default_index: int, container=st) -> tuple[np.ndarray,
             box.caption(t("picker.fallback"))
     else:
         caption = t(f"picker.caption.{source}")
-    box.plotly_chart(charts.image_grid(image[None], cols=1, height=150), key=f"pick_{name}")
+    pictures.show_grid(image[None], 1, caption=caption, container=box, key=f"pick_{name}", width=pictures.TILE_PX,
+                       file_name=pictures.file_name("picture", name, source=source,
+                                                    img=index if label is not None else ""))
     return image, caption, label
 
 

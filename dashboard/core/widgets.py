@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from dashboard.core import presenter, url_state
+from dashboard.core import pictures, presenter, url_state
 from dashboard.core.i18n import init_lang, lang, strings, t
 from dashboard.core.loaders import LOAD_ERRORS
 from models.core import data
@@ -23,14 +23,22 @@ def setup_page() -> str:
     torch's thread count once for the whole process (:func:`models.core.device.configure_threads`; a
     flag check after the first call) before any page does tensor work, and offline mode for the
     hub libraries unless the optional hub model is configured (:func:`models.language.hub.configure_offline`,
-    once, before any loader imports them)."""
+    once, before any loader imports them), and the static CSS that keeps enlarged pictures crisp
+    (:data:`dashboard.core.pictures.CSS`)."""
     from models.core.device import configure_threads
     from models.language import hub
 
     _leave_legacy_navigation()
     hub.configure_offline()
     configure_threads()
+    pictures.inject_css()
     return init_lang()
+
+
+def key_figure():
+    """The container of the page's key figure (one per page): ``with widgets.key_figure(): ...``.
+    Its DOM class ``st-key-key_figure`` is what presenter mode and the layout tests look for."""
+    return st.container(key="key_figure")
 
 
 def _leave_legacy_navigation() -> None:

@@ -139,7 +139,8 @@ def live(steps: int, lr: float, t_step: int) -> None:
         for column, (name, fig) in zip(st.columns(len(figures)), figures.items(), strict=True):
             column.plotly_chart(fig, key=f"lab_{name}")
 
-    left, right = st.columns([3, 2])
+    with widgets.key_figure():  # the points and the curves: the 2-D lab's key figure
+        left, right = st.columns([3, 2])
     with left:
         points()
     with right:

@@ -132,7 +132,6 @@ def every_chart() -> dict[str, go.Figure]:
         "charts.grouped_bars": charts.grouped_bars({f"s{i}": rng.random(3) for i in range(4)}, list("abc"), "y",
                                                    title="t"),
         "charts.labelled_scatter": charts.labelled_scatter([1, 10], [2, 3], ["a", "b"], "x", "y"),
-        "charts.image_grid": charts.image_grid(rng.integers(0, 255, (4, 28, 28)), cols=2, titles=list("abcd")),
         "figures.warp_figure": figures.warp_figure(("a", "b", "c")),
         "text_view.steps_figure": text_view.steps_figure(list("abcd"), ("rnn", "attention")),
         "music_view.piano_roll_figure": music_view.piano_roll_figure(

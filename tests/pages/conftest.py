@@ -47,3 +47,16 @@ def ui_texts(at: AppTest) -> list[str]:
 @pytest.fixture(params=["ko", "en"])
 def lang(request):
     return request.param
+
+
+def pictures(at: AppTest) -> dict[str, str]:
+    """Every ``st.image`` picture in the page's main area (not the sidebar's share QR code): caption → media
+    URL (the URL changes with the pixels)."""
+    return {img.caption: img.url for element in at.main.get("image") for img in element.proto.imgs}
+
+
+def picture(at: AppTest, prefix: str) -> str:
+    """The URL of the one picture whose caption starts with ``prefix``."""
+    found = [url for caption, url in pictures(at).items() if caption.startswith(prefix)]
+    assert len(found) == 1, (prefix, list(pictures(at)))
+    return found[0]

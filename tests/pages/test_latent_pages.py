@@ -1,40 +1,15 @@
 """Interactions on the latent-space pages: model and β switches, URL state, image sources."""
 
-import base64
-import json
-
-import numpy as np
-
-from tests.pages.conftest import run_app
-
-
-def charts(at):
-    return {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
-
-
-def titled(at, prefix: str) -> dict:
-    for spec in charts(at).values():
-        if spec["layout"].get("title", {}).get("text", "").startswith(prefix):
-            return spec
-    raise AssertionError(f"no chart titled {prefix!r}")
-
-
-def image_of(spec: dict) -> np.ndarray:
-    """The pixels of a go.Image figure (plotly sends arrays base64-encoded with dtype and shape)."""
-    z = spec["data"][0]["z"]
-    if isinstance(z, dict):
-        shape = [int(n) for n in str(z["shape"]).split(",")]
-        return np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"])).reshape(shape)
-    return np.asarray(z)
+from tests.pages.conftest import picture, pictures, run_app
 
 
 def test_latent_map_follows_the_sliders_and_every_model():
     at = run_app("en", "pages/latent_map.py", query={"p0": "10", "p1": "90"})
     assert not at.exception
-    first = image_of(titled(at, "Decoded at"))
+    first = picture(at, "Decoded at")
     at.slider(key="_url_p0").set_value(90).run()
     assert not at.exception and at.query_params["p0"] == "90"
-    assert not np.array_equal(first, image_of(titled(at, "Decoded at")))  # another point, another picture
+    assert picture(at, "Decoded at") != first  # another point, another picture
     for model in (0, 2):
         at.radio(key="_url_model").set_value(model).run()
         assert not at.exception and at.query_params["model"] == str(model)
@@ -61,8 +36,9 @@ def test_beta_switch_changes_the_encoder():
 def test_interpolation_page_walks_and_does_arithmetic():
     at = run_app("ko", "pages/interpolation.py", query={"a": "3", "b": "9", "frames": "6"})
     assert not at.exception
-    walk = titled(at, "위: VAE")
-    assert image_of(walk).shape[1] == 6 * 28 + 5 * 2  # six frames side by side
+    shown = pictures(at)
+    assert picture(at, "VAE 잠재 공간에서 A부터 B까지 걷기 (6프레임)") and picture(at, "픽셀 공간에서")  # both walks
+    assert len(shown) == 2 + 4  # the two pickers, the two walks, the GAN's walk, the arithmetic
     at.selectbox(key="_url_plus").set_value(9).run()
     assert not at.exception
     assert len(at.get("download_button")) >= 3

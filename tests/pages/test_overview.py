@@ -1,12 +1,6 @@
 """Interactions on the overview page: URL state, buttons, the generative model's output."""
 
-import json
-
-from tests.pages.conftest import run_app
-
-
-def charts(at):
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+from tests.pages.conftest import picture, pictures, run_app
 
 
 def test_url_state_is_read_and_written_back():
@@ -30,13 +24,10 @@ def test_bad_url_values_are_clamped_with_a_notice():
 
 def test_new_button_draws_new_samples():
     at = run_app("en")
-    before = charts(at)
+    before = picture(at, "New images")
     at.button[1].click().run()  # "New" on the generative side
     assert at.number_input(key="_url_seed").value == 1
-    after = charts(at)
-    names = [c["layout"].get("title", {}).get("text", "") for c in after]
-    i = next(i for i, n in enumerate(names) if n.startswith("New images"))
-    assert before[i]["data"][0] != after[i]["data"][0]
+    assert picture(at, "New images") != before
 
 
 def test_random_button_picks_another_test_image():
@@ -51,8 +42,7 @@ def test_random_button_picks_another_test_image():
 def test_class_choice_changes_the_generated_class():
     at = run_app("ko")
     at.selectbox(key="_url_cls").set_value(8).run()
-    titles = [c["layout"].get("title", {}).get("text", "") for c in charts(at)]
-    assert any("가방" in t for t in titles)
+    assert any("가방" in caption for caption in pictures(at))
 
 
 def test_missing_checkpoint_gives_a_message_not_a_traceback(tmp_checkpoints):

@@ -51,6 +51,35 @@ def test_page_renders_in_language(page, lang):
         assert len(with_hangul) >= 0.6 * len(texts)
     assert at.session_state["lang"] == lang
     assert at.query_params["lang"] == lang
+    assert len(key_figures(at)) == 1  # each page declares exactly one key figure (presenter mode, layout tests)
+    captions = [img.caption for element in at.get("image") for img in element.proto.imgs]
+    assert all(c.strip() for c in captions), captions  # every picture says what it shows
+    if lang == "en":
+        assert not [c for c in captions if HANGUL.search(c)]
+    else:
+        assert all(HANGUL.search(c) for c in captions), captions
+
+
+def key_figures(at) -> list:
+    """The blocks made by ``widgets.key_figure()`` (a container keyed "key_figure")."""
+    found, todo = [], [at._tree]
+    while todo:
+        node = todo.pop()
+        if node.type == "flex_container" and str(getattr(node.proto, "id", "")).endswith("-key_figure"):
+            found.append(node)
+        todo += list(getattr(node, "children", {}).values())
+    return found
+
+
+def test_images_are_crisp_pngs_with_captions():
+    at = run_app("en", "pages/compare.py", query={"n": "16"})
+    assert not at.exception
+    pictures = [img for element in at.main.get("image") for img in element.proto.imgs]
+    assert len(pictures) == 4 and all(p.caption.endswith("seed 0)") and "16 generated images" in p.caption
+                                      for p in pictures)
+    assert all(p.url.endswith(".png") for p in pictures)  # PNG, never JPEG (which would smear the pixels)
+    keys = [b.key for b in at.get("download_button") if b.proto.label == "PNG"]
+    assert keys == [f"png_grid_{f}" for f in ("gan", "vae", "flow", "diffusion")]  # one PNG under every grid
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -36,7 +36,8 @@ def test_short_run_fills_every_stage_in_both_languages(lang):
     assert values[s["pipeline.metric.epochs"]] == "2 / 2"
     assert values[s["pipeline.metric.fid"]] == f"{h['fid'][-1]:.0f}"
     assert [x.value for x in at.success] == [s["pipeline.done"].format(n=2)]
-    assert len(at.get("plotly_chart")) == 5  # data, loss, latent map, samples per epoch, FID per epoch
+    assert len(at.get("plotly_chart")) == 3  # loss, latent map, FID per epoch
+    assert len(at.main.get("image")) == 2  # the data, the samples per epoch (rows: epochs 0, 1, 2)
     assert not at.info  # every stage shows its artifact now
     assert at.button(key="pipeline_stop").disabled and not at.button(key="pipeline_train").disabled
     texts = ui_texts(at)

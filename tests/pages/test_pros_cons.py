@@ -7,14 +7,10 @@ import pytest
 from dashboard.apps.risks_view import SECTIONS
 from dashboard.core.i18n import strings
 from tests.conftest import ROOT
-from tests.pages.conftest import run_app, ui_texts
+from tests.pages.conftest import picture, run_app, ui_texts
 
 PAGE = "pages/pros_cons.py"
 RESULTS = json.loads((ROOT / "benchmarks" / "results" / "risks.json").read_text(encoding="utf-8"))
-
-
-def _chart(at, key: str) -> str:
-    return next(c.proto.spec for c in at.get("plotly_chart") if c.proto.id.endswith(key))
 
 
 def test_scorecard_shows_the_benchmark_numbers():
@@ -40,7 +36,7 @@ def test_every_section_renders_in_both_languages(section, lang):
     assert not at.error, [e.value for e in at.error]
     figures = {"creativity": 2, "automation": 1, "memorisation": 2, "bias": 2, "control": 2, "deepfakes": 1,
                "compute": 1, "hallucination": 0}[name]
-    assert len(at.get("plotly_chart")) >= figures
+    assert len(at.get("plotly_chart")) + len(at.get("image")) >= figures  # charts and image grids
 
 
 def test_control_section_measures_the_asked_class_live():
@@ -64,10 +60,10 @@ def test_bias_section_samples_the_imbalanced_model():
 def test_variations_follow_the_spread_slider():
     at = run_app("en", PAGE, query={"sec": "0", "spread": "0.2"})
     assert not at.exception
-    grid = _chart(at, "risks_variations")
+    grid = picture(at, "Your picture (first) and 16 variations")
     at.slider(key="_url_spread").set_value(0.8).run()
     assert not at.exception and at.query_params["spread"] == "0.8"
-    assert _chart(at, "risks_variations") != grid  # new variations, further from the picture
+    assert picture(at, "Your picture (first) and 16 variations") != grid  # new variations, further from the picture
 
 
 def test_bad_url_values_fall_back():
