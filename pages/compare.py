@@ -53,11 +53,13 @@ for family, column in zip(zoo.FAMILIES, st.columns(len(zoo.FAMILIES), gap="mediu
 if results:
     d1, d2, _ = st.columns([1, 1, 2])
     row_names = {widgets.family_name(f): images for f, images in results.items()}
+    named = {"cls": "any" if label == ANY else label, "seed": seed, "n": count}
     # Built on the click, not on every run: most visitors never download.
-    d1.download_button(t("compare.download_png"), lambda: exports.sheet_png(row_names), "genai-lab-compare.png",
+    d1.download_button(t("compare.download_png"), lambda: exports.sheet_png(row_names),
+                       exports.file_name("compare", "png", **named),
                        "image/png", icon="🖼️")
     d2.download_button(t("compare.download_npz"), lambda: exports.npz_bytes(labels=labels, **results),
-                       "genai-lab-compare.npz", "application/octet-stream", icon="📦")
+                       exports.file_name("compare", "npz", **named), "application/octet-stream", icon="📦")
     if not exports.has_hangul_font():
         st.caption(t("compare.no_font"))
 

@@ -9,5 +9,6 @@ from dashboard.lesson import lesson_view
 
 widgets.setup_page()
 st.title(t("lesson.title"))
-st.markdown(t("lesson.intro", n=len(lesson_view.steps()), minutes=lesson_view.total_minutes()))
-lesson_view.path()
+widgets.paragraph("lesson.intro", n=len(lesson_view.steps()), minutes=lesson_view.total_minutes())
+with widgets.key_figure():  # the route itself is this page's figure
+    lesson_view.path()

@@ -65,16 +65,18 @@ def gif_bytes(frames: np.ndarray, scale: int = 6, ms_per_frame: int = 120, bounc
 _UNSAFE = re.compile(r"[^0-9A-Za-z._-]+")
 
 
-def file_name(stem: str, ext: str, **settings: object) -> str:
-    """A download's name carrying the view's settings: ``file_name("compare", "csv", lang="ko", seed=3)``
-    → ``compare_lang-ko_seed-3.csv``. Only ASCII letters, digits, ``.``, ``_`` and ``-`` are kept (a
+def file_name(stem: str, ext: str = "", **settings: object) -> str:
+    """Every download's name (PNG, GIF, CSV, NPZ), carrying the view's settings:
+    ``file_name("compare", "csv", lang="ko", seed=3)`` → ``genai-lab-compare_lang-ko_seed-3.csv``;
+    without ``ext``, no extension. Only ASCII letters, digits, ``.``, ``_`` and ``-`` are kept (a
     setting's text from the URL cannot add a path or odd characters); empty settings are left out."""
-    parts = [_UNSAFE.sub("-", str(stem)).strip("-.") or "table"]
+    parts = ["genai-lab-" + (_UNSAFE.sub("-", str(stem)).strip("-.") or "table")]
     for name, value in settings.items():
-        text = _UNSAFE.sub("-", str(value)).strip("-.")[:40]
+        text = _UNSAFE.sub("-", "" if value is None else str(value)).strip("-.")[:40]
         if text:
             parts.append(f"{_UNSAFE.sub('-', name)}-{text}")
-    return "_".join(parts) + "." + _UNSAFE.sub("", ext)
+    ext = _UNSAFE.sub("", ext)
+    return "_".join(parts) + (f".{ext}" if ext else "")
 
 
 def csv_bytes(table) -> bytes:

@@ -29,7 +29,8 @@ def pick_image(name: str, default_index: int, container=st) -> tuple[np.ndarray,
     Returns (image, caption, label): the label is the test image's class, ``None`` for a user's picture."""
     test = loaders.test_split()
     names = widgets.class_names()
-    box = container.container(border=True)
+    outer = container.container(border=True)
+    box, shown = outer.columns([3, 2], vertical_alignment="center")  # the picture beside its controls: a short box
     labels = [t(f"picker.source.{s}") for s in SOURCES]
     source = SOURCES[widgets.synced_index(box.radio, t("picker.source", name=name.upper()), f"{name}src", labels,
                                           horizontal=True)]
@@ -49,7 +50,7 @@ def pick_image(name: str, default_index: int, container=st) -> tuple[np.ndarray,
             box.caption(t("picker.fallback"))
     else:
         caption = t(f"picker.caption.{source}")
-    pictures.show_grid(image[None], 1, caption=caption, container=box, key=f"pick_{name}", width=pictures.TILE_PX,
+    pictures.show_grid(image[None], 1, caption=caption, container=shown, key=f"pick_{name}", width=pictures.TILE_PX,
                        file_name=pictures.file_name("picture", name, source=source,
                                                     img=index if label is not None else ""))
     return image, caption, label

@@ -36,7 +36,6 @@ BACKGROUND, INK = 255, 40
 CSS = "<style>[data-testid=\"stImage\"] img {image-rendering: pixelated;}</style>"
 
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._]+")
 
 
 def inject_css(container=st) -> None:
@@ -116,10 +115,10 @@ def fit_cols(n: int, most: int) -> int:
 
 
 def file_name(page: str, what: str, **settings: object) -> str:
-    """A download's file name without extension: ``genai-lab-<page>-<what>-<key><value>…``, e.g.
-    ``file_name("gan", "walk", cls=3, seed=7)`` → ``genai-lab-gan-walk-cls3-seed7``."""
-    parts = ["genai-lab", page, what, *(f"{k}{v}" for k, v in settings.items() if v is not None and v != "")]
-    return "-".join(_UNSAFE.sub("-", str(p)).strip("-").lower() for p in parts if str(p))
+    """A picture's download name without extension (:func:`dashboard.core.exports.file_name`, the one
+    builder of every download's name): ``file_name("gan", "walk", cls=3, seed=7)`` →
+    ``genai-lab-gan-walk_cls-3_seed-7``."""
+    return exports.file_name(f"{page}-{what}", **settings)
 
 
 def show_grid(images: np.ndarray, cols: int, *, caption: str, file_name: str, key: str,

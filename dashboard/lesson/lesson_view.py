@@ -17,7 +17,7 @@ import streamlit as st
 from dashboard.core import links, navigation, url_state, widgets
 from dashboard.core.i18n import lang, t
 from dashboard.core.loaders import LOAD_ERRORS
-from dashboard.lesson import figures
+from dashboard.lesson import figures, share_view
 from dashboard.lesson.questions import Question, question
 
 LESSON_STEM = "lesson"
@@ -114,7 +114,7 @@ def try_this(stem: str | None = None) -> None:
         return
     step = current_step(stem)
     q = question(stem)
-    if q is not None:
+    if q is not None and not share_view.answering_in_room():  # asked once: in the room box, not twice
         _box(q)
     if step is not None and stem != LESSON_STEM:
         _next_link(stem)

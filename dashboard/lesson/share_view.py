@@ -73,6 +73,12 @@ def joined() -> str | None:
     return None
 
 
+def answering_in_room() -> bool:
+    """Whether this session is a student in a room: the room box already asks the page's question."""
+    code = st.session_state.get(_JOINED)
+    return bool(code) and code != st.session_state.get(_HOST)
+
+
 # --- the room box, top of the page --------------------------------------------------------------
 
 

@@ -29,8 +29,8 @@ def test_csv_accepts_frames_and_has_no_index():
 
 
 def test_file_name_carries_settings_safely():
-    assert exports.file_name("compare", "csv", lang="ko", seed=3) == "compare_lang-ko_seed-3.csv"
-    assert exports.file_name("glossary", "csv", topic="all", search="") == "glossary_topic-all.csv"
+    assert exports.file_name("compare", "csv", lang="ko", seed=3) == "genai-lab-compare_lang-ko_seed-3.csv"
+    assert exports.file_name("glossary", "csv", topic="all", search="") == "genai-lab-glossary_topic-all.csv"
     hostile = exports.file_name("x", "csv", search="../../etc/passwd 생성\x00<>")
     assert re.fullmatch(r"[0-9A-Za-z._-]+", hostile) and "/" not in hostile and ".." not in hostile
     assert hostile.endswith(".csv")

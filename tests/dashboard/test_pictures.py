@@ -84,10 +84,10 @@ def test_png_round_trips_and_is_fast():
 
 
 def test_file_names_carry_the_settings():
-    assert pictures.file_name("gan", "walk", cls=3, seed=7) == "genai-lab-gan-walk-cls3-seed7"
+    assert pictures.file_name("gan", "walk", cls=3, seed=7) == "genai-lab-gan-walk_cls-3_seed-7"
     assert pictures.file_name("diffusion", "reverse", w="1.5", sampler="DDIM") == \
-        "genai-lab-diffusion-reverse-w1.5-samplerddim"
-    assert pictures.file_name("x", "y z/..", img="", n=None) == "genai-lab-x-y-z-.."
+        "genai-lab-diffusion-reverse_w-1.5_sampler-DDIM"
+    assert pictures.file_name("x", "y z/..", img="", n=None) == "genai-lab-x-y-z"
     assert "/" not in pictures.file_name("a/b", "c\\d", k="e f")
 
 

@@ -44,6 +44,8 @@ def test_students_join_by_the_link_answer_and_the_projector_counts_them(monkeypa
         student = open_link(STEM, query)  # a separate session: its own token
         assert not student.exception
         assert student.query_params["room"] in (code, [code])
+        # asked once, in the room box: the try-this box under the page is left out for a room's student
+        assert not [r for r in student.radio if r.key and r.key.startswith("lesson_try_")]
         student.button(key=f"room_pick_{STEM}_{pick}").click().run()
         assert not student.exception
         students.append(student)
