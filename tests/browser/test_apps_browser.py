@@ -40,9 +40,9 @@ def _plot_traces(page) -> list[dict]:
         .map(d => ({name: d.name, y: Array.from(d.y)})))""")
 
 
-def _plot_text(page, text: str):
-    """A subplot title or axis text drawn inside a plotly chart."""
-    return page.locator(".js-plotly-plot text", has_text=text)
+def _picture(page, text: str):
+    """A picture (an image grid drawn by dashboard.core.pictures) whose caption contains ``text``."""
+    return page.locator('[data-testid="stImage"]', has_text=text)
 
 
 def test_super_resolution_measures_bicubic_and_diffusion(server, page):
@@ -50,14 +50,14 @@ def test_super_resolution_measures_bicubic_and_diffusion(server, page):
     wait_rendered(page)
     assert heading(page, "h2") == "Super-resolution"
     page.get_by_role("columnheader", name="SSIM").first.wait_for(timeout=90_000)
-    expect(_plot_text(page, "input 7×7")).to_have_count(1)
+    expect(_picture(page, "the 7×7 input")).to_have_count(1)
     wait_rendered(page)
     rows = page.locator("table tbody tr").all_inner_texts()
     assert [r.split("\t")[0] for r in rows] == ["bicubic", "diffusion"]
     assert all(r.count("dB") == 1 for r in rows)
     before = rows
     page.get_by_text("14×14 (×2)").click()  # the other input size, through the UI
-    expect(_plot_text(page, "input 14×14")).to_have_count(1, timeout=90_000)
+    expect(_picture(page, "the 14×14 input")).to_have_count(1, timeout=90_000)
     wait_rendered(page)
     assert "factor=0" in page.url
     rows = page.locator("table tbody tr").all_inner_texts()
@@ -71,11 +71,11 @@ def test_sdedit_follows_the_target_class_in_korean(server, page):
     page.goto(f"{server}/applications?lang=ko&app=2")
     wait_rendered(page)
     assert heading(page, "h2") == "이미지 편집"
-    expect(_plot_text(page, "드레스 쪽으로")).to_have_count(1, timeout=90_000)  # the default target: a dress
+    expect(_picture(page, "드레스 쪽으로")).to_have_count(1, timeout=90_000)  # the default target: a dress
     wait_rendered(page)  # the first run is over: a click now is not lost to it
     p_dress = {tr["name"]: tr["y"] for tr in _plot_traces(page)}["판정 분류기의 P(드레스)"]
     choose(page, "바꿀 클래스", "가방")
-    expect(_plot_text(page, "가방 쪽으로")).to_have_count(1, timeout=90_000)
+    expect(_picture(page, "가방 쪽으로")).to_have_count(1, timeout=90_000)
     wait_rendered(page)
     assert "target=8" in page.url
     traces = {tr["name"]: tr["y"] for tr in _plot_traces(page)}
@@ -103,14 +103,14 @@ def test_text_to_image_in_korean_maps_words_and_refuses_a_cat(server, page):
     ignored = page.locator('[data-testid="stAlert"]', has_text="무시됨")
     expect(ignored).to_contain_text("빨간")
     expect(ignored).not_to_contain_text("줄무늬")  # the default example's word is gone
-    expect(_plot_text(page, "운동화")).to_have_count(1)  # the row of generated sneakers
+    expect(_picture(page, "생성한 이미지: 운동화")).to_have_count(1)  # the row of generated sneakers
     box.fill("귀여운 고양이")
     box.press("Enter")
     error = page.locator('[data-testid="stAlert"]', has_text="모델이 아는 클래스를 가리키는 낱말이 없습니다")
     expect(error).to_contain_text("고양이", timeout=90_000)
     wait_rendered(page)
     expect(page.get_by_text("모델이 아는 낱말:")).to_be_visible()
-    expect(page.locator(".js-plotly-plot")).to_have_count(0)  # nothing drawn for a cat
+    expect(page.locator('[data-testid="stImage"]', has_text="생성한 이미지:")).to_have_count(0)  # nothing drawn for a cat
     assert_no_exception(page)
     save_screenshot(page, "browser-text-to-image-ko.png", full_page=True)
 
@@ -123,7 +123,7 @@ def test_video_gifs_play_and_download(server, page):
     page.goto(f"{server}/applications?lang=en&app=4&vcls=7")
     wait_rendered(page)
     assert heading(page, "h2") == "Image → video"
-    images = page.locator('[data-testid="stImage"] img')
+    images = page.locator('[data-testid="stMain"] [data-testid="stImage"] img')  # not the sidebar's QR code
     expect(images).to_have_count(2, timeout=90_000)
     expect(page.get_by_text("Denoising film of a Sneaker")).to_be_visible()
     for img in images.all():  # both are animated GIFs of 28×28 frames enlarged 8×

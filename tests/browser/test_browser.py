@@ -9,7 +9,7 @@ from tests.browser.conftest import assert_no_exception, heading, save_screenshot
 def test_language_switch_and_navigation(server, page):
     page.goto(server)
     wait_rendered(page)
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot, [data-testid=stImage]').length >= 4", timeout=60_000)
     assert heading(page) == "생성형 AI란?"
     assert "lang=ko" in page.url
     assert_no_exception(page)
@@ -38,7 +38,7 @@ def test_generate_button_and_shared_link(server, page):
     page.goto(f"{server}/?lang=en&cls=8&seed=5")
     wait_rendered(page)
     page.wait_for_selector("text=New images sampled from p(x | Bag)", timeout=60_000)
-    page.get_by_role("button", name="New").click()
+    page.get_by_role("button", name="New", exact=True).click()
     page.wait_for_url("**seed=6**")
     wait_rendered(page)
     assert_no_exception(page)

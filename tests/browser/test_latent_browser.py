@@ -44,7 +44,7 @@ def test_upload_gives_a_message_and_the_page_keeps_working(server, page, case):
     wait_rendered(page)
     assert_no_exception(page)
     # the rest of the page still works: the walk is drawn and the GAN section is there
-    assert page.get_by_text("Top: VAE latent space").count() >= 1
+    assert page.locator('[data-testid="stImage"]', has_text="Walk through the VAE latent space").count() == 1
     assert page.get_by_text("The GAN's latent space, for comparison").count() == 1
 
 
@@ -62,7 +62,7 @@ def test_latent_map_and_encoder_pages(server, page):
     page.goto(f"{server}/latent_map?lang=ko")
     wait_rendered(page)
     assert heading(page).startswith("잠재 공간 지도")
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot, [data-testid=stImage]').length >= 5", timeout=60_000)
     assert_no_exception(page)
     save_screenshot(page, "browser-latent-map-ko.png")
     # clicking a dot moves the decoded point there (the sliders follow, and so does the URL)

@@ -8,7 +8,7 @@ from benchmarks.browser import wait_rendered
 from dashboard.core.i18n import strings
 from tests.browser.conftest import assert_no_exception, heading, save_screenshot
 
-CHART = '[data-testid="stPlotlyChart"]'
+CHART = '[data-testid="stMain"] :is([data-testid="stPlotlyChart"], [data-testid="stImage"])'  # a stage's figure
 
 
 def metric(page, label: str) -> str:
@@ -42,7 +42,11 @@ def test_stop_ends_a_longer_run_in_korean_and_keeps_its_epochs(server, page):
     stop = page.get_by_role("button", name="멈추기")
     expect(stop).to_be_disabled()
     page.get_by_role("button", name="학습", exact=True).click()
-    page.get_by_text("에폭 3/30 학습 중").wait_for(timeout=120_000)  # two epochs done, the third running
+    # two epochs done, a later one running: checked on every frame, since an epoch of this run can take
+    # well under a second on a quiet machine and its progress text would slip between slower checks
+    page.wait_for_function("""() => Array.from(document.querySelectorAll('[data-testid="stProgress"]'))
+        .some(p => { const m = p.innerText.match(/에폭 (\\d+)\\/30 학습 중/); return m && +m[1] >= 3; })""",
+                           polling="raf", timeout=120_000)
     expect(page.locator(CHART)).to_have_count(5)  # the stages are drawn live, between epochs
     stop.click()
     warning = page.get_by_text(re.compile(r"에폭 30개 중 \d+개에서 멈췄습니다"))

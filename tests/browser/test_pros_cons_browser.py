@@ -30,6 +30,6 @@ def test_control_failures_for_a_hard_class_in_english(server, page):
     expect(page.get_by_text("Judge agrees it is “Shirt” (these 48)")).to_be_visible(timeout=60_000)
     wait_rendered(page)
     page.wait_for_url("**ccls=6**")
-    assert page.locator(".js-plotly-plot").count() >= 2  # confidence spread + worst samples (+ failures)
+    assert page.locator('.js-plotly-plot, [data-testid="stImage"]').count() >= 2  # spread + worst samples (+ failures)
     assert_no_exception(page)
     save_screenshot(page, "browser-pros-cons-control-en.png", full_page=True)
