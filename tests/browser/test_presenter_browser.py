@@ -110,9 +110,10 @@ def test_tab_reaches_every_main_control(server, browser):
     try:
         page.goto(f"{server}/glossary?lang=en")
         wait_rendered(page)
+        page.get_by_role("button", name="Download table (CSV)").wait_for(timeout=90_000)  # the page is all there
         page.evaluate("() => document.activeElement && document.activeElement.blur()")
         reached = set()
-        for _ in range(80):
+        for _ in range(120):  # the sidebar's 21 links and switches come first
             page.keyboard.press("Tab")
             reached.add(page.evaluate(FOCUSED))
         wanted = {"Search", "Topic", "Download table (CSV)", "📽️ Presenter mode"}

@@ -40,10 +40,10 @@ def test_a_room_with_two_students(public_server, browser):
         wait_rendered(host)
         sidebar = sidebar_share(host)
         sidebar.get_by_role("button", name="Open a room for the class").click()
-        sidebar.get_by_role("button", name="Close the room").wait_for(timeout=30_000)
+        sidebar.get_by_role("button", name="Close the room").wait_for(timeout=90_000)
         wait_rendered(host)
         code_box = sidebar.locator('[data-testid="stCode"]')
-        code_box.wait_for(timeout=30_000)
+        code_box.wait_for(timeout=90_000)
         link = code_box.inner_text().strip()
         parts = urlsplit(link)
         assert parts.netloc.startswith("class.example:") and "room=" in parts.query and "present" not in parts.query
@@ -51,10 +51,10 @@ def test_a_room_with_two_students(public_server, browser):
         size = qr.evaluate("img => [img.naturalWidth, img.getBoundingClientRect().width]")
         assert size[0] >= 320, size
         assert qr.evaluate("img => getComputedStyle(img).imageRendering") == "pixelated"
-        host.get_by_text("0 answers so far").wait_for(timeout=30_000)
+        host.get_by_text("0 answers so far").wait_for(timeout=90_000)
         sidebar.get_by_role("button", name="Show big, for the projector").click()
         big = host.locator(".st-key-share_qr_big img")
-        big.wait_for(timeout=30_000)
+        big.wait_for(timeout=90_000)
         assert big.evaluate("img => img.getBoundingClientRect().width") >= 600  # scannable from the back row
         save_screenshot(host, "browser-room-qr-big.png")
         host.keyboard.press("Escape")
@@ -64,9 +64,9 @@ def test_a_room_with_two_students(public_server, browser):
             student.goto(f"{public_server}{parts.path}?{parts.query}")  # the scanned link, on this test's server
             wait_rendered(student)
             button = student.locator(f".st-key-room_pick_{PAGE}_{pick} button")
-            button.wait_for(timeout=30_000)
+            button.wait_for(timeout=90_000)
             button.click()
-            student.get_by_text("Your answer is in").wait_for(timeout=30_000)
+            student.get_by_text("Your answer is in").wait_for(timeout=90_000)
             assert_no_exception(student)
         save_screenshot(students[1], "browser-room-student-phone.png")
 
@@ -74,7 +74,7 @@ def test_a_room_with_two_students(public_server, browser):
         bars = host.locator(".st-key-room_chart .js-plotly-plot")
         assert bars.count() == 1
         host.get_by_role("button", name="Reveal the answer").click()
-        host.locator('[data-testid="stAlertContentSuccess"]').first.wait_for(timeout=30_000)
+        host.locator('[data-testid="stAlertContentSuccess"]').first.wait_for(timeout=90_000)
         assert_no_exception(host)
         save_screenshot(host, "browser-room-projector.png")
         students[0].locator('[data-testid="stAlertContentSuccess"]').first.wait_for(timeout=15_000)  # theirs too

@@ -41,12 +41,12 @@ def test_start_pause_and_reset():
     assert not at.exception and at.session_state["lab_running"]
     # a fragment run while training draws FRAMES_PER_RUN frames, each after one refresh's worth of steps
     assert metric(at, "Steps") == str(5 * lab2d_view.FRAMES_PER_RUN)
-    assert at.get("image")  # while training, the points are a picture (cheap for the browser to redraw)
+    assert at.main.get("image")  # while training, the points are a picture (cheap for the browser to redraw)
     assert button(at, "Start").disabled and not button(at, "Pause").disabled and button(at, "One step").disabled
     button(at, "Pause").click().run()
     assert not at.exception and not at.session_state["lab_running"]
     paused = int(metric(at, "Steps"))
-    assert not at.get("image") and len(at.get("plotly_chart")) >= 4  # paused: the interactive chart again
+    assert not at.main.get("image") and len(at.get("plotly_chart")) >= 4  # paused: the interactive chart again
     at.run()
     assert int(metric(at, "Steps")) == paused  # paused means no more training
     button(at, "One step").click().run()
