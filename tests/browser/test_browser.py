@@ -9,7 +9,8 @@ from tests.browser.conftest import assert_no_exception, heading, save_screenshot
 def test_language_switch_and_navigation(server, page):
     page.goto(server)
     wait_rendered(page)
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot, [data-testid=stImage]').length >= 4", timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot, [data-testid=stImage]').length >= 4",
+                           timeout=60_000)
     assert heading(page) == "생성형 AI란?"
     assert "lang=ko" in page.url
     assert_no_exception(page)

@@ -62,7 +62,8 @@ def test_latent_map_and_encoder_pages(server, page):
     page.goto(f"{server}/latent_map?lang=ko")
     wait_rendered(page)
     assert heading(page).startswith("잠재 공간 지도")
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot, [data-testid=stImage]').length >= 5", timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot, [data-testid=stImage]').length >= 5",
+                           timeout=60_000)
     assert_no_exception(page)
     save_screenshot(page, "browser-latent-map-ko.png")
     # clicking a dot moves the decoded point there (the sliders follow, and so does the URL)
