@@ -15,6 +15,7 @@ import math
 import os
 import re
 import socket
+from functools import lru_cache
 from urllib.parse import quote, urlencode, urlsplit
 
 PUBLIC_URL_ENV = "GENAI_LAB_PUBLIC_URL"
@@ -131,6 +132,7 @@ def view_link(base: str, stem: str, params: dict[str, str]) -> str:
     return f"{base}/{quote(stem)}" + (f"?{query}" if query else "")
 
 
+@lru_cache(maxsize=256)  # drawn in the sidebar on every run of every page: ~8 ms each, the same link again and again
 def qr_png(link: str, min_px: int = QR_MIN_PX) -> bytes:
     """The QR code of ``link`` as a PNG at least ``min_px`` wide: whole pixels per module (sharp
     edges, no smoothing) and the standard 4-module quiet zone; error correction M (a smudged screen)."""
