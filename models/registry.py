@@ -33,7 +33,7 @@ def _describe(cfg: dict) -> str:
 
 
 def _describe_text(cfg) -> str:
-    lang = {"en": "English (Shakespeare)", "ko": "Korean"}[cfg.lang]
+    lang = {"en": "English (Shakespeare)", "ko": "Korean", "code": "Python code (standard library)"}[cfg.lang]
     tok = {"bpe": "byte-level BPE", "char": "character"}[cfg.tokenizer]
     return f"{cfg.n_layer}-layer {cfg.arch.upper()}, {lang}, {tok} tokens"
 

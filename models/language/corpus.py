@@ -13,6 +13,8 @@ shipped files (:func:`load`); nothing is fetched at run time.
   Korean Debian FAQ (``debian-faq-ko``, its own permissive notice) and the Korean LibreOffice help
   (``libreoffice-help-ko``, MPL-2.0). HTML is reduced to its Korean lines, repeated lines are
   dropped, and train / validation are split **by document**.
+* **Code** (``code``) — Python's own standard library, read from the running interpreter
+  (``sysconfig.get_paths()["stdlib"]``, no download): see :data:`CODE_RULE`. Split **by file**.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ import gzip
 import hashlib
 import io
 import json
+import platform
 import re
 import subprocess
+import sysconfig
 import tarfile
 import tempfile
 import unicodedata
@@ -38,6 +42,9 @@ from models.core.integrity import shown
 ROOT = Path(__file__).resolve().parents[2]
 ASSETS_TEXT = ROOT / "assets" / "text"
 LANGS = ("en", "ko")
+#: The code corpus: not a language of the UI, so pages that loop over :data:`LANGS` leave it out.
+CODE = "code"
+CORPORA = (*LANGS, CODE)
 SPLITS = ("train", "valid")
 VALID_SHARE = 0.1
 
@@ -57,6 +64,16 @@ SOURCES = {
     "libreoffice-help-ko": {"lang": "ko", "what": "LibreOffice help pages, Korean translation",
                             "from": "Debian package `libreoffice-help-ko` (bookworm)", "licence": "MPL-2.0"},
 }
+
+#: Which standard-library files form the code corpus (fixed, so a rebuild on the same Python
+#: version gives the same bytes).
+CODE_RULE = ("top-level pure-Python modules of the standard library: <stdlib>/*.py (no packages, so no "
+             "tests directories and no site-packages), names not starting with '_', at most "
+             "{max_bytes:,} bytes each, sorted by file name")
+CODE_MAX_BYTES = 60_000
+CODE_SOURCE = {"lang": CODE, "what": "Python standard-library source (top-level modules)",
+               "from": "the interpreter's own standard library, sysconfig.get_paths()['stdlib']",
+               "licence": "PSF License Agreement (Python Software Foundation License Version 2)"}
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -222,6 +239,62 @@ def build(directory: Path | None = None, out: Path = ASSETS_TEXT) -> dict:
                 "examples": [f"{d.source}/{d.name}" for d in chosen][:12],
             }
     (out / "sources.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
+    code = build_code(out)
+    summary["files"].update({k: {"characters": v["characters"], "documents": v["documents"]}
+                             for k, v in code["splits"].items()})
+    return summary
+
+
+# -------------------------------------------------------------------------------------------- code
+def code_files(stdlib: Path | None = None, max_bytes: int = CODE_MAX_BYTES) -> list[Path]:
+    """The standard-library files of the code corpus (:data:`CODE_RULE`), in a fixed order."""
+    stdlib = Path(stdlib or sysconfig.get_paths()["stdlib"])
+    files = sorted((p for p in stdlib.glob("*.py") if p.is_file() and not p.name.startswith("_")),
+                   key=lambda p: p.name)
+    return [p for p in files if p.stat().st_size <= max_bytes]
+
+
+def clean_code(source: str) -> str:
+    """Unix newlines, tabs expanded (as Python reads them), no trailing spaces, one final newline.
+
+    Unlike :func:`clean`, blank lines are kept: they are part of Python's layout."""
+    text = unicodedata.normalize("NFC", source.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", text.expandtabs(8))
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n") + "\n"
+
+
+def build_code(out: Path = ASSETS_TEXT, stdlib: Path | None = None) -> dict:
+    """Write ``code/{train,valid}.txt.gz`` from the standard library, split by file, and record the
+    Python version, the file rule, the files and their sha256 under ``"code"`` in ``sources.json``."""
+    files = code_files(stdlib)
+    if not files:
+        raise CorpusError("no standard-library modules found for the code corpus")
+    parts: dict[str, list[tuple[str, str]]] = {split: [] for split in SPLITS}
+    listing = []
+    for path in files:
+        raw = path.read_bytes()
+        text = clean_code(raw.decode("utf-8", errors="replace"))
+        split = "valid" if is_valid(f"stdlib/{path.name}") else "train"
+        parts[split].append((path.name, text))
+        listing.append({"file": path.name, "split": split, "bytes": len(raw), "sha256": hashlib.sha256(raw).hexdigest()})
+    files_summary = {}
+    for split, chosen in parts.items():
+        text = "\n\n\n".join(body for _, body in chosen)  # files are separated like top-level definitions
+        path = out / CODE / f"{split}.txt.gz"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with gzip.GzipFile(path, "wb", mtime=0) as fh:
+            fh.write(text.encode("utf-8"))
+        files_summary[f"{CODE}/{split}"] = {"characters": len(text), "documents": len(chosen),
+                                            "files": [name for name, _ in chosen]}
+    summary = {"source": CODE_SOURCE, "python": platform.python_version(),
+               "implementation": platform.python_implementation(),
+               "rule": CODE_RULE.format(max_bytes=CODE_MAX_BYTES), "valid_share": VALID_SHARE,
+               "split_by": "file (sha256 of 'stdlib/<file name>', as for the other corpora)",
+               "file_count": len(files), "files": listing, "splits": files_summary}
+    sources = out / "sources.json"
+    recorded = json.loads(sources.read_text()) if sources.exists() else {}
+    recorded[CODE] = summary
+    sources.write_text(json.dumps(recorded, indent=1, ensure_ascii=False) + "\n")
     integrity.write_tree_manifest(out)
     return summary
 
@@ -241,8 +314,8 @@ def verify(root: Path, rel: str) -> None:
 
 def load(lang: str, split: str = "train", root: Path = ASSETS_TEXT) -> str:
     """A shipped corpus split as one string."""
-    if lang not in LANGS or split not in SPLITS:
-        raise ValueError(f"lang must be one of {LANGS} and split one of {SPLITS}")
+    if lang not in CORPORA or split not in SPLITS:
+        raise ValueError(f"lang must be one of {CORPORA} and split one of {SPLITS}")
     path = root / lang / f"{split}.txt.gz"
     verify(root, f"{lang}/{split}.txt.gz")
     try:

@@ -89,14 +89,19 @@ SHIPPED: dict[str, TextConfig] = {
     "gpt_en_char": TextConfig(lang="en", tokenizer="char", steps=1500),
     "lstm_en": TextConfig(lang="en", arch="lstm", n_layer=1, steps=500),
     "lstm_ko": TextConfig(lang="ko", arch="lstm", n_layer=1, steps=300, dropout=0.1),
+    # Python standard-library source (corpus.CODE), its own 1,024-token BPE: ~2.6 characters per
+    # token, so 256 tokens see ~650 characters of code; ~3.3 s a step on one thread (~28 min), ~5
+    # passes over the 0.85 M training tokens, hence dropout.
+    "gpt_code": TextConfig(lang="code", steps=500, dropout=0.1, eval_every=125),
 }
 
 
 #: Starting prompts in each model's own language (data for the model, not UI text).
-DEFAULT_PROMPTS = {"en": "ROMEO.\nBut soft, what light", "ko": "대한민국의 모든 국민은"}
+DEFAULT_PROMPTS = {"en": "ROMEO.\nBut soft, what light", "ko": "대한민국의 모든 국민은", "code": "def fibonacci(n):\n"}
 #: Short texts whose attention maps are worth a look.
 ATTENTION_TEXTS = {"en": "KING. What says the queen? QUEEN. The queen says nothing.",
-                   "ko": "대한민국의 주권은 국민에게 있고, 모든 권력은 국민으로부터 나온다."}
+                   "ko": "대한민국의 주권은 국민에게 있고, 모든 권력은 국민으로부터 나온다.",
+                   "code": "def add(a, b):\n    return a + b\n\nprint(add(1, 2))"}
 
 
 # ------------------------------------------------------------------------------------------ models
@@ -443,6 +448,9 @@ FACT_PROMPTS = {
            ("Water is made of hydrogen and", "oxygen"), ("The author of Hamlet is", "Shakespeare")],
     "ko": [("대한민국의 수도는", "서울"), ("물은 수소와", "산소"), ("달에 처음 간 사람은", "암스트롱"),
            ("리브레오피스는", "오피스")],
+    # the code model knows Python, not the world: asked in a comment, it answers in code or comments
+    "code": [("# The capital of France is", "Paris"), ("# The first man on the moon was", "Armstrong"),
+             ("# Water is made of hydrogen and", "oxygen"), ("# The author of Hamlet is", "Shakespeare")],
 }
 
 
