@@ -1,7 +1,7 @@
 """Command line.
 
 ``python -m models train --list`` / ``python -m models train NAME [--epochs E] [--device D] [--resume]``
-``python -m models corpus [--from DIR]`` rebuilds the text corpora and tokenizers under assets/text
+``python -m models corpus [--from DIR] [--code-only]`` rebuilds the text corpora and tokenizers under assets/text
 ``python -m models melodies [--from DIR]`` rebuilds assets/music (Bach chorale tunes, with music21 at build time)
 ``python -m models sample --family F --n N --seed S [--label K] [--sampler S --steps T --guidance W] --out F.npz``
 """
@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", default=str(data.ASSETS_DATA))
     text = sub.add_parser("corpus", help="rebuild assets/text (corpora and tokenizers) from the original archives")
     text.add_argument("--from", dest="source", help="directory holding the archives (default: download them)")
+    text.add_argument("--code-only", action="store_true",
+                      help="rebuild only the code corpus and its tokenizer (from this Python's standard library, offline)")
     melodies = sub.add_parser("melodies", help="rebuild assets/music (chorale tunes) with music21, a build-time tool")
     melodies.add_argument("--from", dest="source",
                           help="directory holding the music21 wheel and its dependencies (default: download them)")
@@ -101,12 +103,21 @@ def _sample(args, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
-def _corpus(source: str | None) -> int:
+def _corpus(source: str | None, code_only: bool = False) -> int:
     import json
     import subprocess
 
     from models.language import corpus, tokenization
 
+    if code_only:
+        try:
+            summary = corpus.build_code()
+        except (corpus.CorpusError, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(json.dumps({k: v["characters"] for k, v in summary["splits"].items()}, indent=1))
+        print(json.dumps(tokenization.build_code(), indent=1))
+        return 0
     try:
         summary = corpus.build(Path(source) if source else None)
     except (corpus.CorpusError, subprocess.CalledProcessError, OSError) as exc:
@@ -149,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     if args.command == "corpus":
-        return _corpus(args.source)
+        return _corpus(args.source, args.code_only)
     if args.command == "melodies":
         return _melodies(args.source)
     if args.list:

@@ -11,7 +11,7 @@ from dashboard.core.i18n import lang, t
 from dashboard.language import loaders as language_loaders
 from dashboard.language import text_view
 from models.core import checkpoints
-from models.language import text
+from models.language import corpus, text
 
 widgets.setup_page()
 st.title(t("next.title"))
@@ -19,7 +19,7 @@ widgets.paragraph("next.intro")
 
 # 1. Model, prompt and decoding settings ----------------------------------------------------
 c1, c2 = st.columns([1, 2])
-name = text_view.model_choice(container=c1, hub=True)
+name = text_view.model_choice(container=c1, hub=True, extra=text.CODE_MODELS)
 
 
 def _model_or_fallback(chosen: str):
@@ -33,6 +33,7 @@ def _model_or_fallback(chosen: str):
 
 
 name, tm = widgets.load_or_stop(lambda: _model_or_fallback(name))
+code = text_view.is_code(tm)  # the code model's output is shown as code (monospace, kept as written)
 prompt = text_view.prompt_box(t("next.prompt"), f"prompt_{name}", text_view.default_prompt(name), container=c2)
 prompt_ids, cut = tm.encode(prompt)
 if cut:
@@ -94,7 +95,7 @@ output = st.container(border=True)
 go = st.session_state.pop("nt_go", False)
 if go:
     st.session_state["nt_stop"] = False
-    run = st.session_state["nt_run"] = {"text": "", "tokens": 0, "seconds": 0.0, "done": False}
+    run = st.session_state["nt_run"] = {"text": "", "tokens": 0, "seconds": 0.0, "done": False, "model": name}
     start = time.perf_counter()
 
     def tokens():
@@ -105,19 +106,29 @@ if go:
             run["seconds"] = time.perf_counter() - start
             if run["tokens"] % 8 == 0:  # live speed while it writes
                 live.caption(t("next.stream.live", n=run["tokens"], rate=f"{run['tokens'] / run['seconds']:,.0f}"))
-            yield widgets.md_escape(step.text, keep_lines=True)
+            yield step.text
         run["done"] = True
 
     with output:
-        st.markdown(f"**{t('next.stream.prompt')}** {widgets.md_escape(prompt[-300:])}")
+        if not code:
+            st.markdown(f"**{t('next.stream.prompt')}** {widgets.md_escape(prompt[-300:])}")
         live = st.empty()
         with serving.heavy_slot():  # a whole generation is one turn of the fair queue
             start = time.perf_counter()
-            st.write_stream(tokens())
+            if code:  # prompt and continuation as one piece of code, redrawn as it grows
+                box = st.empty()
+                for _ in tokens():
+                    if run["tokens"] % 4 == 0:
+                        box.code(prompt + run["text"], language="python")
+                box.code(prompt + run["text"], language="python")
+            else:
+                st.write_stream(widgets.md_escape(piece, keep_lines=True) for piece in tokens())
         live.empty()
 run = st.session_state.get("nt_run")
-if run and run["tokens"]:
-    if not go:  # shown again after a rerun (e.g. the stop button): nothing is lost
+if run and run["tokens"] and run.get("model") == name:  # another model's text is not shown under this one
+    if not go and code:  # shown again after a rerun (e.g. the stop button): nothing is lost
+        output.code(prompt + run["text"], language="python")
+    elif not go:
         output.markdown(f"**{t('next.stream.prompt')}** {widgets.md_escape(prompt[-300:])}")
         output.markdown(widgets.md_escape(run["text"], keep_lines=True))
     speed = run["tokens"] / max(run["seconds"], 1e-6)
@@ -134,7 +145,9 @@ results = language_loaders.decoding_compare(name, prompt, temperature, top_k, to
 columns = st.columns(3)
 for column, key in zip(columns, ("greedy", "sample", "beam"), strict=True):
     column.subheader(t(f"next.compare.{key}"))
-    if key in results:
+    if key in results and code:
+        column.code(prompt[-200:] + results[key], language="python")
+    elif key in results:
         column.markdown("> " + widgets.md_escape(results[key], keep_lines=True).replace("\n", "\n> "))
     else:
         column.info(t("next.compare.beam_gpt_only"), icon="ℹ️")
@@ -154,11 +167,41 @@ wrong = [r for r in rows if not r["correct"]]
 st.caption(t("next.halluc.caption", wrong=len(wrong), total=len(rows),
              conf=f"{np.mean([r['confidence'] for r in wrong]) if wrong else 0:.0%}"))
 
+# 6. Code is text too -----------------------------------------------------------------------
+st.header(t("next.code.header"))
+try:
+    code_corpus = corpus.code_summary()
+except corpus.CorpusError as exc:  # a damaged sources.json: say so, the rest of the page stands
+    code_corpus = None
+    st.error(str(exc), icon="🚫")
+if code_corpus:
+    code_metrics = loaders.metrics(text.CODE_MODELS[0]) if text.CODE_MODELS else {}
+    train_split = code_corpus["splits"]["code/train"]
+    widgets.paragraph("next.code.body", modules=train_split["documents"], python=code_corpus["python"],
+                      chars=f"{train_split['characters'] / 1e6:.1f}", params=f"{code_metrics.get('parameters', 0):,}",
+                      minutes=f"{code_metrics.get('wall_time_s', 0) / 60:.0f}")
+    code_row = loaders.benchmark("text").get("models", {}).get(text.CODE_MODELS[0] if text.CODE_MODELS else "", {})
+    if code_row.get("bigram_nats_per_char"):
+        st.caption(t("next.code.figures", gpt=f"{code_row['valid_nats_per_char']:.2f}",
+                     bigram=f"{code_row['bigram_nats_per_char']:.2f}", rate=f"{code_row['tokens_per_s']:,.0f}",
+                     chars=f"{code_row['valid_chars_scored']:,}"))
+
 if name == text.HUB:
     st.stop()  # a hub model has no model card of ours
 m = loaders.metrics(name)
+
+
+def _corpus_facts() -> dict:
+    """Facts the code model's data line names (the other corpora's lines need none)."""
+    if not (code and code_corpus):
+        return {}
+    splits = code_corpus["splits"]
+    return {"python": code_corpus["python"], "files": code_corpus["file_count"],
+            "train": splits["code/train"]["documents"], "valid": splits["code/valid"]["documents"]}
+
+
 widgets.model_card([
-    (t("card.data"), t(f"text.card.data.{tm.config.lang}")),
+    (t("card.data"), t(f"text.card.data.{tm.config.lang}", **_corpus_facts())),
     (t("card.models"), t(f"text.card.model.{tm.arch}", p=f"{m.get('parameters', 0):,}", vocab=m.get("vocab_size", 0))),
     (t("card.training"), t("text.card.training", steps=m.get("steps", 0), epochs=f"{m.get('epochs', 0):.1f}",
                            minutes=f"{m.get('wall_time_s', 0) / 60:.1f}")),

@@ -33,12 +33,14 @@ def token_html(pieces: list[tuple[int, str]], show_ids: bool = True, highlight_f
 
 
 def model_choice(name: str = "model", archs: tuple[str, ...] = ("gpt", "lstm"), container=st,
-                 hub: bool = False) -> str:
+                 hub: bool = False, extra: tuple[str, ...] = ()) -> str:
     """Pick a shipped text model; the default follows the UI language (Korean UI → Korean model).
 
-    With ``hub`` and ``$GENAI_LAB_HUB_LM`` set (hosted Space), the hub model is one more option.
+    ``extra``: shipped models that are not one per UI language (e.g. ``text.CODE_MODELS``), listed
+    after them, labelled by ``text.model.<name>``. With ``hub`` and ``$GENAI_LAB_HUB_LM`` set (hosted
+    Space), the hub model is one more option.
     """
-    options = [f"{arch}_{lg}" for lg in corpus.LANGS for arch in archs]
+    options = [f"{arch}_{lg}" for lg in corpus.LANGS for arch in archs] + list(extra)
     if hub and os.environ.get(text.HUB_ENV):
         options.append(text.HUB)
     default = options.index(f"{archs[0]}_{lang()}")
@@ -65,6 +67,11 @@ def prompt_box(label: str, key: str, default: str, height: int = 100, container=
 
 def default_prompt(name: str) -> str:
     return text.DEFAULT_PROMPTS["en" if name == text.HUB else name.split("_")[1]]
+
+
+def is_code(tm) -> bool:
+    """Whether a text model writes code (its output is shown as code, monospace, not as prose)."""
+    return tm.config.lang == corpus.CODE
 
 
 def steps_figure(tokens: list[str], titles: tuple[str, str], height: int = 380):

@@ -64,6 +64,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic("data_augmentation", "applications", "augmentation", "augment.title", "data augmentation"),
     Topic("music_generation", "applications", "music", phrase="music"),
     Topic("text_generation", "applications", "next_token", "next.stream.header", "let it write"),
+    # branch codegen (issue 20): a code GPT trained on Python's standard library writes code in the lab
+    Topic("code_generation", "applications", "next_token", "next.code.body", "Copilot"),
     # Output modalities (text, image, audio, video, code, 3D, protein) --------------------
     *_modality_topics(),
     # Pros -----------------------------------------------------------------------------------

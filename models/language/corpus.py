@@ -266,9 +266,14 @@ def clean_code(source: str) -> str:
 def build_code(out: Path = ASSETS_TEXT, stdlib: Path | None = None) -> dict:
     """Write ``code/{train,valid}.txt.gz`` from the standard library, split by file, and record the
     Python version, the file rule, the files and their sha256 under ``"code"`` in ``sources.json``."""
+    stdlib = Path(stdlib or sysconfig.get_paths()["stdlib"])
     files = code_files(stdlib)
     if not files:
         raise CorpusError("no standard-library modules found for the code corpus")
+    licence = stdlib / "LICENSE.txt"  # the PSF licence asks that it travel with derived works
+    if not licence.is_file():
+        raise CorpusError(f"{licence.name} (the PSF License Agreement) is not beside the standard library; "
+                          "build the code corpus with a CPython whose lib/pythonX.Y/ holds it")
     parts: dict[str, list[tuple[str, str]]] = {split: [] for split in SPLITS}
     listing = []
     for path in files:
@@ -278,6 +283,8 @@ def build_code(out: Path = ASSETS_TEXT, stdlib: Path | None = None) -> dict:
         parts[split].append((path.name, text))
         listing.append({"file": path.name, "split": split, "bytes": len(raw), "sha256": hashlib.sha256(raw).hexdigest()})
     files_summary = {}
+    (out / CODE).mkdir(parents=True, exist_ok=True)
+    (out / CODE / "LICENSE.txt").write_bytes(licence.read_bytes())
     for split, chosen in parts.items():
         text = "\n\n\n".join(body for _, body in chosen)  # files are separated like top-level definitions
         path = out / CODE / f"{split}.txt.gz"
@@ -290,13 +297,25 @@ def build_code(out: Path = ASSETS_TEXT, stdlib: Path | None = None) -> dict:
                "implementation": platform.python_implementation(),
                "rule": CODE_RULE.format(max_bytes=CODE_MAX_BYTES), "valid_share": VALID_SHARE,
                "split_by": "file (sha256 of 'stdlib/<file name>', as for the other corpora)",
-               "file_count": len(files), "files": listing, "splits": files_summary}
+               "licence_file": f"{CODE}/LICENSE.txt", "file_count": len(files), "files": listing,
+               "splits": files_summary}
     sources = out / "sources.json"
     recorded = json.loads(sources.read_text()) if sources.exists() else {}
     recorded[CODE] = summary
     sources.write_text(json.dumps(recorded, indent=1, ensure_ascii=False) + "\n")
     integrity.write_tree_manifest(out)
     return summary
+
+
+def code_summary(root: Path = ASSETS_TEXT) -> dict:
+    """What the shipped code corpus is made of (``sources.json["code"]``, checked against the manifest):
+    Python version, file rule, file count, files per split with their sha256."""
+    verify(root, "sources.json")
+    try:
+        return json.loads((root / "sources.json").read_text(encoding="utf-8"))[CODE]
+    except (OSError, ValueError, KeyError) as exc:
+        raise CorpusError(f"{shown(root / 'sources.json')} has no readable code corpus entry "
+                          f"({type(exc).__name__}); {RESTORE}") from None
 
 
 RESTORE = "restore it with `git checkout -- assets/text` or rebuild it with `python -m models corpus`"

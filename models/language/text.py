@@ -96,6 +96,10 @@ SHIPPED: dict[str, TextConfig] = {
 }
 
 
+#: Shipped models that write code, not a UI language: offered beside the per-language models where
+#: the page makes sense for them (the next-token lab), left out where it does not (the LSTM comparison).
+CODE_MODELS = tuple(name for name, cfg in SHIPPED.items() if cfg.lang == "code")
+
 #: Starting prompts in each model's own language (data for the model, not UI text).
 DEFAULT_PROMPTS = {"en": "ROMEO.\nBut soft, what light", "ko": "대한민국의 모든 국민은", "code": "def fibonacci(n):\n"}
 #: Short texts whose attention maps are worth a look.

@@ -1,6 +1,10 @@
 """Interactions on the text pages: tokenizers, the step-by-step lab, streaming, bad inputs, URL state."""
 
+from models.language import corpus, text
 from tests.pages.conftest import run_app
+
+#: text_view.model_choice on the next-token page: GPT and LSTM per language, the code models, then the hub model
+HUB_INDEX = str(2 * len(corpus.LANGS) + len(text.CODE_MODELS))
 
 
 def markdown_with(at, needle: str) -> list[str]:
@@ -96,7 +100,7 @@ def test_optional_hub_model_fails_offline_once_and_falls_back_to_a_shipped_model
     monkeypatch.setenv("GENAI_LAB_HUB_REVISION", "0123456789abcdef0123456789abcdef01234567")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     calls = _count_hub_loads(monkeypatch)
-    at = run_app("en", "pages/next_token.py", query={"model": "4"})
+    at = run_app("en", "pages/next_token.py", query={"model": HUB_INDEX})
     assert not at.exception and not at.error
     assert len(at.warning) == 1 and "could not be loaded" in at.warning[0].value
     assert "The shipped models work without it" in at.warning[0].value
@@ -110,7 +114,7 @@ def test_optional_hub_model_fails_offline_once_and_falls_back_to_a_shipped_model
 def test_hub_model_without_a_pinned_revision_is_refused(monkeypatch):
     monkeypatch.setenv("GENAI_LAB_HUB_LM", "genai-lab/unpinned-model")
     monkeypatch.setenv("GENAI_LAB_HUB_REVISION", "main")
-    at = run_app("ko", "pages/next_token.py", query={"model": "4"})
+    at = run_app("ko", "pages/next_token.py", query={"model": HUB_INDEX})
     assert not at.exception and not at.error
     assert len(at.warning) == 1 and "GENAI_LAB_HUB_REVISION" in at.warning[0].value
     assert at.warning[0].value.startswith("허브 모델을 쓸 수 없어") and at.button
