@@ -46,6 +46,8 @@ def _latent(args):
 def _text(args):
     from benchmarks import text
 
+    if args.models:  # re-measure these, keep the other rows of the saved results
+        return text.run(repeats=_repeats(args), names=tuple(args.models.split(",")), keep_others=True)
     return text.run(repeats=_repeats(args))
 
 
@@ -107,6 +109,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000, help="zoo, risks: samples per family (default 2000)")
     parser.add_argument("--families", help="zoo: comma-separated families (FAMILIES in models/image/zoo.py)")
     parser.add_argument("--no-curve", action="store_true", help="zoo: skip the diffusion steps curve")
+    parser.add_argument("--models", help="text: comma-separated text models to re-measure (default: all); the "
+                                         "other rows of the saved results are kept")
     parser.add_argument("--latency-only", action="store_true",
                         help="zoo: only re-time 16 images per family (idle machine) and update the saved results")
     parser.add_argument("--curve-samplers", help="zoo: re-measure only these samplers' rows of the saved curve")

@@ -46,7 +46,8 @@ def measure(name: str, repeats: int) -> dict:
     result = {"arch": tm.arch, "lang": tm.config.lang, "tokenizer": tm.config.tokenizer,
               "valid_nats_per_token": loss["nats_per_token"], "valid_nats_per_char": loss["nats_per_char"],
               "valid_perplexity": loss["perplexity"], "valid_tokens_scored": loss["tokens"], "eval_s": eval_s,
-              "valid_chars_scored": len(scored), "bigram_nats_per_char": baseline.nats_per_char(_bigram(tm.config.lang), scored),
+              "valid_chars_scored": len(scored),
+              "bigram_nats_per_char": baseline.nats_per_char(_bigram(tm.config.lang), scored),
               "tokens_per_s": cached["median_s"], "tokens_per_s_spread": [cached["min_s"], cached["max_s"]]}
     if tm.arch == "gpt":
         plain = _speed(tm, repeats, False)
@@ -57,18 +58,33 @@ def measure(name: str, repeats: int) -> dict:
     return result
 
 
-def run(repeats: int = 5, names: tuple[str, ...] = tuple(text.SHIPPED)) -> dict:
+def run(repeats: int = 5, names: tuple[str, ...] = tuple(text.SHIPPED), keep_others: bool = False) -> dict:
+    """Measure ``names``; with ``keep_others`` the other models' rows of the saved results stay as
+    they were measured (each row says when, and the machine's load average then)."""
+    import json
+    import os
+
     import torch
 
+    from benchmarks.common import RESULTS
+
     torch.set_num_threads(min(2, torch.get_num_threads()))
-    results = {name: measure(name, repeats) for name in names}
+    saved = RESULTS / "text.json"
+    kept = json.loads(saved.read_text(encoding="utf-8")).get("models", {}) if keep_others and saved.exists() else {}
+    fresh = {}
+    for name in names:
+        fresh[name] = measure(name, repeats)
+        fresh[name].update(measured=time.strftime("%Y-%m-%d %H:%M:%S %Z"), load_average=os.getloadavg())
+    results = {name: fresh.get(name, kept.get(name)) for name in dict.fromkeys([*kept, *fresh])}
     table = []
     for name, r in results.items():
         cache = (f"; without KV cache {r['tokens_per_s_no_cache']:.0f} tokens/s (cache ×{r['kv_cache_speedup']:.1f})"
                  if "kv_cache_speedup" in r else "")
+        bigram = f" (character bigram {r['bigram_nats_per_char']:.3f})" if "bigram_nats_per_char" in r else ""
         table.append((name, f"{r['valid_nats_per_token']:.3f} nats/token (perplexity {r['valid_perplexity']:.1f}), "
-                            f"{r['valid_nats_per_char']:.3f} nats/char; {r['tokens_per_s']:.0f} tokens/s{cache}; "
-                            f"{r['parameters']:,} parameters, {r['wall_time_s'] / 60:.1f} min training"))
+                            f"{r['valid_nats_per_char']:.3f} nats/char{bigram}; "
+                            f"{r['tokens_per_s']:.0f} tokens/s{cache}; {r['parameters']:,} parameters, "
+                            f"{r['wall_time_s'] / 60:.1f} min training"))
     if "gpt_code" in results:
         code = results["gpt_code"]
         table.append(("gpt_code vs character bigram",

@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     text = sub.add_parser("corpus", help="rebuild assets/text (corpora and tokenizers) from the original archives")
     text.add_argument("--from", dest="source", help="directory holding the archives (default: download them)")
     text.add_argument("--code-only", action="store_true",
-                      help="rebuild only the code corpus and its tokenizer (from this Python's standard library, offline)")
+                      help="rebuild only the code corpus and its tokenizer (this Python's standard library, offline)")
     melodies = sub.add_parser("melodies", help="rebuild assets/music (chorale tunes) with music21, a build-time tool")
     melodies.add_argument("--from", dest="source",
                           help="directory holding the music21 wheel and its dependencies (default: download them)")

@@ -11,7 +11,7 @@ from dashboard.core.i18n import lang, t
 from dashboard.language import loaders as language_loaders
 from dashboard.language import text_view
 from models.core import checkpoints
-from models.language import corpus, text
+from models.language import text
 
 widgets.setup_page()
 st.title(t("next.title"))
@@ -168,40 +168,14 @@ st.caption(t("next.halluc.caption", wrong=len(wrong), total=len(rows),
              conf=f"{np.mean([r['confidence'] for r in wrong]) if wrong else 0:.0%}"))
 
 # 6. Code is text too -----------------------------------------------------------------------
-st.header(t("next.code.header"))
-try:
-    code_corpus = corpus.code_summary()
-except corpus.CorpusError as exc:  # a damaged sources.json: say so, the rest of the page stands
-    code_corpus = None
-    st.error(str(exc), icon="🚫")
-if code_corpus:
-    code_metrics = loaders.metrics(text.CODE_MODELS[0]) if text.CODE_MODELS else {}
-    train_split = code_corpus["splits"]["code/train"]
-    widgets.paragraph("next.code.body", modules=train_split["documents"], python=code_corpus["python"],
-                      chars=f"{train_split['characters'] / 1e6:.1f}", params=f"{code_metrics.get('parameters', 0):,}",
-                      minutes=f"{code_metrics.get('wall_time_s', 0) / 60:.0f}")
-    code_row = loaders.benchmark("text").get("models", {}).get(text.CODE_MODELS[0] if text.CODE_MODELS else "", {})
-    if code_row.get("bigram_nats_per_char"):
-        st.caption(t("next.code.figures", gpt=f"{code_row['valid_nats_per_char']:.2f}",
-                     bigram=f"{code_row['bigram_nats_per_char']:.2f}", rate=f"{code_row['tokens_per_s']:,.0f}",
-                     chars=f"{code_row['valid_chars_scored']:,}"))
+text_view.code_section()
 
 if name == text.HUB:
     st.stop()  # a hub model has no model card of ours
 m = loaders.metrics(name)
 
-
-def _corpus_facts() -> dict:
-    """Facts the code model's data line names (the other corpora's lines need none)."""
-    if not (code and code_corpus):
-        return {}
-    splits = code_corpus["splits"]
-    return {"python": code_corpus["python"], "files": code_corpus["file_count"],
-            "train": splits["code/train"]["documents"], "valid": splits["code/valid"]["documents"]}
-
-
 widgets.model_card([
-    (t("card.data"), t(f"text.card.data.{tm.config.lang}", **_corpus_facts())),
+    (t("card.data"), text_view.card_data(tm)),
     (t("card.models"), t(f"text.card.model.{tm.arch}", p=f"{m.get('parameters', 0):,}", vocab=m.get("vocab_size", 0))),
     (t("card.training"), t("text.card.training", steps=m.get("steps", 0), epochs=f"{m.get('epochs', 0):.1f}",
                            minutes=f"{m.get('wall_time_s', 0) / 60:.1f}")),

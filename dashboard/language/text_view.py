@@ -74,6 +74,46 @@ def is_code(tm) -> bool:
     return tm.config.lang == corpus.CODE
 
 
+def _code_corpus() -> dict | None:
+    """``sources.json``'s code entry, or None after showing why it cannot be read."""
+    try:
+        return corpus.code_summary()
+    except corpus.CorpusError as exc:  # a damaged sources.json: say so, the rest of the page stands
+        st.error(str(exc), icon="🚫")
+        return None
+
+
+def card_data(tm) -> str:
+    """The model card's data line; the code model's names the Python version and its file split."""
+    facts = {}
+    if is_code(tm) and (info := _code_corpus()):
+        facts = {"python": info["python"], "files": info["file_count"],
+                 "train": info["splits"]["code/train"]["documents"], "valid": info["splits"]["code/valid"]["documents"]}
+    return t(f"text.card.data.{tm.config.lang}", **facts)
+
+
+def code_section() -> None:
+    """"Code is text too": code generation as next-token prediction, with the code model's own figures
+    (corpus, training, and the text benchmark's held-out loss against a character bigram)."""
+    from dashboard.core import loaders
+
+    st.header(t("next.code.header"))
+    info = _code_corpus()
+    if not info or not text.CODE_MODELS:
+        return
+    name = text.CODE_MODELS[0]
+    trained = loaders.metrics(name)
+    train = info["splits"]["code/train"]
+    widgets.paragraph("next.code.body", modules=train["documents"], python=info["python"],
+                      chars=f"{train['characters'] / 1e6:.1f}", params=f"{trained.get('parameters', 0):,}",
+                      minutes=f"{trained.get('wall_time_s', 0) / 60:.0f}")
+    row = loaders.benchmark("text").get("models", {}).get(name, {})
+    if row.get("bigram_nats_per_char"):
+        st.caption(t("next.code.figures", gpt=f"{row['valid_nats_per_char']:.2f}",
+                     bigram=f"{row['bigram_nats_per_char']:.2f}", rate=f"{row['tokens_per_s']:,.0f}",
+                     chars=f"{row['valid_chars_scored']:,}"))
+
+
 def steps_figure(tokens: list[str], titles: tuple[str, str], height: int = 380):
     """RNN step by step vs attention in parallel, drawn for a few tokens.
 

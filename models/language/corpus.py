@@ -281,7 +281,8 @@ def build_code(out: Path = ASSETS_TEXT, stdlib: Path | None = None) -> dict:
         text = clean_code(raw.decode("utf-8", errors="replace"))
         split = "valid" if is_valid(f"stdlib/{path.name}") else "train"
         parts[split].append((path.name, text))
-        listing.append({"file": path.name, "split": split, "bytes": len(raw), "sha256": hashlib.sha256(raw).hexdigest()})
+        listing.append({"file": path.name, "split": split, "bytes": len(raw),
+                        "sha256": hashlib.sha256(raw).hexdigest()})
     files_summary = {}
     (out / CODE).mkdir(parents=True, exist_ok=True)
     (out / CODE / "LICENSE.txt").write_bytes(licence.read_bytes())

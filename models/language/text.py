@@ -90,9 +90,9 @@ SHIPPED: dict[str, TextConfig] = {
     "lstm_en": TextConfig(lang="en", arch="lstm", n_layer=1, steps=500),
     "lstm_ko": TextConfig(lang="ko", arch="lstm", n_layer=1, steps=300, dropout=0.1),
     # Python standard-library source (corpus.CODE), its own 1,024-token BPE: ~2.6 characters per
-    # token, so 256 tokens see ~650 characters of code; ~3.3 s a step on one thread (~28 min), ~5
-    # passes over the 0.85 M training tokens, hence dropout.
-    "gpt_code": TextConfig(lang="code", steps=500, dropout=0.1, eval_every=125),
+    # token, so 256 tokens see ~650 characters of code; 2.5-3.3 s a step on one quiet thread (~15 min),
+    # ~3 passes over the 0.85 M training tokens, hence dropout.
+    "gpt_code": TextConfig(lang="code", steps=300, dropout=0.1, eval_every=100),
 }
 
 
