@@ -79,8 +79,10 @@ def train(name: str, out_dir: Path, *, epochs: float | None = None, device: str 
     config = replace(config, steps=total)
 
     model = text.build(config, len(tokenizer), tokenizer.eos_token_id)
+    before = {}
     if resume:
         model.load_state_dict(text.TextModel.load(name).model.state_dict())
+        before = checkpoints.load_metrics(name)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
@@ -120,5 +122,12 @@ def train(name: str, out_dir: Path, *, epochs: float | None = None, device: str 
         "train_tokens_per_s": total * tokens_per_step / wall, "device": str(accelerator.device),
         "parameters": text.parameter_count(model), "resumed": resume,
     }
+    if before:  # a resumed run: steps, epochs, time and curves count from the first run on
+        done = before.get("steps", 0)
+        metrics.update(
+            this_run={"steps": total, "wall_time_s": wall}, steps=done + total,
+            epochs=before.get("epochs", 0) + total / steps_per_epoch, wall_time_s=before.get("wall_time_s", 0) + wall,
+            loss_curve=before.get("loss_curve", []) + losses,
+            valid_curve=before.get("valid_curve", []) + [{**v, "step": v["step"] + done} for v in valid_curve])
     checkpoints.save_metrics(out_dir, metrics)
     return metrics
