@@ -58,7 +58,7 @@ if st.session_state.get("nt_signature") != signature:
 chosen: list[int] = st.session_state["nt_chosen"]
 ids = prompt_ids + chosen
 view = text.candidates(tm, ids, decoding)
-shown = [repr(s)[1:-1] or "∅" for s in view["texts"]]
+shown = [text_view.token_label(s) for s in view["texts"]]
 stage_names = {"raw": t("next.stage.raw"), "temperature": t("next.stage.temperature"),
                "top_k": t("next.stage.top_k"), "top_p": t("next.stage.top_p")}
 with widgets.key_figure():  # the next-token distribution, stage by stage

@@ -32,6 +32,13 @@ def token_html(pieces: list[tuple[int, str]], show_ids: bool = True, highlight_f
     return "<div style='line-height:2.2'>" + "".join(spans) + "</div>"
 
 
+def token_label(piece: str) -> str:
+    """A token as a chart or menu label: escapes visible (``\\n``), a run of spaces (code's
+    indentation) as ␣ per space, the empty token as ∅."""
+    shown = repr(piece)[1:-1]
+    return (shown if piece.strip() else shown.replace(" ", "␣")) or "∅"
+
+
 def model_choice(name: str = "model", archs: tuple[str, ...] = ("gpt", "lstm"), container=st,
                  hub: bool = False, extra: tuple[str, ...] = ()) -> str:
     """Pick a shipped text model; the default follows the UI language (Korean UI → Korean model).

@@ -48,3 +48,10 @@ def test_the_lstm_comparison_offers_no_code_model():
     at = run_app("en", "pages/transformer_vs_rnn.py")
     assert not at.exception
     assert strings("en")["text.model.gpt_code"] not in at.selectbox(key="_url_attn_model").options
+
+
+def test_token_labels_make_indentation_visible():
+    from dashboard.language.text_view import token_label
+
+    assert token_label("        ") == "␣" * 8 and token_label("\n") == "\\n" and token_label("") == "∅"
+    assert token_label(" return") == " return"  # a word keeps its leading space as typed
