@@ -24,7 +24,7 @@ c1.file_uploader(t("owntext.upload"), type=["txt"], key=view.UPLOAD, help=t("own
 s1, s2 = c1.columns(2)
 s1.button(t("owntext.sample_ko"), icon="🇰🇷", key="own_sample_ko", on_click=view.use_sample, args=("ko",))
 s2.button(t("owntext.sample_en"), icon="📜", key="own_sample_en", on_click=view.use_sample, args=("en",))
-c2.text_area(t("owntext.paste"), key=view.PASTE, height=200, max_chars=own_text.MAX_CHARS,
+c2.text_area(t("owntext.paste"), key=view.PASTE, height=200, max_chars=own_text.MAX_CHARS + 1,  # longer: refused
              placeholder=t("owntext.paste_placeholder"))
 
 # 2. Train it live --------------------------------------------------------------------------------
@@ -63,7 +63,7 @@ if running:
         view.stop()
 view.draw(run, slots)
 if run is not None and not running and run.trainable and run.seconds:
-    st.caption(t("owntext.stopped" if run.seconds < budget - 1 else "owntext.done", s=f"{run.seconds:.0f}"))
+    st.caption(t("owntext.stopped" if run.seconds < budget else "owntext.done", s=f"{run.seconds:.0f}"))
 
 # 3. Use it, keep it ------------------------------------------------------------------------------
 st.header(t("owntext.use.header"))

@@ -14,6 +14,7 @@ thread (:mod:`dashboard.serving`), like the 2-D lab and Train your own; a hosted
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import uuid
 
@@ -33,6 +34,7 @@ UPLOAD, PASTE, ZIP = "own_upload", "own_paste", "own_zip"
 CHUNK_S = 1.5                              # training seconds per chunk (the page redraws after each)
 SECONDS = (30, 60, 90, 120, 180, 300, 600)  # training time offered
 SAMPLE_CHARS = 100_000                     # a sample text: the start of a shipped held-out corpus
+CONFIG = own_text.OwnConfig()              # the network and its training (tests swap in a tiny one)
 
 STORE = own_text.ModelStore(SETTINGS.own_models)
 
@@ -92,6 +94,10 @@ def stop() -> None:
         run.finish()
 
 
+def _new_name() -> str:
+    return f"own-{uuid.uuid4().hex[:12]}"
+
+
 def _digest(text_: str) -> str:
     return hashlib.sha256(text_.encode("utf-8")).hexdigest()
 
@@ -102,7 +108,7 @@ def prepare(seed: int) -> own_text.OwnRun | None:
     if chosen is None:
         return session_run()
     with st.spinner(t("owntext.preparing")):
-        run = own_text.OwnRun.create(chosen, own_text.OwnConfig(seed=seed), name=f"own-{uuid.uuid4().hex[:12]}")
+        run = own_text.OwnRun.create(chosen, dataclasses.replace(CONFIG, seed=seed), name=_new_name())
     run.digest = _digest(chosen)
     old = st.session_state.get(KEY)
     if old:
@@ -125,7 +131,7 @@ def load_zip() -> None:
     st.session_state[ZIP_SEEN] = digest
     st.session_state.pop(ERROR, None)
     try:
-        run = own_text.import_zip(data, name=f"own-{uuid.uuid4().hex[:12]}")
+        run = own_text.import_zip(data, name=_new_name())
     except own_text.OwnTextError as exc:
         st.session_state[ERROR] = exc
         return

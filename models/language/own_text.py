@@ -277,7 +277,8 @@ class OwnRun:
         tconf = config.text_config(lang)
         model = build_gpt(tconf, len(chars) + SPECIAL, generator)
         tm = text.TextModel(name, model.eval(), char_tokenizer(chars), tconf)
-        batches = [torch.from_numpy(windows[i:i + config.batch_size]) for i in range(0, len(windows), config.batch_size)]
+        size = config.batch_size
+        batches = [torch.from_numpy(windows[i:i + size]) for i in range(0, len(windows), size)]
         run = cls(config, chars, lang, _prompt_from(text_[split:]), baseline, tm,
                   train_ids=torch.from_numpy(train_ids), eval_batches=batches, text_chars=len(text_),
                   generator=generator)

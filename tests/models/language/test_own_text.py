@@ -57,7 +57,8 @@ def test_bad_uploads_are_refused_with_their_code(case):
     assert caught.value.code == code
 
 
-@pytest.mark.parametrize(("raw", "code"), [(None, "empty"), ("", "empty"), ("\n \n", "empty"), ("abc" * 100, "too_short"),
+@pytest.mark.parametrize(("raw", "code"), [(None, "empty"), ("", "empty"), ("\n \n", "empty"),
+                                           ("abc" * 100, "too_short"),
                                            ("x" * (own_text.MAX_CHARS + 1), "too_long"),
                                            ("x" * (3 * own_text.MAX_CHARS), "too_long"),
                                            ("\x00" * 3000, "binary")])
@@ -116,7 +117,8 @@ def test_training_is_seeded_without_the_global_rng_and_keeps_threads():
     for (name, x), (_, y) in zip(a.tm.model.named_parameters(), b.tm.model.named_parameters(), strict=True):
         assert torch.equal(x, y), name
     c = own_text.OwnRun.create(text_, own_text.OwnConfig(**{**TINY.__dict__, "seed": 1}))
-    assert not torch.equal(c.tm.model.transformer.wte.weight, own_text.OwnRun.create(text_, TINY).tm.model.transformer.wte.weight)
+    d = own_text.OwnRun.create(text_, TINY)
+    assert not torch.equal(c.tm.model.transformer.wte.weight, d.tm.model.transformer.wte.weight)
 
 
 def test_training_records_held_out_loss_samples_and_drops_the_optimiser(run):
@@ -172,6 +174,10 @@ def _files(run) -> dict[str, bytes]:
         return {n: archive.read(n) for n in archive.namelist()}
 
 
+def _without(run, name: str) -> dict[str, bytes]:
+    return {k: v for k, v in _files(run).items() if k != name}
+
+
 def _with_config(run, change) -> bytes:
     files = _files(run)
     config = json.loads(files["config.json"])
@@ -210,7 +216,7 @@ BAD_ZIPS = {
     "too large": (lambda r: b"PK" + b"\0" * (own_text.MAX_ZIP_BYTES + 1), "zip_size"),
     "missing file": (lambda r: _zip({k: v for k, v in _files(r).items() if k != "vocab.json"}), "zip_files"),
     "extra file": (lambda r: _zip({**_files(r), "README.txt": b"hi"}), "zip_files"),
-    "pickle instead of safetensors": (lambda r: _zip({**{k: v for k, v in _files(r).items() if k != "model.safetensors"},
+    "pickle instead of safetensors": (lambda r: _zip({**_without(r, "model.safetensors"),
                                                       "pytorch_model.bin": _pickled()}), "zip_files"),
     "pickle named safetensors": (lambda r: _zip({**_files(r), "model.safetensors": _pickled()}), "bad_weights"),
     "path traversal": (lambda r: _zip({**{k: v for k, v in _files(r).items() if k != "config.json"},
