@@ -260,8 +260,9 @@ class OwnRun:
     _warm_from: int = 0
 
     @classmethod
-    def create(cls, text_: str, config: OwnConfig = OwnConfig(), name: str = "own") -> OwnRun:
+    def create(cls, text_: str, config: OwnConfig | None = None, name: str = "own") -> OwnRun:
         """Tokenizer, split, baseline and an untrained model for ``text_`` (already :func:`check_text`-ed)."""
+        config = config or OwnConfig()
         chars = characters(text_)
         ids = encode(text_, chars)
         split = int(round(len(ids) * (1 - VALID_SHARE)))
