@@ -16,31 +16,26 @@ widgets.setup_page()
 st.title(t("owntext.title"))
 widgets.paragraph("owntext.intro")
 
-# 1. Your text ------------------------------------------------------------------------------------
+# 1. Your text, and how long to train on it --------------------------------------------------------
 st.header(t("owntext.input.header"))
 widgets.paragraph("owntext.input.body", n=f"{own_text.MIN_CHARS:,}", maximum=f"{own_text.MAX_CHARS:,}")
-c1, c2 = st.columns([1, 2])
+c1, c2, c3 = st.columns([2, 3, 2])
 c1.file_uploader(t("owntext.upload"), type=["txt"], key=view.UPLOAD, help=t("owntext.upload_help"))
 s1, s2 = c1.columns(2)
 s1.button(t("owntext.sample_ko"), icon="🇰🇷", key="own_sample_ko", on_click=view.use_sample, args=("ko",))
 s2.button(t("owntext.sample_en"), icon="📜", key="own_sample_en", on_click=view.use_sample, args=("en",))
-c2.text_area(t("owntext.paste"), key=view.PASTE, height=200, max_chars=own_text.MAX_CHARS + 1,  # longer: refused
+c2.text_area(t("owntext.paste"), key=view.PASTE, height=160, max_chars=own_text.MAX_CHARS + 1,  # longer: refused
              placeholder=t("owntext.paste_placeholder"))
-
-# 2. Train it live --------------------------------------------------------------------------------
-st.header(t("owntext.train.header"))
-widgets.paragraph("owntext.train.body")
 offered = [s for s in view.SECONDS if s <= serving.cap("owntext.seconds", max(view.SECONDS))]
-k1, k2 = st.columns(2)
-budget = offered[widgets.synced_index(k1.select_slider, t("owntext.seconds"), "secs",
+budget = offered[widgets.synced_index(c3.select_slider, t("owntext.seconds"), "secs",
                                       [t("owntext.seconds_n", n=s) for s in offered],
                                       offered.index(120) if 120 in offered else len(offered) - 1,
                                       help=t("owntext.seconds_help"))]
-seed = widgets.seed_input(container=k2)
+seed = widgets.seed_input(container=c3)
 view.load_zip()  # a model zip uploaded below: checked and loaded before anything is drawn
 running = bool(st.session_state.get(view.RUNNING))
 run = view.session_run()
-b1, b2, _ = st.columns([1, 1, 3])
+b1, b2 = c3.columns(2)
 b1.button(t("owntext.train"), icon="🏋️", type="primary", key="own_train", on_click=view.start, args=(seed,),
           disabled=running)
 b2.button(t("owntext.stop"), icon="⏹️", key="own_stop", on_click=view.stop, disabled=not running)
@@ -64,6 +59,10 @@ if running:
 view.draw(run, slots)
 if run is not None and not running and run.trainable and run.seconds:
     st.caption(t("owntext.stopped" if run.seconds < budget else "owntext.done", s=f"{run.seconds:.0f}"))
+
+# 2. What the curve says ----------------------------------------------------------------------------
+st.header(t("owntext.train.header"))
+widgets.paragraph("owntext.train.body")
 
 # 3. Use it, keep it ------------------------------------------------------------------------------
 st.header(t("owntext.use.header"))

@@ -193,9 +193,9 @@ class OwnConfig:
     warmup_steps: int = 20
     weight_decay: float = 0.1
     seed: int = 0
-    eval_every_s: float = 3.0     # training seconds between held-out evaluations
-    sample_every_s: float = 4.0   # training seconds between fresh samples
-    sample_chars: int = 160
+    eval_every_s: float = 4.0     # training seconds between held-out evaluations
+    sample_every_s: float = 6.0   # training seconds between fresh samples (a sample costs about a step)
+    sample_chars: int = 100
     sample_temperature: float = 0.8
 
     def text_config(self, lang: str) -> text.TextConfig:
