@@ -31,8 +31,9 @@ def test_korean_file_trains_live_stops_downloads_and_loads_again(server, page, b
     page.get_by_role("button", name=ko["owntext.train"], exact=True).click()
     # trained live: the curve and a fresh sample appear while the run goes on
     page.get_by_text(re.compile(r"\d+번째 단계 뒤의 예문")).first.wait_for(timeout=180_000)
-    expect(page.locator('[data-testid="stMain"] [data-testid="stPlotlyChart"]')).to_have_count(1)
+    page.locator('[data-testid="stMain"] [data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
     expect(page.get_by_role("button", name=ko["owntext.stop"])).to_be_enabled()
+    save_screenshot(page, "browser-own-text-ko-live.png")
     page.get_by_role("button", name=ko["owntext.stop"]).click()
     stopped = page.get_by_text(re.compile(r"초 학습한 뒤 멈췄습니다"))
     stopped.wait_for(timeout=60_000)
