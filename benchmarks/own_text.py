@@ -65,7 +65,7 @@ def run(chars: int = 100_000, max_seconds: float = 400.0, repeats: int = 5, lang
     results = {lang: measure(lang, chars, max_seconds, repeats, replace(config)) for lang in langs}
     table = []
     for lang, r in results.items():
-        beat = "not within {:.0f} s".format(max_seconds) if r["beat_training_s"] is None else \
+        beat = f"not within {max_seconds:.0f} s" if r["beat_training_s"] is None else \
             f"{r['beat_training_s']:.0f} s of training ({r['steps']} steps), {r['beat_wall_s']:.0f} s from the click"
         table += [(f"{lang}: text", f"{r['chars']:,} characters ({r['source']}), {r['vocab']} different"),
                   (f"{lang}: held-out nats/char: untrained → bigram table (unigram)",

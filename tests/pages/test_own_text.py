@@ -183,3 +183,18 @@ def test_the_server_keeps_at_most_n_models(monkeypatch):
     assert len(own_view.STORE) == 1 and session_run(second) is not None
     first.run()
     assert [i.value for i in first.info if i.value == strings("en")["owntext.lost"]]
+
+
+def test_hosted_runs_are_capped_at_two_minutes(monkeypatch):
+    import dataclasses
+
+    from dashboard.serving import ui
+
+    monkeypatch.setattr(own_view, "SECONDS", (30, 60, 120, 300, 600))
+    at = run_app("en", PAGE)
+    assert at.select_slider(key="_url_secs").options[-1] == "600 s"
+    monkeypatch.setattr(ui, "SETTINGS", dataclasses.replace(ui.SETTINGS, hosted=True))
+    at = run_app("en", PAGE, query={"secs": "4"})  # a link asking for 600 s gets the hosted cap
+    assert not at.exception
+    assert at.select_slider(key="_url_secs").options[-1] == "120 s"
+    assert at.select_slider(key="_url_secs").value == 2  # the position of 120 s (the URL keeps positions)
