@@ -86,8 +86,9 @@ def masks_figure(masks: Sequence[np.ndarray], titles: Sequence[str], ticks: Sequ
         fig.add_trace(go.Heatmap(z=np.asarray(mask, dtype=float), x=list(tick), y=list(tick), zmin=0, zmax=1,
                                  colorscale=[[0, "#FFFFFF"], [1, charts.ACCENT]], showscale=False, xgap=2, ygap=2,
                                  hovertemplate="%{y} → %{x}<extra></extra>"), row=1, col=i)
-        fig.update_yaxes(autorange="reversed", row=1, col=i, title=axis_titles[0] if i == 1 else None)
-        fig.update_xaxes(row=1, col=i, title=axis_titles[1], tickangle=-45, side="bottom")
+        fig.update_yaxes(autorange="reversed", type="category", row=1, col=i,
+                         title=axis_titles[0] if i == 1 else None)
+        fig.update_xaxes(row=1, col=i, type="category", title=axis_titles[1], tickangle=-45)
     fig.update_annotations(font=dict(size=14))
     fig = charts._layout(fig, height)
     fig.update_layout(margin=dict(l=10, r=10, t=60, b=10))
