@@ -36,7 +36,6 @@ def structure_figure(labels: Mapping[str, str], height: int = 660) -> go.Figure:
     ``labels`` holds the translated text of every box (keys: ``tokens``, ``token_embedding``,
     ``position_embedding``, ``sum``, ``block``, ``attention``, ``mlp``, ``residual``, ``final_norm``,
     ``output``, ``softmax``), already filled in with the model's real sizes."""
-    fig = go.Figure()
     rows = [  # (key, y centre, x from, x to, colour)
         ("tokens", 0.5, 1.0, 9.0, "io"),
         ("token_embedding", 1.6, 0.3, 4.8, "embed"), ("position_embedding", 1.6, 5.2, 9.7, "embed"),
@@ -47,28 +46,33 @@ def structure_figure(labels: Mapping[str, str], height: int = 660) -> go.Figure:
         ("output", 8.3, 1.0, 9.0, "out"),
         ("softmax", 9.3, 1.0, 9.0, "io"),
     ]
+    # shapes and annotations as plain dicts, set once: plotly's add_shape/add_annotation validate the
+    # whole list on every call (about 0.2 s for this figure)
     # the repeated block: a dashed frame around attention and MLP, its label on the frame
-    fig.add_shape(type="rect", x0=0.2, x1=9.8, y0=3.25, y1=6.55, line=dict(color=_EDGE, width=2, dash="dash"),
-                  fillcolor="rgba(0,0,0,0)", layer="below")
-    fig.add_annotation(x=9.75, y=6.55, text=f"<b>{labels['block']}</b>", showarrow=False, xanchor="right",
-                       yanchor="bottom", font=dict(size=14, color="#222222"))
+    shapes = [dict(type="rect", x0=0.2, x1=9.8, y0=3.25, y1=6.55, line=dict(color=_EDGE, width=2, dash="dash"),
+                   fillcolor="rgba(0,0,0,0)", layer="below")]
+    notes = [dict(x=9.75, y=6.55, text=f"<b>{labels['block']}</b>", showarrow=False, xanchor="right",
+                  yanchor="bottom", font=dict(size=14, color="#222222"))]
     for key, y, x0, x1, colour in rows:
-        fig.add_shape(type="rect", x0=x0, x1=x1, y0=y - 0.36, y1=y + 0.36, line=dict(color=_EDGE, width=1),
-                      fillcolor=_BOX[colour], layer="below")
-        fig.add_annotation(x=(x0 + x1) / 2, y=y, text=labels[key], showarrow=False, font=dict(size=13,
-                                                                                             color="#111111"))
+        shapes.append(dict(type="rect", x0=x0, x1=x1, y0=y - 0.36, y1=y + 0.36, line=dict(color=_EDGE, width=1),
+                           fillcolor=_BOX[colour], layer="below"))
+        notes.append(dict(x=(x0 + x1) / 2, y=y, text=labels[key], showarrow=False,
+                          font=dict(size=13, color="#111111")))
     arrows = [(2.55, 0.86, 1.24), (7.45, 0.86, 1.24), (2.55, 1.96, 2.24), (7.45, 1.96, 2.24), (5.0, 2.96, 3.64),
               (5.0, 4.36, 5.24), (5.0, 5.96, 6.94), (5.0, 7.66, 7.94), (5.0, 8.66, 8.94)]
     for x, y_from, y_to in arrows:
-        fig.add_annotation(x=x, y=y_to, ax=x, ay=y_from, xref="x", yref="y", axref="x", ayref="y", text="",
-                           showarrow=True, arrowhead=2, arrowwidth=1.5, arrowcolor=_EDGE)
+        notes.append(dict(x=x, y=y_to, ax=x, ay=y_from, xref="x", yref="y", axref="x", ayref="y", text="",
+                          showarrow=True, arrowhead=2, arrowwidth=1.5, arrowcolor=_EDGE))
     # residual connections: around attention and around the MLP, added back (⊕) after each
+    xs, ys = [], []
     for y_from, y_to in ((3.45, 4.75), (4.95, 6.4)):
-        fig.add_trace(go.Scatter(x=[5.0, 0.7, 0.7, 4.8], y=[y_from, y_from, y_to, y_to], mode="lines",
-                                 line=dict(color="#CC6677", width=2), hoverinfo="skip", showlegend=False))
-        fig.add_annotation(x=5.0, y=y_to, text="⊕", showarrow=False, font=dict(size=18, color="#CC6677"))
-    fig.add_annotation(x=0.8, y=5.6, text=labels["residual"], showarrow=False, xanchor="left", yanchor="bottom",
-                       font=dict(size=12, color="#CC6677"))
+        xs += [5.0, 0.7, 0.7, 4.8, None]
+        ys += [y_from, y_from, y_to, y_to, None]
+        notes.append(dict(x=5.0, y=y_to, text="⊕", showarrow=False, font=dict(size=18, color="#CC6677")))
+    notes.append(dict(x=0.8, y=5.6, text=labels["residual"], showarrow=False, xanchor="left", yanchor="bottom",
+                      font=dict(size=12, color="#CC6677")))
+    fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#CC6677", width=2), hoverinfo="skip",
+                               showlegend=False), layout=dict(shapes=shapes, annotations=notes))
     fig.update_xaxes(visible=False, range=[0, 10], fixedrange=True)
     fig.update_yaxes(visible=False, range=[0, 9.8], fixedrange=True)
     return charts._layout(fig, height)

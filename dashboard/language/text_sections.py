@@ -113,12 +113,19 @@ def variants() -> None:
     plain = [str(i) for i in range(1, n + 1)]
     split = [t("tvr.variants.in", i=i) for i in range(1, n_source + 1)] + \
             [t("tvr.variants.out", i=i) for i in range(1, n - n_source + 1)]
-    masks = [architecture.attention_mask(v.mask, n, n_source) for v in architecture.VARIANTS]
-    ticks = [split if v.mask == "encoder_decoder" else plain for v in architecture.VARIANTS]
-    fig = architecture_view.masks_figure(masks, [t(f"tvr.variants.{v.key}.title") for v in architecture.VARIANTS],
-                                         ticks, (t("tvr.attn.query"), t("tvr.attn.key")))
+    ticks = tuple(tuple(split if v.mask == "encoder_decoder" else plain) for v in architecture.VARIANTS)
+    fig = _masks_figure(n, n_source, tuple(t(f"tvr.variants.{v.key}.title") for v in architecture.VARIANTS), ticks,
+                        (t("tvr.attn.query"), t("tvr.attn.key")))
     st.plotly_chart(fig, key="attention_masks")
     st.caption(t("tvr.variants.caption"))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _masks_figure(n: int, n_source: int, titles: tuple[str, ...], ticks: tuple[tuple[str, ...], ...],
+                  axis_titles: tuple[str, str]):
+    """The three masks' figure, built once per language (three subplots take plotly ~0.1 s)."""
+    masks = [architecture.attention_mask(v.mask, n, n_source) for v in architecture.VARIANTS]
+    return architecture_view.masks_figure(masks, titles, ticks, axis_titles)
 
 
 # ------------------------------------------------------------------------ large language models
