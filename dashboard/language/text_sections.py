@@ -155,6 +155,6 @@ def llm_scale(name: str) -> None:
         st.caption(t("tvr.llm.caption", model=model_label(name), params=f"{ours['params']:,}",
                      distinct=f"{ours['train_tokens']:,}", epochs=f"{ours['epochs']:.1f}",
                      seen=f"{ours['tokens_seen']:,}",
-                     p_ratio=architecture.approx(gpt3.params[0] / ours["params"])[2:],
-                     t_ratio=architecture.approx(gpt3.tokens[0] / ours["tokens_seen"])[2:]))
+                     p_ratio=f"{architecture.round_to(gpt3.params[0] / ours['params']):,.0f}",
+                     t_ratio=f"{architecture.round_to(gpt3.tokens[0] / ours['tokens_seen']):,.0f}"))
     st.caption(t("tvr.llm.sources", sources="; ".join(f"{pm.name}: {pm.source}" for pm in architecture.PUBLIC_SCALE)))

@@ -147,5 +147,12 @@ def approx(value: float) -> str:
     return f"≈ {head}10{str(exponent).translate(_SUPERSCRIPT)}"
 
 
+def round_to(value: float, digits: int = 2) -> float:
+    """``value`` rounded to ``digits`` significant digits (a ratio of rough numbers is rough too)."""
+    if value == 0:
+        return 0.0
+    return float(round(value, digits - 1 - int(np.floor(np.log10(abs(value))))))
+
+
 def approx_range(low: float, high: float) -> str:
     return approx(low) if low == high else f"{approx(low)} – {approx(high)[2:]}"

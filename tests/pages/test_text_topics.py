@@ -112,7 +112,9 @@ def test_llm_section_puts_our_real_scale_next_to_public_orders_of_magnitude(lang
     assert ours[s["tvr.llm.col.tokens"]] == f"{m['steps'] * m['tokens_per_step']:,}"
     gpt3 = scale[scale[s["tvr.llm.col.model"]] == "GPT-3"].iloc[0]
     assert gpt3[s["tvr.llm.col.year"]] == "2020" and gpt3[s["tvr.llm.col.params"]].startswith("≈")
-    assert any(f"{m['train_tokens']:,}" in c.value for c in at.caption)
+    caption = next(c.value for c in at.caption if f"{m['train_tokens']:,}" in c.value)
+    params_ratio = 1.75e11 / m["parameters"]  # GPT-3's 175 billion parameters (Brown et al., 2020)
+    assert f"{float(f'{params_ratio:.2g}'):,.0f}" in caption
 
 
 def _structure_of_the_lstm():

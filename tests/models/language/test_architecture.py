@@ -111,6 +111,7 @@ def test_our_scale_and_approximate_numbers():
     assert architecture.approx(1.75e11) == "≈ 1.8 × 10¹¹" and architecture.approx(1e6) == "≈ 10⁶"
     assert architecture.approx(9.99e6) == "≈ 10⁷" and architecture.approx(0) == "0"
     assert architecture.approx_range(7e9, 7e10) == "≈ 7 × 10⁹ – 7 × 10¹⁰"
+    assert architecture.round_to(1.75e11 / 1_350_400) == 130_000 and architecture.round_to(0.0123) == 0.012
     for pm in architecture.PUBLIC_SCALE:
         assert 2017 < pm.year < 2030 and pm.params[0] <= pm.params[1] and pm.source
         assert (pm.tokens is None) != (pm.data_gb is None)
