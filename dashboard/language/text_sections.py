@@ -117,7 +117,7 @@ def variants() -> None:
     fig = _masks_figure(n, n_source, tuple(t(f"tvr.variants.{v.key}.title") for v in architecture.VARIANTS), ticks,
                         (t("tvr.attn.query"), t("tvr.attn.key")))
     st.plotly_chart(fig, key="attention_masks")
-    st.caption(t("tvr.variants.caption"))
+    st.caption(t("tvr.variants.caption", n=n_source))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
