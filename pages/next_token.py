@@ -9,7 +9,7 @@ from dashboard import serving
 from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import lang, t
 from dashboard.language import loaders as language_loaders
-from dashboard.language import own_view, text_view
+from dashboard.language import own_view, text_sections, text_view
 from models.core import checkpoints
 from models.language import text
 
@@ -87,6 +87,13 @@ b4.button(t("next.step.add"), on_click=_add, args=(view["ids"][pick],), icon="ðŸ
 b5.button(t("next.step.reset"), on_click=lambda: st.session_state.update(nt_chosen=[]), icon="ðŸ”„", disabled=not chosen)
 st.markdown(text_view.token_html([(i, tm.decode([i])) for i in ids], show_ids=False, highlight_from=len(prompt_ids)),
             unsafe_allow_html=True)
+
+# 2b. The chain rule: the probability of the whole text, token by token ---------------------
+st.header(t("next.chain.header"))
+widgets.paragraph("next.chain.body")
+st.latex(r"p(x_1, \dots, x_T) = \prod_{t=1}^{T} p(x_t \mid x_{<t})"
+         r"\qquad \log p(x) = \sum_{t=1}^{T} \log p(x_t \mid x_{<t})")
+text_sections.chain_rule(name, tm, ids)
 
 # 3. Let it write: streaming, tokens per second, a stop button that stops -------------------
 st.header(t("next.stream.header"))

@@ -58,6 +58,14 @@ TOPICS: tuple[Topic, ...] = (
     Topic("rnn", "families", "transformer_vs_rnn", "tvr.why.header", "RNN"),
     Topic("transformer_self_attention", "families", "transformer_vs_rnn", "tvr.attn.header", "self-attention"),
     Topic("llm", "families", "next_token", "next.intro", "language model"),
+    # branch texttopics (issue 20): the chain rule, the Transformer's structure, GPT/BERT/T5, LLMs
+    Topic("chain_rule", "families", "next_token", "next.chain.header", "chain rule"),
+    Topic("transformer_structure", "families", "transformer_vs_rnn", "tvr.arch.header", "position embedding"),
+    Topic("encoder_decoder_variants", "families", "transformer_vs_rnn", "tvr.variants.header", "encoder-only"),
+    Topic("llm_pretraining", "families", "transformer_vs_rnn", "tvr.llm.pretrain", "pre-training"),
+    Topic("llm_training", "families", "transformer_vs_rnn", "tvr.llm.tuning", "human feedback"),
+    Topic("prompting_chat", "families", "transformer_vs_rnn", "tvr.llm.chat", "few-shot"),
+    Topic("llm_cost", "families", "transformer_vs_rnn", "tvr.llm.cost", "worth its cost"),
     # The generation pipeline -------------------------------------------------------------
     Topic("generation_pipeline", "pipeline", "pipeline", "pipeline.intro", "iterative refinement"),
     # branch owntext: training on your own data, measured against a baseline ---------------
