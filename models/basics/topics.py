@@ -54,6 +54,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic("rnn", "families", "transformer_vs_rnn", "tvr.why.header", "RNN"),
     Topic("transformer_self_attention", "families", "transformer_vs_rnn", "tvr.attn.header", "self-attention"),
     Topic("llm", "families", "next_token", "next.intro", "language model"),
+    # branch gansteps: the GAN's training loop as alternating D and G steps (2-D lab, issue 20)
+    Topic("gan_training_loop", "families", "lab_2d", "lab.gs.topic", "training loop"),
     # The generation pipeline -------------------------------------------------------------
     Topic("generation_pipeline", "pipeline", "pipeline", "pipeline.intro", "iterative refinement"),
     # Applications -------------------------------------------------------------------------
