@@ -30,8 +30,10 @@ def surface_figure(steps: gan_steps.GanSteps, height: int = 440) -> go.Figure:
     if finite.any():
         _arrows(fig, push["points"][finite], push["directions"][finite], t("lab.gs.push"), PUSH)
     kind = steps.kinds[-1]
-    return _square(fig, t("lab.gs.surface_title", n=f"{steps.total:,}", kind=t(f"lab.gs.kind.{kind}")),
-                   height=height, extent=toy2d_live.EXTENT)
+    fig = _square(fig, t("lab.gs.surface_title", n=f"{steps.total:,}", kind=t(f"lab.gs.kind.{kind}")),
+                  height=height, extent=toy2d_live.EXTENT)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.08, x=0), margin=dict(b=50))
+    return fig
 
 
 def losses_figure(steps: gan_steps.GanSteps, height: int = 440) -> go.Figure:
@@ -46,7 +48,8 @@ def losses_figure(steps: gan_steps.GanSteps, height: int = 440) -> go.Figure:
         label = t(f"lab.gs.curve.{key}")
         fig.add_scatter(x=history["updates"], y=history[key], mode="lines+markers", name=label,
                         line=dict(color=color, width=2), customdata=names,
-                        marker=dict(color=color, size=8, symbol=symbols, line=dict(color="#FFFFFF", width=1)),
+                        marker=dict(color=color, size=8 if len(kinds) <= 120 else 5, symbol=symbols,
+                                    line=dict(color="#FFFFFF", width=1)),
                         hovertemplate=f"{label}: %{{y:.3f}}<br>%{{customdata}}<extra></extra>")
         fig.add_hline(y=gan_steps.EQUILIBRIUM[key], line=dict(color=color, width=1, dash="dot"))
     for kind in ("D", "G"):  # legend entries for the two marker shapes
@@ -54,5 +57,6 @@ def losses_figure(steps: gan_steps.GanSteps, height: int = 440) -> go.Figure:
                         marker=dict(color="#555555", size=9, symbol=SYMBOLS[kind]))
     fig.update_xaxes(title=t("lab.gs.updates_axis"), rangemode="tozero")
     fig.update_yaxes(title=t("lab.loss"), rangemode="tozero")
-    fig.update_layout(legend=dict(orientation="h", y=1.12, x=0))
-    return charts._layout(fig, height, t("lab.gs.curves_title"))
+    fig = charts._layout(fig, height, t("lab.gs.curves_title"))
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.14, x=0), margin=dict(b=70))
+    return fig
