@@ -13,7 +13,7 @@ from dashboard.lab2d.lab2d_figures import FAKE, REAL, _arrows, _points, _square
 from models.lab2d import gan_steps, toy2d_live
 
 D_COLOR, G_COLOR, PUSH = "#0077BB", FAKE, "#117733"
-SYMBOLS = {"start": "square", "D": "circle", "G": "triangle-up"}
+SYMBOLS = {"start": "square", "D": "circle", "G": "triangle-up", "live": "diamond"}
 
 
 def surface_figure(steps: gan_steps.GanSteps, height: int = 440) -> go.Figure:

@@ -30,6 +30,7 @@ def stepper(run: toy2d_live.LabRun) -> gan_steps.GanSteps:
     steps = st.session_state.get(STEPS)
     if steps is None or steps.gan is not run.model:
         steps = st.session_state[STEPS] = gan_steps.new_steps(run.model, run.data, run.reference, run.seed)
+    steps.sync()  # live training moved the GAN since the last step: the curves get a point for it
     return steps
 
 

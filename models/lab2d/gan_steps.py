@@ -18,6 +18,7 @@ curve comes from the step, not from a new batch. No Streamlit import.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,7 +27,7 @@ import torch.nn.functional as F
 
 from models.lab2d.toy2d_models import ToyGAN
 
-KINDS = ("start", "D", "G")   # what made a history point: the starting state, a D step, a G step
+KINDS = ("start", "D", "G", "live")  # what made a history point: the start, a D step, a G step, live training
 MAX_K = 20                    # the most D steps per G step the lab offers
 SURFACE_GRID = 60             # D(x) is drawn on a 60 × 60 grid: fine enough to see, cheap to compute
 MAX_HISTORY = 2000            # history points kept; beyond this every other one is dropped (the first stays)
@@ -126,6 +127,7 @@ class GanSteps:
     last: dict | None = None    # the last action: kind, n, its batches' loss before/after, d_was/g_was
 
     def __post_init__(self) -> None:
+        self.lock = threading.Lock()  # one action at a time, even if a rerun leaves an earlier one running
         self.generator = torch.Generator().manual_seed(int(self.seed) + STEP_SEED)
         self.eval_z = self.gan.latent(len(self.eval_real), seed=int(self.seed) + 1)  # the lab's shown samples
         self._data = _tensor(self.data)
@@ -140,6 +142,7 @@ class GanSteps:
         return self._data[index]
 
     def _record(self, kind: str) -> None:
+        self._seen = self.gan.steps
         values = evaluate(self.gan, self.eval_real, self.eval_z)
         self.kinds.append(kind)
         self.updates.append(self.total)
@@ -171,26 +174,37 @@ class GanSteps:
         """Both losses before an action (``d_was``, ``g_was``): what its change is measured from."""
         return {"d_was": self.d_loss[-1], "g_was": self.g_loss[-1]}
 
+    def sync(self) -> bool:
+        """After the GAN trained elsewhere (the lab's live mode), add a "live" point with its losses now."""
+        with self.lock:
+            if self.gan.steps == self._seen:
+                return False
+            self._record("live")
+            return True
+
     def discriminator_steps(self, k: int = 1) -> dict:
         """k D steps, each on a fresh minibatch; G frozen throughout."""
-        was = self._was()
-        self.last = {**self._steps("D", k), **was}
-        return self.last
+        with self.lock:
+            was = self._was()
+            self.last = {**self._steps("D", k), **was}
+            return self.last
 
     def generator_steps(self, n: int = 1) -> dict:
         """n G steps against the frozen D."""
-        was = self._was()
-        self.last = {**self._steps("G", n), **was}
-        return self.last
+        with self.lock:
+            was = self._was()
+            self.last = {**self._steps("G", n), **was}
+            return self.last
 
     def alternate(self, rounds: int, k: int) -> dict:
         """The usual GAN loop: ``rounds`` times k D steps then one G step (k = 0: G steps only)."""
-        was = self._was()
-        for _ in range(int(rounds)):
-            self._steps("D", k)
-            self._steps("G", 1)
-        self.last = {"kind": "auto", "n": int(rounds), "k": int(k), **was}
-        return self.last
+        with self.lock:
+            was = self._was()
+            for _ in range(int(rounds)):
+                self._steps("D", k)
+                self._steps("G", 1)
+            self.last = {"kind": "auto", "n": int(rounds), "k": int(k), **was}
+            return self.last
 
     def samples(self) -> np.ndarray:
         """G(z) for the fixed noise vectors: the generated points the lab draws."""

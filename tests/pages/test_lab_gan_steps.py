@@ -117,6 +117,10 @@ def test_live_mode_is_the_default_and_names_the_training_loop():
     trained = at.session_state["lab_run"].steps
     button(at, "G step").click().run()
     assert at.session_state["lab_run"].steps == trained + 1  # the same GAN, one generator update further
+    at.radio(key="_url_mode").set_value(0).run()
+    button(at, "One step").click().run()  # live training in between …
+    at.radio(key="_url_mode").set_value(1).run()
+    assert not at.exception and at.session_state[gan_steps_view.STEPS].kinds[-2:] == ["G", "live"]  # … is marked
 
 
 def test_other_families_have_no_step_mode():

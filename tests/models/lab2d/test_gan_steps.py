@@ -114,6 +114,16 @@ def test_history_records_every_update_and_its_kind():
     assert s.kinds[-3:] == ["G", "G", "G"] and s.counts == {"D": 7, "G": 6}
 
 
+def test_live_training_in_between_adds_a_live_point():
+    run = toy2d_live.new_run("gan", "moons", seed=0)
+    s = gan_steps.new_steps(run.model, run.data, run.reference, 0)
+    s.generator_steps(1)
+    assert not s.sync()  # nothing happened elsewhere
+    run.train(5, 2e-3)   # the live lab trains the same GAN
+    assert s.sync() and s.kinds[-1] == "live" and s.updates[-1] == s.total == 1
+    assert not s.sync()
+
+
 def test_a_too_strong_d_and_g_only_training():
     strong = session(0)
     strong.discriminator_steps(60)
