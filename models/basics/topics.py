@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.apps.landscape import MODALITIES
+from models.apps.landscape import AREAS, MODALITIES
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,10 @@ class Topic:
 
 def _modality_topics() -> list[Topic]:
     return [Topic(f"modality_{m.key}", "modalities", "landscape", key=f"modality.{m.key}.name") for m in MODALITIES]
+
+
+def _area_topics() -> list[Topic]:
+    return [Topic(f"area_{a.key}", "areas", "landscape", key=f"area.{a.key}.name") for a in AREAS]
 
 
 TOPICS: tuple[Topic, ...] = (
@@ -81,12 +85,20 @@ TOPICS: tuple[Topic, ...] = (
     Topic("control_difficulty", "cons", "pros_cons", "risks.card.control.topic", phrase="control"),
     Topic("compute_cost", "cons", "pros_cons", "risks.card.compute.topic", phrase="compute"),
     Topic("quality_inconsistency", "cons", "pros_cons", "risks.card.inconsistency.topic", phrase="inconsisten"),
+    # Branch latentapps (issue 20): the latent variable defined, style transfer, application areas, outlook
+    Topic("latent_variable_definition", "basics", "gan", "gan.latent.body", "latent variable"),
+    Topic("style_transfer", "applications", "applications", "apps.section.style", "style transfer"),
+    *_area_topics(),
+    Topic("outlook_cocreation", "outlook", "pros_cons", "risks.outlook.cocreation", "alongside people"),
+    Topic("outlook_hyper_personalisation", "outlook", "pros_cons", "risks.outlook.personal", "hyper-personalised"),
+    Topic("outlook_risks", "outlook", "pros_cons", "risks.outlook.risks", "manipulation"),
 )
 
 # Not taught by any page yet: none left (issue 7's pipeline and pros & cons pages exist).
 PLANNED: frozenset[str] = frozenset()
 
-GROUPS: tuple[str, ...] = ("basics", "families", "pipeline", "applications", "modalities", "pros", "cons")
+GROUPS: tuple[str, ...] = ("basics", "families", "pipeline", "applications", "modalities", "pros", "cons", "areas",
+                           "outlook")
 
 
 def topic(topic_id: str) -> Topic:
