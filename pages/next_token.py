@@ -9,7 +9,7 @@ from dashboard import serving
 from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import lang, t
 from dashboard.language import loaders as language_loaders
-from dashboard.language import text_view
+from dashboard.language import own_view, text_view
 from models.core import checkpoints
 from models.language import text
 
@@ -19,11 +19,14 @@ widgets.paragraph("next.intro")
 
 # 1. Model, prompt and decoding settings ----------------------------------------------------
 c1, c2 = st.columns([1, 2])
-name = text_view.model_choice(container=c1, hub=True)
+name = text_view.model_choice(container=c1, hub=True, own=True)
+own = own_view.session_run() if name == own_view.OWN else None  # the model trained on "Your own text"
 
 
 def _model_or_fallback(chosen: str):
     """``(name, model)``: the chosen model, or the shipped GPT when the hub model cannot be had."""
+    if own is not None:
+        return chosen, own.tm
     try:
         return chosen, language_loaders.text_model(chosen)
     except checkpoints.HubModelError as exc:  # offline, a wrong id, no pinned revision: tried once, remembered
@@ -33,7 +36,8 @@ def _model_or_fallback(chosen: str):
 
 
 name, tm = widgets.load_or_stop(lambda: _model_or_fallback(name))
-prompt = text_view.prompt_box(t("next.prompt"), f"prompt_{name}", text_view.default_prompt(name), container=c2)
+prompt = text_view.prompt_box(t("next.prompt"), f"prompt_{tm.name}",
+                              own.prompt if own else text_view.default_prompt(name), container=c2)
 prompt_ids, cut = tm.encode(prompt)
 if cut:
     st.info(t("text.notice.context", n=tm.context - 1), icon="✂️")
@@ -51,7 +55,7 @@ decoding = text.Decoding(temperature, top_k, top_p)
 # 2. One token at a time ----------------------------------------------------------------------
 st.header(t("next.step.header"))
 widgets.paragraph("next.step.body")
-signature = (name, tuple(prompt_ids))
+signature = (tm.name, tuple(prompt_ids))
 if st.session_state.get("nt_signature") != signature:
     st.session_state["nt_signature"], st.session_state["nt_chosen"] = signature, []
 chosen: list[int] = st.session_state["nt_chosen"]
@@ -130,7 +134,8 @@ if run and run["tokens"]:
 st.header(t("next.compare.header"))
 widgets.paragraph("next.compare.body")
 n_compare = min(max_new, 40)
-results = language_loaders.decoding_compare(name, prompt, temperature, top_k, top_p, seed, n_compare)
+results = (own_view.decoding_compare(own, prompt, temperature, top_k, top_p, seed, n_compare) if own else
+           language_loaders.decoding_compare(name, prompt, temperature, top_k, top_p, seed, n_compare))
 columns = st.columns(3)
 for column, key in zip(columns, ("greedy", "sample", "beam"), strict=True):
     column.subheader(t(f"next.compare.{key}"))
@@ -142,6 +147,10 @@ for column, key in zip(columns, ("greedy", "sample", "beam"), strict=True):
 # 5. Fluent but wrong: hallucination -------------------------------------------------------
 st.header(t("next.halluc.header"))
 widgets.paragraph("next.halluc.body")
+if own:  # the fact questions are for the shipped models; the model card of your own model, and done
+    st.info(t("owntext.lab_halluc"), icon="ℹ️")
+    own_view.model_card(own)
+    st.stop()
 rows = language_loaders.hallucinations(name)
 widgets.table([{t("next.halluc.prompt"): r["prompt"], t("next.halluc.continuation"): r["continuation"],
                 t("next.halluc.answer"): r["answer"],

@@ -62,6 +62,9 @@ TOPICS: tuple[Topic, ...] = (
     Topic("gan_training_loop", "families", "lab_2d", "lab.gs.topic", "training loop"),
     # The generation pipeline -------------------------------------------------------------
     Topic("generation_pipeline", "pipeline", "pipeline", "pipeline.intro", "iterative refinement"),
+    # branch owntext: training on your own data, measured against a baseline ---------------
+    Topic("own_data_training", "pipeline", "own_text", "owntext.intro", "learns to write like it"),
+    Topic("baseline_comparison", "pipeline", "own_text", "owntext.train.body", "baseline"),
     # Applications -------------------------------------------------------------------------
     Topic("inpainting", "applications", "applications", "apps.intro", "inpainting"),
     Topic("super_resolution", "applications", "applications", "apps.intro", "super-resolution"),
