@@ -66,6 +66,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic("llm_training", "families", "transformer_vs_rnn", "tvr.llm.tuning", "human feedback"),
     Topic("prompting_chat", "families", "transformer_vs_rnn", "tvr.llm.chat", "few-shot"),
     Topic("llm_cost", "families", "transformer_vs_rnn", "tvr.llm.cost", "worth its cost"),
+    # branch gansteps: the GAN's training loop as alternating D and G steps (2-D lab, issue 20)
+    Topic("gan_training_loop", "families", "lab_2d", "lab.gs.topic", "training loop"),
     # The generation pipeline -------------------------------------------------------------
     Topic("generation_pipeline", "pipeline", "pipeline", "pipeline.intro", "iterative refinement"),
     # branch owntext: training on your own data, measured against a baseline ---------------
