@@ -9,13 +9,6 @@ from __future__ import annotations
 
 import math
 
-# pandas is imported here, with this module, and not lazily by the first table: plotly's JSON encoder
-# reads pandas from sys.modules without importing it, so a session drawing a chart while another one is
-# halfway through importing pandas failed ("partially initialized module 'pandas' has no attribute
-# 'Series'", seen in tests/browser/test_layout.py with several tabs on a fresh server). Importing a module
-# holds its lock, so a second session importing this one waits until pandas is whole. Both pages that use
-# these sections draw pandas tables anyway, so no page loads more than before.
-import pandas  # noqa: F401
 import streamlit as st
 
 from dashboard.core import loaders, widgets
