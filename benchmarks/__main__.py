@@ -1,5 +1,5 @@
 """``python -m benchmarks [startup] [render] [zoo] [latent] [text] [lab2d] [refresh] [augment] [risks] [pipeline]
-[load] [rooms] …``.
+[load] [rooms] [own_text] …``.
 
 Measure, print, save to ``benchmarks/results/``."""
 
@@ -75,6 +75,12 @@ def _pipeline(args):
     return pipeline.run(repeats=min(_repeats(args), 2))
 
 
+def _own_text(args):
+    from benchmarks import own_text
+
+    return own_text.run(repeats=_repeats(args))
+
+
 def _refresh(args):
     from benchmarks import refresh
 
@@ -99,7 +105,7 @@ def _rooms(args):
 
 BENCHMARKS = {"startup": _startup, "render": _render, "zoo": _zoo, "latent": _latent, "text": _text, "lab2d": _lab2d,
               "refresh": _refresh, "augment": _augment, "risks": _risks, "pipeline": _pipeline, "load": _load,
-              "rooms": _rooms}
+              "rooms": _rooms, "own_text": _own_text}
 
 
 def main() -> None:

@@ -15,6 +15,9 @@ names = widgets.class_names()
 
 # 1. The generator: z → image -----------------------------------------------------------
 st.header(t("gan.generator.header"))
+widgets.paragraph("gan.latent.body")  # the course's first latent page: the latent variable, defined
+st.latex(r"p(x) = \int p(x \mid z)\, p(z)\, dz")
+st.caption(t("gan.latent.formula_caption"))
 widgets.paragraph("gan.generator.body")
 label, seed_a, seed_b = widgets.class_and_two_seeds(("cls", "za", "zb"), (0, 0, 1))
 frames = image_loaders.gan_walk(label, seed_a, seed_b, 9)

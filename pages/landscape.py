@@ -1,12 +1,12 @@
-"""The generative AI landscape: output modalities, the model families behind them, and where
-each idea can be tried in this app."""
+"""The generative AI landscape: output modalities, the model families behind them, the application
+areas where they are put to work, and where each idea can be tried in this app."""
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.core import links, widgets
 from dashboard.core.i18n import t
-from models.apps.landscape import FAMILIES, MAIN, MODALITIES, PART
+from models.apps.landscape import AREAS, FAMILIES, MAIN, MODALITIES, PART
 
 widgets.setup_page()
 st.title(t("landscape.title"))
@@ -51,4 +51,23 @@ for row in (MODALITIES[i:i + 2] for i in range(0, len(MODALITIES), 2)):
                 else:
                     st.caption(t("landscape.planned"))
             for stem in m.demos:
+                links.page_link(stem)
+
+
+# 3. Application areas ----------------------------------------------------------------------
+st.header(t("landscape.areas.header"))
+widgets.paragraph("landscape.areas.body")
+st.markdown("\n".join([
+    f"| {t('landscape.areas.col.area')} | {t('landscape.areas.col.what')} | {t('landscape.areas.col.families')} |",
+    "|---|---|---|",
+    *(f"| {a.icon} {t(f'area.{a.key}.name')} | {t(f'area.{a.key}.what')} | "
+      f"{', '.join(t(f'landscape.family.{f}') for f in a.families)} |" for a in AREAS),
+]))
+for row in (AREAS[i:i + 2] for i in range(0, len(AREAS), 2)):
+    for col, a in zip(st.columns(2, gap="medium"), row, strict=False):
+        with col.container(border=True):
+            st.subheader(f"{a.icon} {t(f'area.{a.key}.name')}", anchor=f"area-{a.key}")
+            st.markdown(t(f"area.{a.key}.how"))
+            st.markdown(f"**{t('landscape.try')}**")
+            for stem in a.demos:
                 links.page_link(stem)

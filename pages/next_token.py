@@ -9,7 +9,7 @@ from dashboard import serving
 from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import lang, t
 from dashboard.language import loaders as language_loaders
-from dashboard.language import text_view
+from dashboard.language import own_view, text_sections, text_view
 from models.core import checkpoints
 from models.language import text
 
@@ -19,11 +19,14 @@ widgets.paragraph("next.intro")
 
 # 1. Model, prompt and decoding settings ----------------------------------------------------
 c1, c2 = st.columns([1, 2])
-name = text_view.model_choice(container=c1, hub=True, extra=text.CODE_MODELS)
+name = text_view.model_choice(container=c1, hub=True, own=True, extra=text.CODE_MODELS)
+own = own_view.session_run() if name == own_view.OWN else None  # the model trained on "Your own text"
 
 
 def _model_or_fallback(chosen: str):
     """``(name, model)``: the chosen model, or the shipped GPT when the hub model cannot be had."""
+    if own is not None:
+        return chosen, own.tm
     try:
         return chosen, language_loaders.text_model(chosen)
     except checkpoints.HubModelError as exc:  # offline, a wrong id, no pinned revision: tried once, remembered
@@ -34,7 +37,8 @@ def _model_or_fallback(chosen: str):
 
 name, tm = widgets.load_or_stop(lambda: _model_or_fallback(name))
 code = text_view.is_code(tm)  # the code model's output is shown as code (monospace, kept as written)
-prompt = text_view.prompt_box(t("next.prompt"), f"prompt_{name}", text_view.default_prompt(name), container=c2)
+prompt = text_view.prompt_box(t("next.prompt"), f"prompt_{tm.name}",
+                              own.prompt if own else text_view.default_prompt(name), container=c2)
 prompt_ids, cut = tm.encode(prompt)
 if cut:
     st.info(t("text.notice.context", n=tm.context - 1), icon="✂️")
@@ -52,7 +56,7 @@ decoding = text.Decoding(temperature, top_k, top_p)
 # 2. One token at a time ----------------------------------------------------------------------
 st.header(t("next.step.header"))
 widgets.paragraph("next.step.body")
-signature = (name, tuple(prompt_ids))
+signature = (tm.name, tuple(prompt_ids))
 if st.session_state.get("nt_signature") != signature:
     st.session_state["nt_signature"], st.session_state["nt_chosen"] = signature, []
 chosen: list[int] = st.session_state["nt_chosen"]
@@ -84,6 +88,13 @@ b4.button(t("next.step.add"), on_click=_add, args=(view["ids"][pick],), icon="�
 b5.button(t("next.step.reset"), on_click=lambda: st.session_state.update(nt_chosen=[]), icon="🔄", disabled=not chosen)
 st.markdown(text_view.token_html([(i, tm.decode([i])) for i in ids], show_ids=False, highlight_from=len(prompt_ids)),
             unsafe_allow_html=True)
+
+# 2b. The chain rule: the probability of the whole text, token by token ---------------------
+st.header(t("next.chain.header"))
+widgets.paragraph("next.chain.body")
+st.latex(r"p(x_1, \dots, x_T) = \prod_{t=1}^{T} p(x_t \mid x_{<t})"
+         r"\qquad \log p(x) = \sum_{t=1}^{T} \log p(x_t \mid x_{<t})")
+text_sections.chain_rule(name, tm, ids)
 
 # 3. Let it write: streaming, tokens per second, a stop button that stops -------------------
 st.header(t("next.stream.header"))
@@ -141,7 +152,8 @@ if run and run["tokens"] and run.get("model") == name:  # another model's text i
 st.header(t("next.compare.header"))
 widgets.paragraph("next.compare.body")
 n_compare = min(max_new, 40)
-results = language_loaders.decoding_compare(name, prompt, temperature, top_k, top_p, seed, n_compare)
+results = (own_view.decoding_compare(own, prompt, temperature, top_k, top_p, seed, n_compare) if own else
+           language_loaders.decoding_compare(name, prompt, temperature, top_k, top_p, seed, n_compare))
 columns = st.columns(3)
 for column, key in zip(columns, ("greedy", "sample", "beam"), strict=True):
     column.subheader(t(f"next.compare.{key}"))
@@ -155,6 +167,10 @@ for column, key in zip(columns, ("greedy", "sample", "beam"), strict=True):
 # 5. Fluent but wrong: hallucination -------------------------------------------------------
 st.header(t("next.halluc.header"))
 widgets.paragraph("next.halluc.body")
+if own:  # the fact questions are for the shipped models; the model card of your own model, and done
+    st.info(t("owntext.lab_halluc"), icon="ℹ️")
+    own_view.model_card(own)
+    st.stop()
 rows = language_loaders.hallucinations(name)
 widgets.table([{t("next.halluc.prompt"): r["prompt"], t("next.halluc.continuation"): r["continuation"],
                 t("next.halluc.answer"): r["answer"],

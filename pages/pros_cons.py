@@ -161,4 +161,7 @@ except loaders.LOAD_ERRORS as exc:
 # 3. Ethics and outlook ------------------------------------------------------------------------------
 st.header(t("risks.ethics.header"))
 widgets.paragraph("risks.ethics.body")
+st.subheader(t("risks.outlook.header"))
+for part in ("intro", "cocreation", "personal", "risks"):
+    widgets.paragraph(f"risks.outlook.{part}")
 widgets.model_card([], developer=DEVELOPER)

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import lang, t
 from dashboard.language import loaders as language_loaders
-from dashboard.language import text_view
+from dashboard.language import text_sections, text_view
 from models.language import corpus, text
 
 widgets.setup_page()
@@ -37,6 +37,16 @@ fig.update_yaxes(title=t("tvr.attn.query"))
 with widgets.key_figure():  # one head's attention map
     st.plotly_chart(fig, key="attention")
     st.caption(t("tvr.attn.caption"))
+
+# 1b. The whole Transformer, drawn with this GPT's real sizes ---------------------------------
+st.header(t("tvr.arch.header"))
+widgets.paragraph("tvr.arch.body")
+text_sections.structure(name, gpt)
+
+# 1c. Decoder-only, encoder-only, encoder-decoder: GPT, BERT and T5 --------------------------
+st.header(t("tvr.variants.header"))
+widgets.paragraph("tvr.variants.body")
+text_sections.variants()
 
 # 2. Why one trains in parallel and the other does not ------------------------------------
 st.header(t("tvr.why.header"))
@@ -103,3 +113,10 @@ if st.session_state.pop("tvr_speed", False):
                     t("tvr.speed.nocache"): text.tokens_per_second(gpt, 60, use_cache=False),
                     t("tvr.speed.lstm"): text.tokens_per_second(lstm, 60)}
     st.plotly_chart(charts.bars(list(measured.values()), list(measured), "", t("tvr.speed.y")), key="speed")
+
+# 5. From our small GPT to large language models ---------------------------------------------
+st.header(t("tvr.llm.header"))
+for part in ("pretrain", "tuning", "chat", "cost"):
+    widgets.paragraph(f"tvr.llm.{part}")
+st.subheader(t("tvr.llm.scale.header"))
+text_sections.llm_scale(name)

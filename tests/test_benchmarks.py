@@ -197,3 +197,15 @@ def test_rooms_benchmark_tiny_run(tmp_path):
     assert out["class"]["projector_polls"]["n"] >= 3 and out["class"]["student_polls"]["n"] >= 3
     assert out["class"]["chart_counts"] == out["class"]["expected_counts"] and sum(out["class"]["chart_counts"]) == 3
     assert "one poll alone: projector's chart" in (tmp_path / "rooms.md").read_text()
+
+
+def test_own_text_benchmark(results):
+    from benchmarks import own_text
+    from models.language.own_text import OwnConfig
+
+    tiny = OwnConfig(context=32, n_embd=16, n_layer=1, n_head=2, batch_size=4)
+    out = own_text.run(chars=3000, max_seconds=2, repeats=1, langs=("en",), config=tiny)
+    saved = json.loads((results / "own_text.json").read_text())
+    assert saved["machine"]["cores"] >= 1 and saved["texts"]["en"]["chars"] == 3000
+    assert out["en"]["tokens_per_s"] > 0 and saved["texts"]["en"]["bigram"] > 0
+    assert "held-out loss below the bigram after" in (results / "own_text.md").read_text()

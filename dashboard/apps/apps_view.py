@@ -1,4 +1,5 @@
-"""The applications page's sections: inpainting, super-resolution, editing, text → image, image → video.
+"""The applications page's sections: inpainting, super-resolution, editing, text → image, image → video and
+style transfer (our closest demonstration of it).
 
 Each section: a short explanation, its controls, one cached call into :mod:`models.apps.editing` (through
 :mod:`dashboard.apps.loaders`) and a figure with the measured quality. Bad masks and descriptions become
@@ -16,17 +17,20 @@ from dashboard.core import charts, exports, loaders, pictures, widgets
 from dashboard.core.i18n import lang, t
 from dashboard.core.image_picker import pick_image
 from dashboard.image import loaders as image_loaders
-from models.apps import editing, prompt_to_class
+from dashboard.latent import loaders as latent_loaders
+from models.apps import editing, prompt_to_class, style
 from models.core import data
 from models.image import zoo
+from models.latent.autoencoders import MAIN_VAE
 
-SECTIONS = ("inpaint", "superres", "edit", "text", "video")
+SECTIONS = ("inpaint", "superres", "edit", "text", "video", "style")  # ?app= holds the position: append only
 MASK_MODES = ("rect", "brush")
 CANVAS_PX = 224
 HOLE = 128                      # how the hidden pixels are shown: mid grey
 STRENGTHS = (0.2, 0.4, 0.6, 0.8, 1.0)
 PER_CLASS = 6                   # text → image: samples per named class
 MAX_CLASSES = 3
+STYLE_IMAGE, STYLE_TARGET = 0, 7  # style transfer opens on an ankle boot turned into a sneaker
 EXAMPLES = {"en": ("a red striped dress", "black ankle boots and a T-shirt", "a cat wearing a hat"),
             "ko": ("빨간 줄무늬 원피스", "검은 앵클부츠와 티셔츠", "모자를 쓴 고양이")}
 
@@ -218,5 +222,40 @@ def video() -> None:
     st.caption(t("apps.video.caption"))
 
 
+# --- style transfer (the closest our models come) ----------------------------------------------
+
+
+def style_transfer() -> None:
+    widgets.paragraph("apps.style.body")
+    widgets.paragraph("apps.style.ours", kind="info")
+    names = widgets.class_names()
+    left, right = st.columns([1, 2], gap="large")
+    image, caption, label = pick_image("d", STYLE_IMAGE, container=left)
+    source = label if label is not None else apps_loaders.judged_class(image)
+    target = widgets.class_select(t("apps.style.target"), "sto", STYLE_TARGET if source != STYLE_TARGET else 9,
+                                  container=left)
+    strength = widgets.synced_float(left.slider, t("apps.style.strength"), "strength", 0.6, *style.STRENGTH_RANGE,
+                                    step=0.1, help=t("apps.style.strength_help"))
+    seed = widgets.seed_input(container=left)
+    means = latent_loaders.latent_class_means(MAIN_VAE)
+    result = apps_loaders.style_transfer(image, means, source, target, strength, seed)
+    test = loaders.test_split()
+    reference = test.images[int(np.flatnonzero(test.labels == target)[0])]
+    shown = np.stack([image, result["images"]["sdedit"], result["images"]["vae"], reference])
+    titles = [t("apps.style.source", name=names[source]), t("apps.style.method.sdedit"), t("apps.style.method.vae"),
+              t("apps.style.reference", name=names[target])]
+    with right:
+        pictures.show_grid(shown, 4, titles=titles, key="style",
+                           caption=t("apps.style.alt", source=names[source], target=names[target],
+                                     strength=f"{strength:.0%}"),
+                           file_name=pictures.file_name("applications", "style", target=target, strength=strength,
+                                                        seed=seed))
+        rows = [f"| {t(f'apps.style.method.{m}')} | {s['p_target']:.0%} | {s['ssim']:.3f} |"
+                for m, s in result["scores"].items()]
+        st.markdown("\n".join([t("apps.style.table_head", name=names[target]), "|---|---|---|", *rows]))
+        st.caption(t("apps.style.caption", source=caption, s=f"{result['seconds']:.2f}"))
+    widgets.paragraph("apps.style.reading")
+
+
 SECTION_VIEWS = {"inpaint": inpainting, "superres": super_resolution, "edit": editing_section,
-                 "text": text_to_image, "video": video}
+                 "text": text_to_image, "video": video, "style": style_transfer}

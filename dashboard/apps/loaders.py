@@ -75,3 +75,40 @@ def sdedit_strengths(image, target: int, strengths: tuple[float, ...], seed: int
     return {"images": edited, "starts": np.stack([r["start"][0] for r in runs]),
             "t_start": [r["t_start"] for r in runs], "p_target": p_target.tolist(),
             "ssim": editing.quality(edited, np.repeat(np.asarray(image)[None], len(runs), 0))["ssim"].tolist()}
+
+
+@shared(heavy=True)
+def style_transfer(image, class_means, source: int, target: int, strength: float, seed: int) -> dict:
+    """The style-transfer stand-in: SDEdit toward ``target`` and the 16-d VAE moved along the class direction
+    from ``source`` to ``target`` (``class_means``: :func:`dashboard.latent.loaders.latent_class_means`, fetched
+    by the caller so that two heavy calls never nest), both at ``strength``; per method the judge's P(target)
+    and SSIM to the input."""
+    import time
+
+    import numpy as np
+
+    from dashboard.latent import loaders as latent_loaders
+    from models.apps import style
+    from models.latent.autoencoders import MAIN_VAE
+
+    image = np.asarray(image, dtype=np.uint8)
+    start = time.perf_counter()
+    with zoo_model("diffusion") as diffusion:
+        sdedit = style.sdedit_transfer(diffusion, image, target, strength, seed)[0]
+    seconds = time.perf_counter() - start
+    with latent_loaders.latent_model(MAIN_VAE) as vae:
+        moved = style.vae_transfer(vae, image, class_means, source, target, strength)[0]
+    results = {"sdedit": sdedit, "vae": moved}
+    with judge() as j:
+        measured = style.scores(j, image, np.stack(list(results.values())), target)
+    return {"images": results, "seconds": seconds,
+            "scores": {name: {k: float(v[i]) for k, v in measured.items()} for i, name in enumerate(results)}}
+
+
+@shared
+def judged_class(image) -> int:
+    """The class the judge sees in a user's picture (uploads and drawings carry no label)."""
+    import numpy as np
+
+    with judge() as j:
+        return int(j.predict_proba(np.asarray(image, dtype=np.uint8)[None]).argmax(1)[0])

@@ -51,6 +51,7 @@ PAGES: tuple[Page, ...] = (
     Page("compare", "nav.compare", "⚖️", IMAGES),
     Page("tokens", "nav.tokens", "🔤", TEXT),
     Page("next_token", "nav.next_token", "✍️", TEXT),
+    Page("own_text", "nav.own_text", "📝", TEXT),
     Page("transformer_vs_rnn", "nav.tvr", "🔭", TEXT),
     Page("music", "nav.music", "🎼", TEXT),
     Page("lab_2d", "nav.lab_2d", "🧫", LAB),

@@ -24,7 +24,15 @@ def setup_page() -> str:
     flag check after the first call) before any page does tensor work, and offline mode for the
     hub libraries unless the optional hub model is configured (:func:`models.language.hub.configure_offline`,
     once, before any loader imports them), and the static CSS that keeps enlarged pictures crisp
-    (:data:`dashboard.core.pictures.CSS`)."""
+    (:data:`dashboard.core.pictures.CSS`).
+
+    It also finishes importing pandas before the page draws anything: plotly uses pandas only if
+    ``sys.modules`` already holds it, so while one session is halfway through importing it (its
+    first table), another session's chart would meet a half-initialised module ("partially
+    initialized module 'pandas'"). ``import`` waits for the other thread's import to finish; after
+    the first page of a process it costs nothing (0.38 s once, measured on the 2-core machine)."""
+    import pandas  # noqa: F401  (see above)
+
     from models.core.device import configure_threads
     from models.language import hub
 

@@ -78,6 +78,15 @@ def hallucinations(name: str) -> list[dict]:
 
 
 @shared
+def sequence_view(name: str, ids: tuple[int, ...]) -> dict:
+    """The chain rule on ``ids``: every token's p(x_t | x_<t) and the running log p(x) (see
+    :func:`models.language.text.sequence_log_prob`), once for every session."""
+    from models.language import text
+
+    return text.sequence_log_prob(text_model(name), list(ids))
+
+
+@shared
 def attention_view(name: str, prompt: str, max_tokens: int) -> dict:
     """Tokens of the prompt (at most ``max_tokens``, the first ones) and attention (layers, heads, T, T)."""
     tm = text_model(name)

@@ -40,18 +40,24 @@ def token_label(piece: str) -> str:
 
 
 def model_choice(name: str = "model", archs: tuple[str, ...] = ("gpt", "lstm"), container=st,
-                 hub: bool = False, extra: tuple[str, ...] = ()) -> str:
+                 hub: bool = False, own: bool = False, extra: tuple[str, ...] = ()) -> str:
     """Pick a shipped text model; the default follows the UI language (Korean UI → Korean model).
 
     ``extra``: shipped models that are not one per UI language (e.g. ``text.CODE_MODELS``), listed
     after them, labelled by ``text.model.<name>``. With ``hub`` and ``$GENAI_LAB_HUB_LM`` set (hosted
-    Space), the hub model is one more option.
+    Space), the hub model is one more option; with ``own`` and a model of the session's own (the
+    "Your own text" page), that model is one more.
     """
+    from dashboard.language import own_view
+
     options = [f"{arch}_{lg}" for lg in corpus.LANGS for arch in archs] + list(extra)
     if hub and os.environ.get(text.HUB_ENV):
         options.append(text.HUB)
+    if own and own_view.session_run() is not None:
+        options.append(own_view.OWN)
     default = options.index(f"{archs[0]}_{lang()}")
-    labels = [t(f"text.model.{option}", hub=os.environ.get(text.HUB_ENV, "")) for option in options]
+    labels = [t("owntext.model") if option == own_view.OWN else
+              t(f"text.model.{option}", hub=os.environ.get(text.HUB_ENV, "")) for option in options]
     index = widgets.synced_index(container.selectbox, t("text.model"), name, labels, default)
     return options[index]
 

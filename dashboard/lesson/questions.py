@@ -50,6 +50,7 @@ QUESTIONS: dict[str, Question] = {q.stem: q for q in (
     Question("compare", "choice", answer=3, choices=4, settings={"seed": "0"}, minutes=4),
     Question("tokens", "choice", answer=2, choices=3, settings={"tok": "0"}, minutes=3),
     Question("next_token", "number", answer=1, lo=0, hi=200, settings={"top_k": "1"}, minutes=5),
+    Question("own_text", "choice", answer=1, choices=3, minutes=4),
     Question("transformer_vs_rnn", "choice", answer=1, choices=3, minutes=3),
     Question("music", "choice", answer=2, choices=3, settings={"mode": "0"}, minutes=3),
     Question("lab_2d", "number", answer=4, lo=0, hi=8, tolerance=1, settings={"data": "0", "family": "0", "seed": "0"},

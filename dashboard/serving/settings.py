@@ -42,6 +42,8 @@ class Settings:
     cache_mb: int
     #: hosted caps on the values that set the cost of live training
     hosted: bool
+    #: user models (Your own text) one server keeps in memory; the least recently used goes first
+    own_models: int = 16
 
 
 def load() -> Settings:
@@ -55,6 +57,7 @@ def load() -> Settings:
         cache_entries=_int("GENAI_LAB_CACHE_ENTRIES", 2000, low=0),
         cache_mb=_int("GENAI_LAB_CACHE_MB", 256, low=1),
         hosted=_flag("GENAI_LAB_HOSTED"),
+        own_models=_int("GENAI_LAB_OWN_MODELS", 16, low=1),
     )
 
 

@@ -3,7 +3,8 @@ pages of this app that demonstrate each idea.
 
 Pure data (no Streamlit), so the overview, the landscape page and the tests read the same table.
 Text for every key lives in ``assets/i18n``: ``modality.<key>.{name,what,systems}`` (shared with the
-overview) and ``landscape.<key>.{how,here}`` (the landscape page).
+overview) and ``landscape.<key>.{how,here}`` (the landscape page). The application areas the course
+names (:data:`AREAS`) have ``area.<key>.{name,what,how}`` in the landscape page's strings.
 """
 
 from __future__ import annotations
@@ -66,3 +67,40 @@ def family_matrix() -> list[list[int]]:
 
 def main_families(key: str) -> list[str]:
     return [f for f in FAMILIES if modality(key).families[f] == MAIN]
+
+
+# --- application areas ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where generative AI is put to work: what it generates there (``outputs``: keys of
+    :data:`MODALITIES`, plus what no modality row covers, said in ``area.<key>.what``), the model
+    families that usually do it, and the pages of this app that show the idea at small scale."""
+
+    key: str
+    icon: str
+    outputs: tuple[str, ...]
+    families: tuple[str, ...]  # from FAMILIES, the usual one first
+    demos: tuple[str, ...]     # page stems in this app
+
+
+AREAS: tuple[Area, ...] = (
+    Area("games", "🎮", ("image", "3d", "text", "audio"), ("diffusion", "autoregressive", "gan"),
+         demos=("gan", "interpolation", "music")),
+    Area("product", "📐", ("image", "3d"), ("diffusion", "vae"), demos=("interpolation", "applications")),
+    Area("medicine", "🩺", ("image", "protein"), ("diffusion", "autoregressive", "vae", "gan"),
+         demos=("augmentation", "applications")),
+    Area("marketing", "📣", ("text", "image", "video"), ("autoregressive", "diffusion"),
+         demos=("next_token", "applications")),
+    Area("education", "🎓", ("text", "image"), ("autoregressive", "diffusion"), demos=("next_token", "lesson")),
+    Area("finance", "💹", ("text", "code"), ("autoregressive", "gan", "vae", "diffusion"),
+         demos=("next_token", "augmentation")),
+)
+
+
+def area(key: str) -> Area:
+    for a in AREAS:
+        if a.key == key:
+            return a
+    raise KeyError(key)

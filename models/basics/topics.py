@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.apps.landscape import MODALITIES
+from models.apps.landscape import AREAS, MODALITIES
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,10 @@ class Topic:
 
 def _modality_topics() -> list[Topic]:
     return [Topic(f"modality_{m.key}", "modalities", "landscape", key=f"modality.{m.key}.name") for m in MODALITIES]
+
+
+def _area_topics() -> list[Topic]:
+    return [Topic(f"area_{a.key}", "areas", "landscape", key=f"area.{a.key}.name") for a in AREAS]
 
 
 TOPICS: tuple[Topic, ...] = (
@@ -54,8 +58,21 @@ TOPICS: tuple[Topic, ...] = (
     Topic("rnn", "families", "transformer_vs_rnn", "tvr.why.header", "RNN"),
     Topic("transformer_self_attention", "families", "transformer_vs_rnn", "tvr.attn.header", "self-attention"),
     Topic("llm", "families", "next_token", "next.intro", "language model"),
+    # branch texttopics (issue 20): the chain rule, the Transformer's structure, GPT/BERT/T5, LLMs
+    Topic("chain_rule", "families", "next_token", "next.chain.header", "chain rule"),
+    Topic("transformer_structure", "families", "transformer_vs_rnn", "tvr.arch.header", "position embedding"),
+    Topic("encoder_decoder_variants", "families", "transformer_vs_rnn", "tvr.variants.header", "encoder-only"),
+    Topic("llm_pretraining", "families", "transformer_vs_rnn", "tvr.llm.pretrain", "pre-training"),
+    Topic("llm_training", "families", "transformer_vs_rnn", "tvr.llm.tuning", "human feedback"),
+    Topic("prompting_chat", "families", "transformer_vs_rnn", "tvr.llm.chat", "few-shot"),
+    Topic("llm_cost", "families", "transformer_vs_rnn", "tvr.llm.cost", "worth its cost"),
+    # branch gansteps: the GAN's training loop as alternating D and G steps (2-D lab, issue 20)
+    Topic("gan_training_loop", "families", "lab_2d", "lab.gs.topic", "training loop"),
     # The generation pipeline -------------------------------------------------------------
     Topic("generation_pipeline", "pipeline", "pipeline", "pipeline.intro", "iterative refinement"),
+    # branch owntext: training on your own data, measured against a baseline ---------------
+    Topic("own_data_training", "pipeline", "own_text", "owntext.intro", "learns to write like it"),
+    Topic("baseline_comparison", "pipeline", "own_text", "owntext.train.body", "baseline"),
     # Applications -------------------------------------------------------------------------
     Topic("inpainting", "applications", "applications", "apps.intro", "inpainting"),
     Topic("super_resolution", "applications", "applications", "apps.intro", "super-resolution"),
@@ -81,12 +98,20 @@ TOPICS: tuple[Topic, ...] = (
     Topic("control_difficulty", "cons", "pros_cons", "risks.card.control.topic", phrase="control"),
     Topic("compute_cost", "cons", "pros_cons", "risks.card.compute.topic", phrase="compute"),
     Topic("quality_inconsistency", "cons", "pros_cons", "risks.card.inconsistency.topic", phrase="inconsisten"),
+    # Branch latentapps (issue 20): the latent variable defined, style transfer, application areas, outlook
+    Topic("latent_variable_definition", "basics", "gan", "gan.latent.body", "latent variable"),
+    Topic("style_transfer", "applications", "applications", "apps.section.style", "style transfer"),
+    *_area_topics(),
+    Topic("outlook_cocreation", "outlook", "pros_cons", "risks.outlook.cocreation", "alongside people"),
+    Topic("outlook_hyper_personalisation", "outlook", "pros_cons", "risks.outlook.personal", "hyper-personalised"),
+    Topic("outlook_risks", "outlook", "pros_cons", "risks.outlook.risks", "manipulation"),
 )
 
 # Not taught by any page yet: none left (issue 7's pipeline and pros & cons pages exist).
 PLANNED: frozenset[str] = frozenset()
 
-GROUPS: tuple[str, ...] = ("basics", "families", "pipeline", "applications", "modalities", "pros", "cons")
+GROUPS: tuple[str, ...] = ("basics", "families", "pipeline", "applications", "modalities", "pros", "cons", "areas",
+                           "outlook")
 
 
 def topic(topic_id: str) -> Topic:

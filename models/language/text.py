@@ -473,3 +473,30 @@ def hallucinations(tm: TextModel, max_new_tokens: int = 20) -> list[dict]:
                      "confidence": float(np.mean(probs)) if probs else 0.0,
                      "tokens": [(s.text, s.raw_probability) for s in steps]})
     return rows
+
+
+# ------------------------------------------------------------------------------------- chain rule
+@torch.inference_mode()
+def sequence_log_prob(tm: TextModel, ids: list[int]) -> dict:
+    """The chain rule on a real text: log p(x) = Σ_t log p(x_t | x_<t) under ``tm``.
+
+    The first token is given (the model needs one token to start: it never saw a start marker in
+    training), so the sum runs over tokens 2…T of the last ``context`` ids, exactly the terms the
+    training loss averages. Returns per-token ``probs`` p(x_t | x_<t) and ``log_probs`` (nats), their
+    running sum ``cumulative`` (its last value is ``total`` = log p(x_2…x_T | x_1)) and ``tokens``
+    (the decoded text of every id, the given first one included).
+    """
+    ids = [int(i) for i in ids[-tm.context:]]
+    tokens = [tm.decode([i]) for i in ids]
+    if len(ids) < 2:
+        empty = np.zeros(0)
+        return {"ids": ids, "tokens": tokens, "probs": empty, "log_probs": empty, "cumulative": empty,
+                "total": 0.0, "nats_per_token": float("nan")}
+    x = torch.tensor([ids], device=tm.device)
+    with tm.lock:
+        logits = logits_of(tm.model, x[:, :-1])[0].float()
+    log_probs = torch.log_softmax(logits, -1).gather(1, x[0, 1:, None])[:, 0].double().cpu().numpy()
+    cumulative = np.cumsum(log_probs)
+    return {"ids": ids, "tokens": tokens, "probs": np.exp(log_probs), "log_probs": log_probs,
+            "cumulative": cumulative, "total": float(cumulative[-1]),
+            "nats_per_token": float(-cumulative[-1] / len(log_probs))}

@@ -137,3 +137,16 @@ def test_video_gifs_play_and_download(server, page):
     assert download.value.suggested_filename == "denoising.gif"
     assert_no_exception(page)
     save_screenshot(page, "browser-video-en.png", full_page=True)
+
+
+def test_style_transfer_shows_both_methods_and_follows_the_strength(server, page):
+    page.goto(f"{server}/applications?lang=ko&app=5&strength=0.8")
+    wait_rendered(page)
+    assert heading(page, "h2") == "스타일 전이"
+    expect(page.get_by_text("진짜 스타일 전이가 아니라")).to_be_visible(timeout=90_000)  # the honest label
+    expect(page.get_by_role("columnheader", name="입력과의 SSIM: 내용이 남은 정도")).to_be_visible(timeout=90_000)
+    grid = page.locator('[data-testid="stMain"] [data-testid="stImage"] img')
+    expect(grid).to_have_count(2, timeout=90_000)  # the picker's picture and the four-tile result
+    expect(page.get_by_text("강도 80%")).to_be_visible()
+    assert_no_exception(page)
+    save_screenshot(page, "browser-style-transfer-ko.png", full_page=True)

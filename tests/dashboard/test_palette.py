@@ -14,12 +14,12 @@ import pytest
 
 from dashboard.core import charts
 from dashboard.image import figures
-from dashboard.lab2d import lab2d_figures, prob_view
-from dashboard.language import text_view
+from dashboard.lab2d import gan_steps_figures, lab2d_figures, prob_view
+from dashboard.language import architecture_view, text_view
 from dashboard.melody import music_view
-from models.lab2d import toy2d_live
+from models.lab2d import gan_steps, toy2d_live
 
-MODULES = (charts, figures, lab2d_figures, prob_view, text_view, music_view)
+MODULES = (charts, figures, lab2d_figures, gan_steps_figures, prob_view, text_view, music_view, architecture_view)
 _RGB = re.compile(r"rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(?:,\s*([\d.]+)\s*)?\)")
 _NAMED = {"white": (255, 255, 255), "black": (0, 0, 0), "grey": (128, 128, 128), "gray": (128, 128, 128)}
 
@@ -134,6 +134,13 @@ def every_chart() -> dict[str, go.Figure]:
         "charts.labelled_scatter": charts.labelled_scatter([1, 10], [2, 3], ["a", "b"], "x", "y"),
         "figures.warp_figure": figures.warp_figure(("a", "b", "c")),
         "text_view.steps_figure": text_view.steps_figure(list("abcd"), ("rnn", "attention")),
+        "architecture_view.chain_figure": architecture_view.chain_figure(list("abc"), rng.random(3), -rng.random(3),
+                                                                         ("p", "sum"), ("p", "log p")),
+        "architecture_view.structure_figure": architecture_view.structure_figure(dict.fromkeys(
+            ("tokens", "token_embedding", "position_embedding", "sum", "block", "attention", "mlp", "residual",
+             "final_norm", "output", "softmax"), "x")),
+        "architecture_view.masks_figure": architecture_view.masks_figure(
+            [np.tril(np.ones((3, 3)))] * 2, ["a", "b"], [list("abc")] * 2, ("q", "k")),
         "music_view.piano_roll_figure": music_view.piano_roll_figure(
             np.array([[0, 1, 2, 3, 4, 0, 0, 0] * 4] * 8)),
         "prob_view.histogram_figure": prob_view.histogram_figure(
@@ -141,7 +148,12 @@ def every_chart() -> dict[str, go.Figure]:
         "prob_view.contour_figure": prob_view.contour_figure(
             rng.normal(size=(100, 2)), prob_view.fit_2d("ring", 3, 0), "ring"),
     }
-    for family, run in _lab_runs().items():
+    runs = _lab_runs()
+    steps = gan_steps.new_steps(runs["gan"].model, runs["gan"].data, runs["gan"].reference, 0)
+    steps.alternate(2, 1)
+    figs["gan_steps_figures.surface_figure"] = gan_steps_figures.surface_figure(steps)
+    figs["gan_steps_figures.losses_figure"] = gan_steps_figures.losses_figure(steps)
+    for family, run in runs.items():
         figs[f"lab2d_figures.main_figure.{family}"] = lab2d_figures.main_figure(run)
         figs[f"lab2d_figures.divergence_figure.{family}"] = lab2d_figures.divergence_figure(run)
         for name, fig in lab2d_figures.family_figures(run, 10).items():

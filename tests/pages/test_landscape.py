@@ -3,7 +3,7 @@
 import pytest
 
 from dashboard.core.i18n import strings
-from models.apps.landscape import FAMILIES, MODALITIES
+from models.apps.landscape import AREAS, FAMILIES, MODALITIES
 from tests.conftest import ROOT
 from tests.pages.conftest import run_app
 
@@ -66,3 +66,22 @@ def test_overview_links_to_the_landscape():
     assert not at.exception
     links = [link for link in at.get("page_link") if link.proto.page == "landscape"]
     assert len(links) == 1 and links[0].proto.label == strings("en")["overview.modalities.more"]
+
+
+def test_application_areas_table_and_cards(rendered):
+    lang, at = rendered
+    texts = strings(lang)
+    head = f"| {texts['landscape.areas.col.area']} | {texts['landscape.areas.col.what']} |"
+    table = next(m.value for m in at.markdown if m.value.startswith(head))
+    rows = table.splitlines()[2:]
+    assert len(rows) == len(AREAS)
+    headers = [h.value for h in at.subheader]
+    markdown = [m.value for m in at.markdown]
+    targets = link_targets(at)
+    for row, a in zip(rows, AREAS, strict=True):
+        cells = [c.strip() for c in row.strip("|").split(" | ")]
+        assert cells[0].endswith(texts[f"area.{a.key}.name"]) and cells[1] == texts[f"area.{a.key}.what"]
+        assert cells[2] == ", ".join(texts[f"landscape.family.{f}"] for f in a.families)
+        assert any(h.endswith(texts[f"area.{a.key}.name"]) for h in headers)
+        assert texts[f"area.{a.key}.how"] in markdown
+        assert set(a.demos) <= set(targets), a.key

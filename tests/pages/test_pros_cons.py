@@ -76,3 +76,15 @@ def test_the_imbalanced_data_is_described_with_real_counts():
     at = run_app("en", PAGE, query={"sec": str(SECTIONS.index("bias"))})
     counts = RESULTS["bias_training_counts"]
     assert f"{counts[0]:,} images of the largest class down to {counts[-1]:,}" in "\n".join(ui_texts(at))
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_outlook_names_co_creation_personalisation_and_their_risks(lang):
+    at = run_app(lang, PAGE)
+    assert not at.exception, [e.value for e in at.exception]
+    texts = strings(lang)
+    assert texts["risks.outlook.header"] in [h.value for h in at.subheader]
+    shown = ui_texts(at)
+    for part in ("intro", "cocreation", "personal", "risks", "risks.more"):
+        assert texts[f"risks.outlook.{part}"] in shown, part
+    assert texts["risks.outlook.intro"] not in texts["risks.ethics.body.more"]  # said once, under the outlook

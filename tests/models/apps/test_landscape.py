@@ -47,3 +47,19 @@ def test_every_modality_has_text_in_both_languages():
             assert texts.get(f"landscape.family.{family}"), (lang, family)
         for level in LEVELS:
             assert texts.get(f"landscape.level.{level}"), (lang, level)
+
+
+def test_the_course_application_areas_with_families_outputs_and_text():
+    from models.apps.landscape import AREAS, area
+
+    assert [a.key for a in AREAS] == ["games", "product", "medicine", "marketing", "education", "finance"]
+    modalities = {m.key for m in MODALITIES}
+    for a in AREAS:
+        assert a.families and set(a.families) <= set(FAMILIES), a.key
+        assert len(set(a.families)) == len(a.families), a.key
+        assert a.outputs and set(a.outputs) <= modalities, a.key
+        assert a.demos and all((ROOT / "pages" / f"{stem}.py").is_file() for stem in a.demos), a.key
+        for lang in ("ko", "en"):
+            for part in ("name", "what", "how"):
+                assert strings(lang).get(f"area.{a.key}.{part}"), (lang, a.key, part)
+    assert area("education").families[0] == "autoregressive" and "diffusion" in area("medicine").families
