@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.core import charts, loaders, widgets
 from dashboard.core.i18n import lang, t
 from dashboard.language import loaders as language_loaders
-from dashboard.language import text_sections, text_view
+from dashboard.language import own_view, text_sections, text_view
 from models.language import corpus, text
 
 widgets.setup_page()
@@ -17,16 +17,20 @@ st.header(t("tvr.attn.header"))
 widgets.paragraph("tvr.attn.body")
 st.latex(r"\mathrm{Attention}(Q,K,V)=\mathrm{softmax}\!\left(\frac{QK^\top}{\sqrt{d_k}} + M\right)V")
 c1, c2 = st.columns([1, 2])
-name = text_view.model_choice("attn_model", archs=("gpt",), container=c1)
-gpt = widgets.load_or_stop(lambda: language_loaders.text_model(name))
-prompt = text_view.prompt_box(t("tvr.attn.prompt"), f"attn_prompt_{name}", text.ATTENTION_TEXTS[gpt.config.lang],
-                              height=70, container=c2)
+name = text_view.model_choice("attn_model", archs=("gpt",), container=c1, own=True)
+own = own_view.session_run() if name == own_view.OWN else None  # the model trained on "Your own text"
+gpt = own.tm if own else widgets.load_or_stop(lambda: language_loaders.text_model(name))
+prompt = text_view.prompt_box(t("tvr.attn.prompt"), f"attn_prompt_{gpt.name}",
+                              own.prompt if own else text.ATTENTION_TEXTS[gpt.config.lang], height=70, container=c2)
 MAX_SHOWN = 32
-view = language_loaders.attention_view(name, prompt, MAX_SHOWN)
+# shipped models: one view shared by every session; the session's own model: computed here, from its weights
+view = own_view.attention_view(own, prompt, MAX_SHOWN) if own else language_loaders.attention_view(name, prompt,
+                                                                                                   MAX_SHOWN)
 layers, heads = view["maps"].shape[:2]
 l1, l2 = st.columns(2)
-layer = widgets.synced_int(l1.slider, t("tvr.attn.layer"), "layer", 1, 1, layers)
-head = widgets.synced_int(l2.slider, t("tvr.attn.head"), "head", 1, 1, heads)
+# a model with one layer or one head (one trained on "Your own text" may be that small) has nothing to slide
+layer = widgets.synced_int(l1.slider, t("tvr.attn.layer"), "layer", 1, 1, layers) if layers > 1 else 1
+head = widgets.synced_int(l2.slider, t("tvr.attn.head"), "head", 1, 1, heads) if heads > 1 else 1
 labels = [f"{i}:{repr(tok)[1:-1]}" for i, tok in enumerate(view["tokens"])]
 if len(view["tokens"]) >= MAX_SHOWN:
     st.caption(t("tvr.attn.first", n=MAX_SHOWN))
@@ -108,7 +112,8 @@ widgets.paragraph("tvr.speed.body")
 st.button(t("tvr.speed.go"), icon="⏱️", on_click=lambda: st.session_state.update(tvr_speed=True))
 if st.session_state.pop("tvr_speed", False):
     with st.spinner(t("tvr.speed.running")):
-        lstm = widgets.load_or_stop(lambda: language_loaders.text_model(f"lstm_{name.split('_')[1]}"))
+        lstm_lang = lang() if own else name.split("_")[1]  # the LSTM of the GPT's language (your model: the UI's)
+        lstm = widgets.load_or_stop(lambda: language_loaders.text_model(f"lstm_{lstm_lang}"))
         measured = {t("tvr.speed.cache"): text.tokens_per_second(gpt, 60, use_cache=True),
                     t("tvr.speed.nocache"): text.tokens_per_second(gpt, 60, use_cache=False),
                     t("tvr.speed.lstm"): text.tokens_per_second(lstm, 60)}

@@ -89,7 +89,6 @@ def sequence_view(name: str, ids: tuple[int, ...]) -> dict:
 @shared
 def attention_view(name: str, prompt: str, max_tokens: int) -> dict:
     """Tokens of the prompt (at most ``max_tokens``, the first ones) and attention (layers, heads, T, T)."""
-    tm = text_model(name)
-    ids, _ = tm.encode(prompt)
-    ids = ids[:max_tokens]
-    return {"tokens": [tm.decode([i]) for i in ids], "maps": tm.attentions(ids)}
+    from models.language import text
+
+    return text.attention_of(text_model(name), prompt, max_tokens)

@@ -213,6 +213,13 @@ def model_card(run: own_text.OwnRun) -> None:
     ])
 
 
+def attention_view(run: own_text.OwnRun, prompt: str, max_tokens: int) -> dict:
+    """Transformer vs RNN's attention maps for the session's own model (never shared: the model is this user's)."""
+    from models.language import text
+
+    return text.attention_of(run.tm, prompt, max_tokens)
+
+
 def decoding_compare(run: own_text.OwnRun, prompt: str, temperature: float, top_k: int, top_p: float, seed: int,
                      n: int) -> dict[str, str]:
     """The next-token lab's greedy / sampling / beam search comparison for the session's own model

@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard.core import loaders, widgets
 from dashboard.core.i18n import strings, t
-from dashboard.language import architecture_view
+from dashboard.language import architecture_view, own_view
 from dashboard.language import loaders as language_loaders
 from models.language import architecture, text
 
@@ -23,6 +23,8 @@ def _shown(token: str) -> str:
 
 
 def model_label(name: str) -> str:
+    if name == own_view.OWN:
+        return t("owntext.model")
     key = f"text.model.{name}"
     return t(key, hub="") if key in strings("en") else name
 

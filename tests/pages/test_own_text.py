@@ -4,6 +4,8 @@ was learned, every bad text or file gets its message and leaves the model and te
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
@@ -78,6 +80,30 @@ def test_a_sample_trains_live_and_the_next_token_lab_uses_it(lang, sample):
     assert s["owntext.lab_halluc"] in [i.value for i in at.info]
     at.button[1].click().run()  # the most likely token
     assert not at.exception and len(at.session_state["nt_chosen"]) == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_transformer_vs_rnn_shows_the_attention_and_structure_of_your_model(lang):
+    """The attention maps, the structure figure and the speed test work on the session's own model."""
+    s = strings(lang)
+    at = trained(lang, lang)
+    run = session_run(at)
+    at.switch_page("pages/transformer_vs_rnn.py").run()
+    box = at.selectbox(key="_url_attn_model")
+    assert box.options[-1] == s["owntext.model"]
+    box.select_index(len(box.options) - 1).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.text_area[0].value == run.prompt
+    attention = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    ids, _ = run.tm.encode(run.prompt)
+    n = min(len(ids), 32)  # one row and one column per token of your model's own prompt
+    assert len(attention["x"]) == len(attention["y"]) == n and attention["z"]["shape"] == f"{n}, {n}"
+    layers = [sl.max for sl in at.slider if sl.key == "_url_layer"]
+    assert layers == ([run.tm.model.config.n_layer] if run.tm.model.config.n_layer > 1 else [])
+    assert s["owntext.model"] in " ".join(c.value for c in at.caption)  # the structure figure names it
+    speed = next(b for b in at.button if b.label == s["tvr.speed.go"])
+    speed.click().run()
+    assert not at.exception, [e.value for e in at.exception]
 
 
 def test_upload_of_a_txt_file_trains():
