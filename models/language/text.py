@@ -429,7 +429,6 @@ def beam_search(tm: TextModel, prompt: str, beams: int = 4, max_new_tokens: int 
     return tm.decode(out[0, len(ids):].tolist())
 
 
-@torch.inference_mode()
 def attention_of(tm: TextModel, prompt: str, max_tokens: int) -> dict:
     """The prompt's first ``max_tokens`` tokens (as text) and the GPT's attention over them, (layers, heads, T, T)."""
     ids, _ = tm.encode(prompt)
@@ -437,6 +436,7 @@ def attention_of(tm: TextModel, prompt: str, max_tokens: int) -> dict:
     return {"tokens": [tm.decode([i]) for i in ids], "maps": tm.attentions(ids)}
 
 
+@torch.inference_mode()
 def tokens_per_second(tm: TextModel, n_tokens: int = 100, use_cache: bool = True, prompt_tokens: int = 16,
                       seed: int = 0) -> float:
     """Greedy generation speed; without the cache the GPT re-reads the whole sequence every step."""
