@@ -10,16 +10,6 @@ from models.core import checkpoints
 from models.language import architecture, text
 
 
-@pytest.fixture(scope="module")
-def gpt():
-    return text.TextModel.load("gpt_en")
-
-
-@pytest.fixture(scope="module")
-def lstm():
-    return text.TextModel.load("lstm_en")
-
-
 # ------------------------------------------------------------------------------ the chain rule
 def test_sequence_log_prob_sums_to_the_models_own_loss(gpt):
     ids, _ = gpt.encode(text.DEFAULT_PROMPTS["en"] + " through yonder window breaks?")

@@ -92,16 +92,6 @@ def test_every_text_model_is_shipped_and_loads_with_auto_classes_offline(monkeyp
             assert model.config.n_layer == 4
 
 
-@pytest.fixture(scope="module")
-def gpt():
-    return text.TextModel.load("gpt_en")
-
-
-@pytest.fixture(scope="module")
-def lstm():
-    return text.TextModel.load("lstm_en")
-
-
 def test_shipped_models_beat_uniform_guessing_on_held_out_text(gpt, lstm):
     sample = corpus.load("en", "valid")[:6000]
     for tm in (gpt, lstm):
