@@ -75,6 +75,14 @@ def to_json(value, level: int = 0) -> str:
     return json.dumps(value)
 
 
+def saved(name: str, results: Path | None = None) -> dict:
+    """The results :func:`save` wrote for ``name`` last time, or ``{}`` when there are none yet."""
+    import json
+
+    path = (results or RESULTS) / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 def save(name: str, payload: dict, table: list[tuple[str, str]], extra: list[str] = (),
          results: Path | None = None) -> Path:
     """Write ``<results>/<name>.json`` and ``<results>/<name>.md`` (default :data:`RESULTS`); print the table.

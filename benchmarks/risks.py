@@ -16,12 +16,11 @@ Per family (``n`` samples, classes cycling, default samplers):
 
 from __future__ import annotations
 
-import json
 import time
 
 import numpy as np
 
-from benchmarks.common import available, save
+from benchmarks.common import available, save, saved
 from models.apps import bias, risks
 from models.core import data
 from models.core.judge import Judge
@@ -100,9 +99,9 @@ def add_bias(results: dict, judge: Judge, train: data.Split) -> None:
 
 def bias_only() -> dict:
     """Re-measure only the bias part (after retraining an imbalanced model) in the saved results."""
-    from benchmarks.common import RESULTS
-
-    results = json.loads((RESULTS / "risks.json").read_text(encoding="utf-8"))
+    results = saved("risks")
+    if not results:
+        raise FileNotFoundError("no saved risks results to update: run `python -m benchmarks risks` first")
     results = {k: v for k, v in results.items() if k not in ("benchmark", "when", "machine")}
     add_bias(results, Judge.load(), data.load_train())
     save("risks", results, _table(results))

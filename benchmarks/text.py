@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import time
 
-from benchmarks.common import save, summarise
+from benchmarks.common import save, saved, summarise
 from models.core import checkpoints
 from models.language import baseline, corpus, text
 
@@ -61,16 +61,12 @@ def measure(name: str, repeats: int) -> dict:
 def run(repeats: int = 5, names: tuple[str, ...] = tuple(text.SHIPPED), keep_others: bool = False) -> dict:
     """Measure ``names``; with ``keep_others`` the other models' rows of the saved results stay as
     they were measured (each row says when, and the machine's load average then)."""
-    import json
     import os
 
     import torch
 
-    from benchmarks.common import RESULTS
-
     torch.set_num_threads(min(2, torch.get_num_threads()))
-    saved = RESULTS / "text.json"
-    kept = json.loads(saved.read_text(encoding="utf-8")).get("models", {}) if keep_others and saved.exists() else {}
+    kept = saved("text").get("models", {}) if keep_others else {}
     fresh = {}
     for name in names:
         fresh[name] = measure(name, repeats)

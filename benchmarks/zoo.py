@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from benchmarks.common import repeat, save
+from benchmarks.common import repeat, save, saved
 from models.core import checkpoints, data
 from models.core.judge import Judge
 from models.core.metrics import FIDScorer, class_shares, conditional_accuracy, prdc
@@ -151,12 +151,7 @@ def ddpm_1000_only(n: int = 2000) -> dict:
 
 def load_previous(n: int) -> dict:
     """The saved results at the same N (FID depends on N), else {}."""
-    import json
-
-    from benchmarks.common import RESULTS
-
-    path = RESULTS / "zoo.json"
-    previous = json.loads(path.read_text()) if path.exists() else {}
+    previous = saved("zoo")
     return previous if previous.get("n") == n else {}
 
 
