@@ -27,7 +27,7 @@ import torch
 from torch import nn
 
 from models.core import checkpoints
-from models.language import hub
+from models.language import corpus, hub
 
 ARCHS = ("gpt", "lstm")
 #: Optional, off by default: a hub causal LM id for the hosted Space (e.g. ``gpt2``), pinned to the commit
@@ -92,20 +92,21 @@ SHIPPED: dict[str, TextConfig] = {
     # Python standard-library source (corpus.CODE), its own 1,024-token BPE: ~2.6 characters per
     # token, so 256 tokens see ~650 characters of code; 2.5-3.3 s a step on one quiet thread (~15 min),
     # ~3 passes over the 0.85 M training tokens, hence dropout.
-    "gpt_code": TextConfig(lang="code", steps=300, dropout=0.1, eval_every=100),
+    "gpt_code": TextConfig(lang=corpus.CODE, steps=300, dropout=0.1, eval_every=100),
 }
 
 
 #: Shipped models that write code, not a UI language: offered beside the per-language models where
 #: the page makes sense for them (the next-token lab), left out where it does not (the LSTM comparison).
-CODE_MODELS = tuple(name for name, cfg in SHIPPED.items() if cfg.lang == "code")
+CODE_MODELS = tuple(name for name, cfg in SHIPPED.items() if cfg.lang == corpus.CODE)
 
 #: Starting prompts in each model's own language (data for the model, not UI text).
-DEFAULT_PROMPTS = {"en": "ROMEO.\nBut soft, what light", "ko": "대한민국의 모든 국민은", "code": "def fibonacci(n):\n"}
+DEFAULT_PROMPTS = {"en": "ROMEO.\nBut soft, what light", "ko": "대한민국의 모든 국민은",
+                   corpus.CODE: "def fibonacci(n):\n"}
 #: Short texts whose attention maps are worth a look.
 ATTENTION_TEXTS = {"en": "KING. What says the queen? QUEEN. The queen says nothing.",
                    "ko": "대한민국의 주권은 국민에게 있고, 모든 권력은 국민으로부터 나온다.",
-                   "code": "def add(a, b):\n    return a + b\n\nprint(add(1, 2))"}
+                   corpus.CODE: "def add(a, b):\n    return a + b\n\nprint(add(1, 2))"}
 
 
 # ------------------------------------------------------------------------------------------ models
@@ -460,7 +461,7 @@ FACT_PROMPTS = {
     "ko": [("대한민국의 수도는", "서울"), ("물은 수소와", "산소"), ("달에 처음 간 사람은", "암스트롱"),
            ("리브레오피스는", "오피스")],
     # the code model knows Python, not the world: asked in a comment, it answers in code or comments
-    "code": [("# The capital of France is", "Paris"), ("# The first man on the moon was", "Armstrong"),
+    corpus.CODE: [("# The capital of France is", "Paris"), ("# The first man on the moon was", "Armstrong"),
              ("# Water is made of hydrogen and", "oxygen"), ("# The author of Hamlet is", "Shakespeare")],
 }
 
