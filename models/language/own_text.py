@@ -4,8 +4,8 @@
    text) return clean text or raise :class:`OwnTextError` with a ``code`` the page translates:
    ``empty``, ``too_short``, ``too_long``, ``binary``, ``not_utf8``, ``vocab`` (too many different
    characters);
-2. **a vocabulary from the text** — one token per character it uses (:func:`char_tokenizer`, the
-   same kind of ``PreTrainedTokenizerFast`` as the shipped character tokenizers), so the model
+2. **a vocabulary from the text** — one token per character it uses
+   (:func:`models.language.tokenization.char_tokenizer`, the shipped character tokenizers' own kind), so the model
    never meets an unknown character of its own text;
 3. **the baseline** — a character-bigram table fitted on the first nine tenths, scored on the last
    tenth (:func:`bigram_baseline`): the GPT has learned something beyond "which character follows
@@ -37,7 +37,6 @@ import threading
 import time
 import unicodedata
 import zipfile
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
@@ -136,22 +135,6 @@ def language_of(sample: str) -> str:
 
 
 # ------------------------------------------------------------------------------------ 2. vocabulary
-def characters(text_: str) -> list[str]:
-    """The text's characters, most frequent first (ties by code point): the vocabulary after the specials."""
-    return [c for c, _ in sorted(Counter(text_).items(), key=lambda kv: (-kv[1], kv[0]))]
-
-
-def char_tokenizer(chars: list[str]):
-    """A ``PreTrainedTokenizerFast`` with ``<|endoftext|>`` = 0, ``<unk>`` = 1 and one id per character."""
-    from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers
-
-    vocab = {tokenization.EOS: 0, tokenization.UNK: 1, **{c: i + SPECIAL for i, c in enumerate(chars)}}
-    tokenizer = Tokenizer(models.WordLevel(vocab, unk_token=tokenization.UNK))
-    tokenizer.pre_tokenizer = pre_tokenizers.Split(Regex(r"[\s\S]"), behavior="isolated")
-    tokenizer.decoder = decoders.Fuse()
-    return tokenization._wrap(tokenizer, unk_token=tokenization.UNK)
-
-
 def encode(text_: str, chars: list[str]) -> np.ndarray:
     table = {c: i + SPECIAL for i, c in enumerate(chars)}
     return np.fromiter((table.get(c, 1) for c in text_), dtype=np.int64, count=len(text_))
@@ -263,7 +246,7 @@ class OwnRun:
     def create(cls, text_: str, config: OwnConfig | None = None, name: str = "own") -> OwnRun:
         """Tokenizer, split, baseline and an untrained model for ``text_`` (already :func:`check_text`-ed)."""
         config = config or OwnConfig()
-        chars = characters(text_)
+        chars = tokenization.char_vocabulary(text_)
         ids = encode(text_, chars)
         split = int(round(len(ids) * (1 - VALID_SHARE)))
         train_ids, valid_ids = ids[:split], ids[split:]
@@ -277,7 +260,7 @@ class OwnRun:
         generator = torch.Generator().manual_seed(config.seed)
         tconf = config.text_config(lang)
         model = build_gpt(tconf, len(chars) + SPECIAL, generator)
-        tm = text.TextModel(name, model.eval(), char_tokenizer(chars), tconf)
+        tm = text.TextModel(name, model.eval(), tokenization.char_tokenizer(chars), tconf)
         size = config.batch_size
         batches = [torch.from_numpy(windows[i:i + size]) for i in range(0, len(windows), size)]
         run = cls(config, chars, lang, _prompt_from(text_[split:]), baseline, tm,
@@ -565,7 +548,7 @@ def import_zip(data: bytes, name: str = "own") -> OwnRun:
         for key, p in model.named_parameters():
             p.copy_(tensors[key])
     training = config["training"]
-    tm = text.TextModel(name, model.eval(), char_tokenizer(chars), tconf)
+    tm = text.TextModel(name, model.eval(), tokenization.char_tokenizer(chars), tconf)
     baseline = {"bigram": float(training["bigram"]), "unigram": float(training["unigram"]),
                 "smoothing": training.get("smoothing")}
     run = OwnRun(own, chars, config["lang"], text.clean_prompt(config["prompt"])[0], baseline, tm,

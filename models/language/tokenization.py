@@ -54,12 +54,20 @@ def train_bpe(text: str, vocab_size: int = BPE_VOCAB):
     return _wrap(tokenizer)
 
 
+def char_vocabulary(text: str, min_count: int = 1) -> list[str]:
+    """The characters of ``text`` seen at least ``min_count`` times, most frequent first (ties by code point)."""
+    return [c for c, n in sorted(Counter(text).items(), key=lambda kv: (-kv[1], kv[0])) if n >= min_count]
+
+
 def train_char(text: str, min_count: int = 1):
     """One token per character (sorted by frequency), ``<unk>`` for characters never seen."""
+    return char_tokenizer(char_vocabulary(text, min_count))
+
+
+def char_tokenizer(chars: list[str]):
+    """``<|endoftext|>`` = 0, ``<unk>`` = 1, then one id per character of ``chars``, in that order."""
     from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers
 
-    counts = Counter(text)
-    chars = [c for c, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n >= min_count]
     vocab = {EOS: 0, UNK: 1, **{c: i + 2 for i, c in enumerate(chars)}}
     tokenizer = Tokenizer(models.WordLevel(vocab, unk_token=UNK))
     tokenizer.pre_tokenizer = pre_tokenizers.Split(Regex(r"[\s\S]"), behavior="isolated")

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from models.language import corpus, own_text, text
+from models.language import corpus, own_text, text, tokenization
 
 TINY = own_text.OwnConfig(context=16, n_embd=16, n_layer=1, n_head=2, batch_size=4, eval_every_s=0.0,
                           sample_every_s=0.0, sample_chars=20)
@@ -81,8 +81,8 @@ def test_good_text_is_cleaned_not_refused():
 # --- the vocabulary and the baseline ------------------------------------------------------------------
 def test_character_vocabulary_round_trips_korean_and_english():
     sample = korean(500) + english(500)
-    chars = own_text.characters(sample)
-    tokenizer = own_text.char_tokenizer(chars)
+    chars = tokenization.char_vocabulary(sample)
+    tokenizer = tokenization.char_tokenizer(chars)
     ids = tokenizer(sample, add_special_tokens=False)["input_ids"]
     assert ids == own_text.encode(sample, chars).tolist() and tokenizer.decode(ids) == sample
     assert len(tokenizer) == len(chars) + own_text.SPECIAL and 1 not in ids  # no <unk> in its own text
