@@ -35,6 +35,15 @@ def prepare(name: str, net: torch.nn.Module, images, labels: np.ndarray, config,
     return accelerator, *accelerator.prepare(net, opt, loader, sched)
 
 
+def adamw(model: torch.nn.Module, lr: float, weight_decay: float = 0.1) -> torch.optim.AdamW:
+    """The sequence models' optimiser (text, melody, your own text): AdamW with betas (0.9, 0.95),
+    weight decay on the weight matrices only (none on biases, norms and other vectors)."""
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.dim() < 2]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
+                              {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=(0.9, 0.95))
+
+
 def warmup_cosine(step: int, warmup: int, total: int | None, final: float = 1.0) -> float:
     """The learning-rate factor at optimiser step ``step`` (0-based): a linear warm-up over ``warmup``
     steps to the peak 1, then a cosine decay that reaches ``final`` at step ``total`` and stays there.

@@ -43,6 +43,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import torch
 
+from models.core import training
 from models.language import text, tokenization
 
 MIN_CHARS = 2_000
@@ -292,12 +293,7 @@ class OwnRun:
 
     def _optimizer(self) -> torch.optim.Optimizer:
         if self.optimizer is None:
-            model = self.tm.model
-            decay = [p for _, p in model.named_parameters() if p.dim() >= 2]
-            no_decay = [p for _, p in model.named_parameters() if p.dim() < 2]
-            self.optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": self.config.weight_decay},
-                                                {"params": no_decay, "weight_decay": 0.0}],
-                                               lr=self.config.lr, betas=(0.9, 0.95))
+            self.optimizer = training.adamw(self.tm.model, self.config.lr, self.config.weight_decay)
             self._warm_from = self.step
         return self.optimizer
 

@@ -83,10 +83,7 @@ def train(name: str, out_dir: Path, *, epochs: float | None = None, device: str 
     if resume:
         model.load_state_dict(text.TextModel.load(name).model.state_dict())
         before = checkpoints.load_metrics(name)
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
-    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
-    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
-                                  lr=config.lr, betas=(0.9, 0.95))
+    optimizer = training.adamw(model, config.lr)
     schedule = training.warmup_cosine_schedule(optimizer, config.warmup_steps, total, final=0.1)
     accelerator = Accelerator(cpu=device == "cpu")
     model, optimizer, schedule = accelerator.prepare(model, optimizer, schedule)

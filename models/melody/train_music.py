@@ -77,10 +77,7 @@ def train(out_dir: Path, *, epochs: float | None = None, device: str = "cpu", re
     model = music.build(config)
     if resume:
         model.load_state_dict(music.MelodyModel.load().model.state_dict())
-    decay = [p for p in model.parameters() if p.dim() >= 2]
-    no_decay = [p for p in model.parameters() if p.dim() < 2]
-    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
-                                  lr=config.lr, betas=(0.9, 0.95))
+    optimizer = training.adamw(model, config.lr)
     schedule = training.warmup_cosine_schedule(optimizer, config.warmup_steps, total, final=0.1)
     accelerator = Accelerator(cpu=device == "cpu")
     model, optimizer, schedule = accelerator.prepare(model, optimizer, schedule)
