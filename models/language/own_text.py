@@ -405,10 +405,6 @@ def export_zip(run: OwnRun) -> bytes:
     return buffer.getvalue()
 
 
-def _bad(code: str, message: str, **params) -> OwnTextError:
-    return OwnTextError(code, message, **params)
-
-
 def _shown_name(name: str) -> str:
     return ascii(name)[1:-1][:80]
 
@@ -416,45 +412,47 @@ def _shown_name(name: str) -> str:
 def _members(data: bytes) -> dict[str, bytes]:
     """The three files of a model zip, each checked before and while it is read."""
     if not data:
-        raise _bad("zip_empty", "the file is empty")
+        raise OwnTextError("zip_empty", "the file is empty")
     if len(data) > MAX_ZIP_BYTES:
-        raise _bad("zip_size", f"{len(data):,} bytes, at most {MAX_ZIP_BYTES:,}", n=f"{len(data):,}",
-                   maximum=f"{MAX_ZIP_BYTES:,}")
+        raise OwnTextError("zip_size", f"{len(data):,} bytes, at most {MAX_ZIP_BYTES:,}", n=f"{len(data):,}",
+                           maximum=f"{MAX_ZIP_BYTES:,}")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        raise _bad("not_zip", "not a zip file") from None
+        raise OwnTextError("not_zip", "not a zip file") from None
     names = []
     for info in infos:
         name = info.filename
         utf8 = bool(info.flag_bits & 0x800)
         if (not utf8 and not name.isascii()) or "/" in name or "\\" in name or ".." in name or ":" in name \
                 or name.startswith(("/", ".")) or any(ord(c) < 32 for c in name):
-            raise _bad("zip_name", f"a file name that is not allowed: {_shown_name(name)}", name=_shown_name(name))
+            raise OwnTextError("zip_name", f"a file name that is not allowed: {_shown_name(name)}",
+                               name=_shown_name(name))
         names.append(name)
     if sorted(names) != sorted(FILES):
         extra = sorted(set(names) - set(FILES)) + [n for n in set(names) if names.count(n) > 1]
         missing = sorted(set(FILES) - set(names))
-        raise _bad("zip_files", f"the zip must hold exactly {', '.join(FILES)}; extra {extra}, missing {missing}",
-                   files=", ".join(FILES), extra=", ".join(_shown_name(n) for n in extra) or "—",
-                   missing=", ".join(missing) or "—")
+        raise OwnTextError("zip_files",
+                           f"the zip must hold exactly {', '.join(FILES)}; extra {extra}, missing {missing}",
+                           files=", ".join(FILES), extra=", ".join(_shown_name(n) for n in extra) or "—",
+                           missing=", ".join(missing) or "—")
     out = {}
     for info in infos:
         limit = MAX_MEMBER_BYTES[info.filename]
         if info.flag_bits & 0x1:
-            raise _bad("zip_encrypted", "the zip is encrypted")
+            raise OwnTextError("zip_encrypted", "the zip is encrypted")
         if info.file_size > limit or info.file_size > MAX_RATIO * max(info.compress_size, 1) + 4096:
-            raise _bad("zip_bomb", f"{info.filename} would unpack to {info.file_size:,} bytes",
-                       name=info.filename, n=f"{info.file_size:,}")
+            raise OwnTextError("zip_bomb", f"{info.filename} would unpack to {info.file_size:,} bytes",
+                               name=info.filename, n=f"{info.file_size:,}")
         try:
             with archive.open(info) as member:
                 body = member.read(limit + 1)
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, ValueError) as exc:
-            raise _bad("not_zip", f"{info.filename} cannot be read ({type(exc).__name__})") from None
+            raise OwnTextError("not_zip", f"{info.filename} cannot be read ({type(exc).__name__})") from None
         if len(body) > limit:
-            raise _bad("zip_bomb", f"{info.filename} unpacks to more than {limit:,} bytes", name=info.filename,
-                       n=f"> {limit:,}")
+            raise OwnTextError("zip_bomb", f"{info.filename} unpacks to more than {limit:,} bytes", name=info.filename,
+                               n=f"> {limit:,}")
         out[info.filename] = body
     return out
 
@@ -463,7 +461,7 @@ def _json(body: bytes, name: str):
     try:
         return json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise _bad("bad_json", f"{name} is not valid JSON", name=name) from None
+        raise OwnTextError("bad_json", f"{name} is not valid JSON", name=name) from None
 
 
 def _number(value, low: float, high: float, integer: bool = False) -> bool:
@@ -474,44 +472,44 @@ def _number(value, low: float, high: float, integer: bool = False) -> bool:
 
 def _check_config(config) -> dict:
     if not isinstance(config, dict) or config.get("format") != FORMAT or config.get("version") != FORMAT_VERSION:
-        raise _bad("bad_format", "config.json is not a GenAI Lab own-text model (format, version)")
+        raise OwnTextError("bad_format", "config.json is not a GenAI Lab own-text model (format, version)")
     model = config.get("model")
     if not isinstance(model, dict) or set(model) != set(LIMITS):
-        raise _bad("bad_config", f"config.json's model needs exactly {sorted(LIMITS)}", field="model")
+        raise OwnTextError("bad_config", f"config.json's model needs exactly {sorted(LIMITS)}", field="model")
     for key, (low, high) in LIMITS.items():
         if not _number(model[key], low, high, integer=True):
-            raise _bad("bad_config", f"config.json: {key} = {model[key]!r} is outside {low}–{high}", field=key)
+            raise OwnTextError("bad_config", f"config.json: {key} = {model[key]!r} is outside {low}–{high}", field=key)
     if model["n_embd"] % model["n_head"]:
-        raise _bad("bad_config", "config.json: n_embd must be a multiple of n_head", field="n_embd")
+        raise OwnTextError("bad_config", "config.json: n_embd must be a multiple of n_head", field="n_embd")
     if config.get("lang") not in ("ko", "en", "mixed"):
-        raise _bad("bad_config", "config.json: lang", field="lang")
+        raise OwnTextError("bad_config", "config.json: lang", field="lang")
     if not isinstance(config.get("prompt"), str) or len(config["prompt"]) > 4 * PROMPT_CHARS:
-        raise _bad("bad_config", "config.json: prompt", field="prompt")
+        raise OwnTextError("bad_config", "config.json: prompt", field="prompt")
     if not _number(config.get("seed"), 0, 2**32 - 1, integer=True):
-        raise _bad("bad_config", "config.json: seed", field="seed")
+        raise OwnTextError("bad_config", "config.json: seed", field="seed")
     training = config.get("training")
     if not isinstance(training, dict):
-        raise _bad("bad_config", "config.json: training", field="training")
+        raise OwnTextError("bad_config", "config.json: training", field="training")
     for key, high in (("steps", 10**9), ("seconds", 10**7), ("text_chars", MAX_CHARS), ("valid_loss", 100),
                       ("bigram", 100), ("unigram", 100)):
         if not _number(training.get(key), 0, high):
-            raise _bad("bad_config", f"config.json: training.{key}", field=f"training.{key}")
+            raise OwnTextError("bad_config", f"config.json: training.{key}", field=f"training.{key}")
     if training.get("beat_at") is not None and not _number(training["beat_at"], 0, 10**7):
-        raise _bad("bad_config", "config.json: training.beat_at", field="training.beat_at")
+        raise OwnTextError("bad_config", "config.json: training.beat_at", field="training.beat_at")
     curve = training.get("curve")
     if not isinstance(curve, list) or not 1 <= len(curve) <= MAX_CURVE or not all(
             isinstance(p, list) and len(p) == 3 and all(_number(v, 0, 10**9) for v in p) for p in curve):
-        raise _bad("bad_config", "config.json: training.curve", field="training.curve")
+        raise OwnTextError("bad_config", "config.json: training.curve", field="training.curve")
     return config
 
 
 def _check_vocab(vocab, size: int) -> list[str]:
     chars = vocab.get("chars") if isinstance(vocab, dict) else None
     if not isinstance(chars, list) or len(chars) != size - SPECIAL or set(vocab) != {"chars"}:
-        raise _bad("bad_vocab", f"vocab.json must list {size - SPECIAL} characters")
+        raise OwnTextError("bad_vocab", f"vocab.json must list {size - SPECIAL} characters")
     if not all(isinstance(c, str) and len(c) == 1 and not _CONTROL.match(c) for c in chars) \
             or len(set(chars)) != len(chars):
-        raise _bad("bad_vocab", "vocab.json must list distinct single characters")
+        raise OwnTextError("bad_vocab", "vocab.json must list distinct single characters")
     return chars
 
 
@@ -528,18 +526,18 @@ def import_zip(data: bytes, name: str = "own") -> OwnRun:
     try:
         tensors = load(files["model.safetensors"])
     except (SafetensorError, ValueError, RuntimeError, OSError) as exc:
-        raise _bad("bad_weights", f"model.safetensors cannot be read ({type(exc).__name__})") from None
+        raise OwnTextError("bad_weights", f"model.safetensors cannot be read ({type(exc).__name__})") from None
     own = OwnConfig(context=m["context"], n_embd=m["n_embd"], n_layer=m["n_layer"], n_head=m["n_head"],
                     seed=config["seed"])
     tconf = own.text_config(config["lang"])
     model = build_gpt(tconf, m["vocab_size"], None)
     expected = {k: v.shape for k, v in tensors_of(model).items()}
     if set(tensors) != set(expected):
-        raise _bad("bad_weights", "model.safetensors holds other tensors than this model has")
+        raise OwnTextError("bad_weights", "model.safetensors holds other tensors than this model has")
     for key, shape in expected.items():
         tensor = tensors[key]
         if tensor.dtype != torch.float32 or tuple(tensor.shape) != tuple(shape) or not torch.isfinite(tensor).all():
-            raise _bad("bad_weights", f"model.safetensors: {key} has the wrong shape or type, or is not finite")
+            raise OwnTextError("bad_weights", f"model.safetensors: {key} has the wrong shape or type, or is not finite")
     with torch.no_grad():
         for key, p in model.named_parameters():
             p.copy_(tensors[key])
