@@ -24,8 +24,8 @@ prompt = text_view.prompt_box(t("tvr.attn.prompt"), f"attn_prompt_{gpt.name}",
                               own.prompt if own else text.ATTENTION_TEXTS[gpt.config.lang], height=70, container=c2)
 MAX_SHOWN = 32
 # shipped models: one view shared by every session; the session's own model: computed here, from its weights
-view = own_view.attention_view(own, prompt, MAX_SHOWN) if own else language_loaders.attention_view(name, prompt,
-                                                                                                   MAX_SHOWN)
+view = text.attention_of(own.tm, prompt, MAX_SHOWN) if own else language_loaders.attention_view(name, prompt,
+                                                                                                    MAX_SHOWN)
 layers, heads = view["maps"].shape[:2]
 l1, l2 = st.columns(2)
 # a model with one layer or one head (one trained on "Your own text" may be that small) has nothing to slide

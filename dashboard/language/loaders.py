@@ -62,12 +62,7 @@ def decoding_compare(name: str, prompt: str, temperature: float, top_k: int, top
     """Greedy, sampling and (Transformer only) beam search continuations of one prompt."""
     from models.language import text
 
-    tm = text_model(name)
-    out = {"greedy": text.generate(tm, prompt, text.Decoding(greedy=True), n, seed)[0],
-           "sample": text.generate(tm, prompt, text.Decoding(temperature, top_k, top_p), n, seed)[0]}
-    if tm.arch == "gpt":
-        out["beam"] = text.beam_search(tm, prompt, beams, n)
-    return out
+    return text.decoding_compare(text_model(name), prompt, temperature, top_k, top_p, seed, n, beams)
 
 
 @shared(heavy=True)

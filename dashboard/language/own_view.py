@@ -110,12 +110,17 @@ def prepare(seed: int) -> own_text.OwnRun | None:
     with st.spinner(t("owntext.preparing")):
         run = own_text.OwnRun.create(chosen, dataclasses.replace(CONFIG, seed=seed), name=_new_name())
     run.digest = _digest(chosen)
+    _keep(run)
+    return run
+
+
+def _keep(run: own_text.OwnRun) -> None:
+    """Make ``run`` the session's model: the one it had leaves the store, this one enters it."""
     old = st.session_state.get(KEY)
     if old:
         STORE.drop(old)
     st.session_state[KEY] = run.tm.name
     STORE.put(run.tm.name, run)
-    return run
 
 
 def load_zip() -> None:
@@ -136,11 +141,7 @@ def load_zip() -> None:
         st.session_state[ERROR] = exc
         return
     stop()
-    old = st.session_state.get(KEY)
-    if old:
-        STORE.drop(old)
-    st.session_state[KEY] = run.tm.name
-    STORE.put(run.tm.name, run)
+    _keep(run)
     st.session_state["own_loaded"] = True
 
 
@@ -213,21 +214,11 @@ def model_card(run: own_text.OwnRun) -> None:
     ])
 
 
-def attention_view(run: own_text.OwnRun, prompt: str, max_tokens: int) -> dict:
-    """Transformer vs RNN's attention maps for the session's own model (never shared: the model is this user's)."""
-    from models.language import text
-
-    return text.attention_of(run.tm, prompt, max_tokens)
-
-
 def decoding_compare(run: own_text.OwnRun, prompt: str, temperature: float, top_k: int, top_p: float, seed: int,
                      n: int) -> dict[str, str]:
     """The next-token lab's greedy / sampling / beam search comparison for the session's own model
     (never a shared result: the model is this user's)."""
     from models.language import text
 
-    tm = run.tm
     with serving.heavy_slot():
-        return {"greedy": text.generate(tm, prompt, text.Decoding(greedy=True), n, seed)[0],
-                "sample": text.generate(tm, prompt, text.Decoding(temperature, top_k, top_p), n, seed)[0],
-                "beam": text.beam_search(tm, prompt, 4, n)}
+        return text.decoding_compare(run.tm, prompt, temperature, top_k, top_p, seed, n)

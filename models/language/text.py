@@ -430,6 +430,16 @@ def beam_search(tm: TextModel, prompt: str, beams: int = 4, max_new_tokens: int 
     return tm.decode(out[0, len(ids):].tolist())
 
 
+def decoding_compare(tm: TextModel, prompt: str, temperature: float, top_k: int, top_p: float, seed: int,
+                     n: int, beams: int = 4) -> dict[str, str]:
+    """Greedy, sampling and (Transformer only) beam search continuations of one prompt."""
+    out = {"greedy": generate(tm, prompt, Decoding(greedy=True), n, seed)[0],
+           "sample": generate(tm, prompt, Decoding(temperature, top_k, top_p), n, seed)[0]}
+    if tm.arch == "gpt":
+        out["beam"] = beam_search(tm, prompt, beams, n)
+    return out
+
+
 def attention_of(tm: TextModel, prompt: str, max_tokens: int) -> dict:
     """The prompt's first ``max_tokens`` tokens (as text) and the GPT's attention over them, (layers, heads, T, T)."""
     ids, _ = tm.encode(prompt)
