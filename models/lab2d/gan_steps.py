@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
-from models.lab2d.toy2d_models import ToyGAN
+from models.lab2d.toy2d_models import ToyGAN, _tensor, gan_d_loss, gan_g_loss
 
 KINDS = ("start", "D", "G", "live")  # what made a history point: the start, a D step, a G step, live training
 MAX_K = 20                    # the most D steps per G step the lab offers
@@ -35,19 +34,15 @@ STEP_SEED = 7919              # the minibatch generator's seed is the run's seed
 EQUILIBRIUM = {"d_loss": 2 * math.log(2), "g_loss": math.log(2)}  # the losses when D(x) = ½ everywhere
 
 
-def _tensor(x) -> torch.Tensor:
-    return torch.as_tensor(np.asarray(x), dtype=torch.float32)
-
-
 def discriminator_loss(gan: ToyGAN, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     """Binary cross-entropy of D: −log D(x) on data, −log(1 − D(G(z))) on generated points (logits)."""
     d_real, d_fake = gan.discriminator(torch.cat([real, fake])).split([len(real), len(fake)])
-    return F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
+    return gan_d_loss(d_real, d_fake)
 
 
 def generator_loss(gan: ToyGAN, fake: torch.Tensor) -> torch.Tensor:
     """The non-saturating generator loss −log D(G(z)): low when D calls the generated points real."""
-    return F.softplus(-gan.discriminator(fake)).mean()
+    return gan_g_loss(gan.discriminator(fake))
 
 
 def noise(gan: ToyGAN, n: int, generator: torch.Generator) -> torch.Tensor:
@@ -103,8 +98,7 @@ def evaluate(gan: ToyGAN, real: np.ndarray, z: np.ndarray) -> dict[str, float]:
     """Both losses, and D's mean verdict on data and on generated points, for fixed data and noise."""
     real_t, fake = _tensor(real), gan.generator_net(_tensor(z))
     d_real, d_fake = gan.discriminator(real_t), gan.discriminator(fake)
-    return {"d_loss": (F.softplus(-d_real).mean() + F.softplus(d_fake).mean()).item(),
-            "g_loss": F.softplus(-d_fake).mean().item(),
+    return {"d_loss": gan_d_loss(d_real, d_fake).item(), "g_loss": gan_g_loss(d_fake).item(),
             "d_real": torch.sigmoid(d_real).mean().item(), "d_fake": torch.sigmoid(d_fake).mean().item()}
 
 

@@ -116,6 +116,16 @@ class ToyModel:
 # --- GAN ------------------------------------------------------------------------------------------
 
 
+def gan_d_loss(d_real: torch.Tensor, d_fake: torch.Tensor) -> torch.Tensor:
+    """D's binary cross-entropy on logits: −log D(x) on data, −log(1 − D(G(z))) on generated points."""
+    return F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
+
+
+def gan_g_loss(d_fake: torch.Tensor) -> torch.Tensor:
+    """G's non-saturating loss −log D(G(z)) on D's logits for generated points: low when D calls them real."""
+    return F.softplus(-d_fake).mean()
+
+
 @dataclass
 class ToyGANConfig(ToyConfig):
     noise_dim: int = 2       # z ~ N(0, I) in 2-D, as in GAN Lab: the generator warps a plane
@@ -141,10 +151,10 @@ class ToyGAN(ToyModel):
         fake = self.generator_net(self._randn(len(real), self.config.noise_dim))
         # 1. discriminator step: real points should score "real" (1), generated ones "fake" (0)
         d_real, d_fake = self.discriminator(torch.cat([real, fake.detach()])).chunk(2)
-        d_loss = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()  # binary cross-entropy on logits
+        d_loss = gan_d_loss(d_real, d_fake)  # binary cross-entropy on logits
         self._update(self.opt_d, d_loss)
         # 2. generator step: move generated points to where D says "real" (non-saturating loss −log D(G(z)))
-        g_loss = F.softplus(-self.discriminator(fake)).mean()
+        g_loss = gan_g_loss(self.discriminator(fake))
         self._update(self.opt_g, g_loss)
         self.steps += 1
         return {"d_loss": d_loss.item(), "g_loss": g_loss.item(),
