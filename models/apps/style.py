@@ -31,11 +31,6 @@ METHODS: tuple[str, ...] = ("sdedit", "vae")
 STRENGTH_RANGE = (0.0, 1.0)
 
 
-def _as_batch(images: np.ndarray) -> np.ndarray:
-    images = np.asarray(images, dtype=np.uint8)
-    return images[None] if images.ndim == 2 else images
-
-
 def _check_strength(strength: float) -> float:
     lo, hi = STRENGTH_RANGE
     if not lo <= float(strength) <= hi:
@@ -55,7 +50,7 @@ def vae_transfer(vae, images: np.ndarray, class_means: np.ndarray, source: int, 
 
     ``vae`` is a :class:`models.latent.autoencoders.LatentModel` (encode → ``code``, decode codes)."""
     strength = _check_strength(strength)
-    codes = vae.encode(_as_batch(images))["code"]
+    codes = vae.encode(editing._as_batch(images))["code"]
     moved = codes + strength * class_direction(class_means, source, target)[None]
     return vae.decode(moved.astype(np.float32))
 
@@ -64,7 +59,7 @@ def sdedit_transfer(diffusion, images: np.ndarray, target: int, strength: float,
                     steps: int = editing.EDIT_STEPS) -> np.ndarray:
     """uint8 images (N,28,28) noised to ``strength`` and denoised toward ``target``; strength 0 keeps them."""
     strength = _check_strength(strength)
-    images = _as_batch(images)
+    images = editing._as_batch(images)
     if strength == 0.0:
         return images.copy()
     return editing.sdedit(diffusion, images, target, strength, seed, steps=steps)["images"]
@@ -73,7 +68,7 @@ def sdedit_transfer(diffusion, images: np.ndarray, target: int, strength: float,
 def scores(judge, originals: np.ndarray, results: np.ndarray, target: int) -> dict[str, np.ndarray]:
     """Per result: ``p_target`` (the judge's probability of the target class: how far the style went)
     and ``ssim`` to its original (how much of the content stayed)."""
-    results, originals = _as_batch(results), _as_batch(originals)
+    results, originals = editing._as_batch(results), editing._as_batch(originals)
     originals = np.broadcast_to(originals, results.shape)
     return {"p_target": judge.predict_proba(results)[:, int(target)],
             "ssim": editing.quality(results, originals)["ssim"]}
