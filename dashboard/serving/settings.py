@@ -43,7 +43,7 @@ class Settings:
     #: hosted caps on the values that set the cost of live training
     hosted: bool
     #: user models (Your own text) one server keeps in memory; the least recently used goes first
-    own_models: int = 16
+    own_models: int
 
 
 def load() -> Settings:
