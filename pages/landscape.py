@@ -30,28 +30,34 @@ def family_names(modality, level: int) -> str:
     return ", ".join(t(f"landscape.family.{f}") for f in FAMILIES if modality.families[f] == level)
 
 
+def in_cards(items):
+    """Each item in a bordered card of its own, two cards a row (yields inside the card)."""
+    for i in range(0, len(items), 2):
+        for col, item in zip(st.columns(2, gap="medium"), items[i:i + 2], strict=False):
+            with col.container(border=True):
+                yield item
+
+
 # 2. Output by output ----------------------------------------------------------------------
 st.header(t("landscape.detail.header"))
-for row in (MODALITIES[i:i + 2] for i in range(0, len(MODALITIES), 2)):
-    for col, m in zip(st.columns(2, gap="medium"), row, strict=False):
-        with col.container(border=True):
-            st.subheader(f"{m.icon} {t(f'modality.{m.key}.name')}", anchor=f"modality-{m.key}")
-            st.markdown(t(f"modality.{m.key}.what"))
-            st.caption(t("overview.modalities.systems", systems=t(f"modality.{m.key}.systems")))
-            st.markdown(f"**{t('landscape.main', families=family_names(m, MAIN))}**  \n"
-                        + t("landscape.also", families=family_names(m, PART) or "–"))
-            st.markdown(t(f"landscape.{m.key}.how"))
-            st.markdown(t(f"landscape.{m.key}.here"))
-            if m.made_here:
-                st.success(t("landscape.made_here"), icon="✅")
-            st.markdown(f"**{t('landscape.try')}**")
-            for stem in m.planned:
-                if links.page_exists(stem):
-                    links.page_link(stem)
-                else:
-                    st.caption(t("landscape.planned"))
-            for stem in m.demos:
-                links.page_link(stem)
+for m in in_cards(MODALITIES):
+    st.subheader(f"{m.icon} {t(f'modality.{m.key}.name')}", anchor=f"modality-{m.key}")
+    st.markdown(t(f"modality.{m.key}.what"))
+    st.caption(t("overview.modalities.systems", systems=t(f"modality.{m.key}.systems")))
+    st.markdown(f"**{t('landscape.main', families=family_names(m, MAIN))}**  \n"
+                + t("landscape.also", families=family_names(m, PART) or "–"))
+    st.markdown(t(f"landscape.{m.key}.how"))
+    st.markdown(t(f"landscape.{m.key}.here"))
+    if m.made_here:
+        st.success(t("landscape.made_here"), icon="✅")
+    st.markdown(f"**{t('landscape.try')}**")
+    for stem in m.planned:
+        if links.page_exists(stem):
+            links.page_link(stem)
+        else:
+            st.caption(t("landscape.planned"))
+    for stem in m.demos:
+        links.page_link(stem)
 
 
 # 3. Application areas ----------------------------------------------------------------------
@@ -63,11 +69,9 @@ st.markdown("\n".join([
     *(f"| {a.icon} {t(f'area.{a.key}.name')} | {t(f'area.{a.key}.what')} | "
       f"{', '.join(t(f'landscape.family.{f}') for f in a.families)} |" for a in AREAS),
 ]))
-for row in (AREAS[i:i + 2] for i in range(0, len(AREAS), 2)):
-    for col, a in zip(st.columns(2, gap="medium"), row, strict=False):
-        with col.container(border=True):
-            st.subheader(f"{a.icon} {t(f'area.{a.key}.name')}", anchor=f"area-{a.key}")
-            st.markdown(t(f"area.{a.key}.how"))
-            st.markdown(f"**{t('landscape.try')}**")
-            for stem in a.demos:
-                links.page_link(stem)
+for a in in_cards(AREAS):
+    st.subheader(f"{a.icon} {t(f'area.{a.key}.name')}", anchor=f"area-{a.key}")
+    st.markdown(t(f"area.{a.key}.how"))
+    st.markdown(f"**{t('landscape.try')}**")
+    for stem in a.demos:
+        links.page_link(stem)
