@@ -23,18 +23,22 @@ def _render(args):
     return render.run(repeats=_repeats(args, 3), pages=pages)
 
 
+def _families(args) -> dict:
+    """``families=`` for a partial zoo, risks or augment run (the saved rows of the others are kept)."""
+    return {"families": tuple(args.families.split(","))} if args.families else {}
+
+
 def _zoo(args):
     from benchmarks import zoo
 
-    families = tuple(args.families.split(",")) if args.families else None
     if args.curve_samplers:
         return zoo.resample_curve(tuple(args.curve_samplers.split(",")), n=args.n)
     if args.ddpm1000_only:
         return zoo.ddpm_1000_only(n=args.n)
     if args.latency_only:
-        return zoo.latency_only(repeats=_repeats(args), n=args.n, **({"families": families} if families else {}))
+        return zoo.latency_only(repeats=_repeats(args), n=args.n, **_families(args))
     return zoo.run(repeats=_repeats(args), n=args.n, curve=not args.no_curve, ddpm_1000=not args.no_ddpm1000,
-                   **({"families": families} if families else {}))
+                   **_families(args))
 
 
 def _latent(args):
@@ -60,13 +64,13 @@ def _lab2d(args):
 def _augment(args):
     from benchmarks import augment
 
-    return augment.run()
+    return augment.run(**_families(args))
 
 
 def _risks(args):
     from benchmarks import risks
 
-    return risks.bias_only() if args.bias_only else risks.run(n=args.n)
+    return risks.bias_only() if args.bias_only else risks.run(n=args.n, **_families(args))
 
 
 def _pipeline(args):
@@ -113,7 +117,8 @@ def main() -> None:
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--repeats", type=int, help="timed repeats (default 5; render: 3)")
     parser.add_argument("--n", type=int, default=2000, help="zoo, risks: samples per family (default 2000)")
-    parser.add_argument("--families", help="zoo: comma-separated families (FAMILIES in models/image/zoo.py)")
+    parser.add_argument("--families", help="zoo, risks, augment: comma-separated families (FAMILIES in "
+                             "models/image/zoo.py); the saved rows of the other families are kept")
     parser.add_argument("--no-curve", action="store_true", help="zoo: skip the diffusion steps curve")
     parser.add_argument("--models", help="text: comma-separated text models to re-measure (default: all); the "
                                          "other rows of the saved results are kept")

@@ -9,10 +9,11 @@ every condition trains the same small CNN for the same number of steps and is sc
 
 from __future__ import annotations
 
+import json
 import statistics
 from dataclasses import asdict
 
-from benchmarks.common import available, save
+from benchmarks.common import available, save, saved
 from models.apps import augment
 from models.core import data
 from models.image import zoo
@@ -31,6 +32,8 @@ def run(seeds: tuple[int, ...] = (0, 1, 2), config: augment.AugmentConfig | None
                               "std": statistics.stdev(accuracies) if len(accuracies) > 1 else 0.0,
                               "accuracies": accuracies, "train_images": runs[0]["train_images"],
                               "seconds": statistics.median(r["seconds"] for r in runs)}
+    if set(families) < set(zoo.FAMILIES):  # a partial run keeps the saved rows of the families it skipped
+        summary, results = kept_rows(saved("augment"), summary, results, config, seeds)
     base = summary["real"]["mean"]
     table = [(f"{condition} ({s['train_images']:,} training images)",
               f"test accuracy {s['mean']:.1%} ± {s['std']:.1%} over {len(s['accuracies'])} seeds"
@@ -38,3 +41,15 @@ def run(seeds: tuple[int, ...] = (0, 1, 2), config: augment.AugmentConfig | None
              for condition, s in summary.items()]
     save("augment", {"config": asdict(config), "seeds": list(seeds), "conditions": summary, "runs": results}, table)
     return summary
+
+
+def kept_rows(previous: dict, summary: dict, runs: dict, config: augment.AugmentConfig,
+              seeds: tuple[int, ...]) -> tuple[dict, dict]:
+    """``summary`` and ``runs`` with the saved conditions they lack, when those were measured alike
+    (the same config and seeds), in the conditions' order."""
+    if previous.get("config") != json.loads(json.dumps(asdict(config))) or previous.get("seeds") != list(seeds):
+        return summary, runs
+    kept = {c: s for c, s in previous.get("conditions", {}).items() if c not in summary}
+    merged = {**kept, **summary}
+    return ({c: merged[c] for c in augment.CONDITIONS_ORDER if c in merged},
+            {**{c: r for c, r in previous.get("runs", {}).items() if c in kept}, **runs})

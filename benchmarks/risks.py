@@ -76,14 +76,24 @@ def run(n: int = 1000, bias_n: int = 2000, seed: int = 0, families: tuple[str, .
     results: dict = {"n": n, "bias_n": bias_n, "train_images": len(train), "seed": seed, "cpu_watts": risks.CPU_WATTS,
                      "distance_edges": DISTANCE_EDGES.tolist(), "confidence_edges": CONFIDENCE_EDGES.tolist(),
                      "families": {}, "bias": {}}
+    results["families"] = kept_families(saved("risks"), families, n=n, seed=seed)
     for family in available({f: f for f in families}):
         results["families"][family] = r = family_risks(family, judge, train, test_images, n, seed)
         print(f"{family}: copies {r['copy_share']:.1%}, median ratio {r['median_ratio']:.2f}, control "
               f"{r['control_accuracy']:.1%}, novel+recognisable {r['novel_and_recognisable']:.1%}, "
               f"detector {r['detector_accuracy']:.1%} ({r['sample_s']:.0f} s sampling)")
+    results["families"] = {f: results["families"][f] for f in zoo.FAMILIES if f in results["families"]}
     add_bias(results, judge, train)
     save("risks", results, _table(results))
     return results
+
+
+def kept_families(previous: dict, families: tuple[str, ...], **same) -> dict:
+    """The saved rows of the families a partial run does not measure, when they were measured alike
+    (``same``: e.g. the same ``n`` and ``seed``); ``{}`` for a full run or no comparable results."""
+    if set(families) >= set(zoo.FAMILIES) or any(previous.get(k) != v for k, v in same.items()):
+        return {}
+    return {f: r for f, r in previous.get("families", {}).items() if f not in families}
 
 
 def add_bias(results: dict, judge: Judge, train: data.Split) -> None:

@@ -1,5 +1,6 @@
 """The benchmarks run end to end (tiny sizes here) and write JSON + markdown with the machine named."""
 
+import dataclasses
 import json
 
 import pytest
@@ -79,6 +80,34 @@ def test_risks_benchmark_partial_run_and_bias_update(results):
     again = risks.bias_only()
     assert again["families"]["vae"]["copy_share"] == out["families"]["vae"]["copy_share"]  # families untouched
     assert set(again["bias"]) == {"gan", "vae"}
+
+
+def test_risks_partial_run_keeps_the_other_families_measured_alike():
+    from benchmarks import risks
+
+    previous = {"n": 60, "seed": 0, "families": {"gan": {"copy_share": 0.5}, "vae": {"copy_share": 0.1}}}
+    assert risks.kept_families(previous, ("vae",), n=60, seed=0) == {"gan": {"copy_share": 0.5}}
+    assert risks.kept_families(previous, ("vae",), n=2000, seed=0) == {}  # other sample size: not comparable
+    assert risks.kept_families(previous, risks.zoo.FAMILIES, n=60, seed=0) == {}  # a full run keeps nothing
+
+
+def test_augment_partial_run_keeps_the_skipped_families_rows(results):
+    from benchmarks import augment as bench
+    from models.apps import augment
+
+    config = augment.AugmentConfig(real_per_class=3, synthetic_per_class=3, steps=3, batch_size=16)
+    gan_row = {"mean": 0.123, "std": 0.0, "accuracies": [0.123], "train_images": 60, "seconds": 1.0}
+    (results / "augment.json").write_text(json.dumps({
+        "config": json.loads(json.dumps(dataclasses.asdict(config))), "seeds": [0],
+        "conditions": {"real": {**gan_row, "mean": 0.5}, "real+gan": gan_row}, "runs": {"real+gan": [{}]}}))
+    bench.run(seeds=(0,), config=config, families=("vae",))
+    again = json.loads((results / "augment.json").read_text())
+    assert list(again["conditions"]) == ["real", "real+gan", "real+vae"] and again["conditions"]["real+gan"] == gan_row
+    assert again["conditions"]["real"]["mean"] != 0.5 and again["runs"]["real+gan"] == [{}]  # real: measured anew
+    assert "real+gan (60 training images) | test accuracy 12.3%" in (results / "augment.md").read_text()
+    other = dataclasses.replace(config, steps=4)  # another config or other seeds: the saved rows are not comparable
+    assert bench.kept_rows(again, {"real": {}}, {}, other, (0,)) == ({"real": {}}, {})
+    assert bench.kept_rows(again, {"real": {}}, {}, config, (1,)) == ({"real": {}}, {})
 
 
 def test_pipeline_benchmark(results):
