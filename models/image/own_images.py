@@ -5,7 +5,23 @@
    (a drawing) and :func:`read_images_zip` (a zip of class folders) give 28×28 grayscale images;
    :func:`check_name` and :func:`build_set` check the classes (2–5 named classes, 10–300 pictures, at
    least 3 a class). Every refusal is an :class:`OwnImagesError` whose ``code`` the page translates
-   (``ownimages.error.<code>``) and whose ``params`` name the file or class.
+   (``ownimages.error.<code>``) and whose ``params`` name the file or class:
+
+   ============================ =====================================================================
+   codes                         params
+   ============================ =====================================================================
+   too_few / too_many            n, minimum / maximum
+   one_class / too_many_classes  n, minimum, name (the one class, "" if none) / n, maximum
+   name_empty, name_long,        position (from 1, in :func:`build_set`); name_long: name, maximum;
+   name_chars                    name_chars: name, chars (the refused characters)
+   name_duplicate                name, first, second (positions)
+   class_small                   name, n, minimum
+   empty … corrupt               file (the shown name) + :mod:`~models.image.image_input`'s params
+   zip_empty, not_zip,           —; zip_size: n, maximum; zip_name: name; zip_files: files, extra,
+   zip_size, zip_name, …         missing; zip_bomb: name, n; zip_unknown: name; bad_json: name;
+   bad_config / bad_weights      field / name (some bad_weights: none)
+   not_trainable                 — (train_round on a loaded or released run)
+   ============================ =====================================================================
 2. **training** — :class:`OwnImagesRun` builds :mod:`models.apps.pipeline`'s TinyVAE or class-conditional
    TinyGenerator/TinyDiscriminator (labels 0..k−1) and trains them with the same step code
    (:class:`models.apps.pipeline.TinyRun`) in rounds of a fixed number of steps, about one second on
@@ -76,7 +92,7 @@ MAX_IMAGES_ZIP_BYTES = image_input.MAX_BYTES        # the upload limit of one fi
 MAX_UNPACKED_BYTES = 200 * 2**20                    # all pictures of a zip together, unpacked
 #: names a zip made on a Mac or Windows may hold besides the pictures; skipped, not refused
 _OS_FILES = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
-_NAME_PUNCTUATION = set(" -_.,'()&+#!?")
+_NAME_PUNCTUATION = set(" -_.,()+#!")  # nothing a file name, Markdown or HTML treats specially
 
 FORMAT = "genai-lab-own-images"
 FORMAT_VERSION = 1
@@ -99,7 +115,8 @@ class OwnImagesError(ValueError):
 # ------------------------------------------------------------------------------------ 1. the pictures
 def check_name(name: str) -> str:
     """A class name ready to use: NFC, stripped, 1–:data:`MAX_NAME_CHARS` characters of letters, digits,
-    spaces and a little punctuation (``-_.,'()&+#!?``); raises ``name_empty``, ``name_long``, ``name_chars``."""
+    spaces and a little punctuation (``-_.,()+#!``), not starting with a dot (a hidden folder in a zip);
+    raises ``name_empty``, ``name_long``, ``name_chars`` (params ``name``, ``chars``: the refused ones)."""
     cleaned = unicodedata.normalize("NFC", str(name or "")).strip()
     if not cleaned:
         raise OwnImagesError("name_empty", "a class has no name")
@@ -107,6 +124,7 @@ def check_name(name: str) -> str:
         raise OwnImagesError("name_long", f"{cleaned[:MAX_NAME_CHARS]}…: more than {MAX_NAME_CHARS} characters",
                              name=cleaned[:MAX_NAME_CHARS] + "…", maximum=MAX_NAME_CHARS)
     bad = [c for c in cleaned if c not in _NAME_PUNCTUATION and unicodedata.category(c)[0] not in "LMN"]
+    bad += ["."] if cleaned.startswith(".") and not bad else []
     if bad:
         shown = _shown(cleaned)
         raise OwnImagesError("name_chars", f"{shown}: characters not allowed in a class name: {ascii(bad[0])}",
@@ -197,10 +215,12 @@ class ImageSet:
 
 def build_set(classes: list[tuple[str, list[np.ndarray]]]) -> ImageSet:
     """The classes (name, 28×28 uint8 images) as one training set, or an :class:`OwnImagesError`:
-    ``one_class``, ``too_many_classes``, a name's code (``params["class"]`` = its position, from 1),
-    ``name_duplicate``, ``too_many``, ``class_small``, ``too_few``."""
+    ``one_class`` {n, minimum, name}, ``too_many_classes`` {n, maximum}, a name's code with ``position``
+    (from 1), ``name_duplicate`` {name, first, second}, ``too_many`` {n, maximum}, ``class_small``
+    {name, n, minimum}, ``too_few`` {n, minimum}, in this order."""
     if len(classes) < MIN_CLASSES:
-        raise OwnImagesError("one_class", f"at least {MIN_CLASSES} classes", n=len(classes), minimum=MIN_CLASSES)
+        raise OwnImagesError("one_class", f"at least {MIN_CLASSES} classes", n=len(classes), minimum=MIN_CLASSES,
+                             name=_shown(classes[0][0]) if classes else "")
     if len(classes) > MAX_CLASSES:
         raise OwnImagesError("too_many_classes", f"{len(classes)} classes, at most {MAX_CLASSES}", n=len(classes),
                              maximum=MAX_CLASSES)
@@ -209,7 +229,7 @@ def build_set(classes: list[tuple[str, list[np.ndarray]]]) -> ImageSet:
         try:
             name = check_name(raw_name)
         except OwnImagesError as exc:
-            raise OwnImagesError(exc.code, f"class {position}: {exc}", **{**exc.params, "class": position}) from None
+            raise OwnImagesError(exc.code, f"class {position}: {exc}", **{**exc.params, "position": position}) from None
         if name.casefold() in seen:
             raise OwnImagesError("name_duplicate", f"two classes are called {name}", name=name,
                                  first=seen[name.casefold()], second=position)
@@ -311,6 +331,7 @@ class OwnImagesRun(pipeline.TinyRun):
         self.class_codes: torch.Tensor | None = None   # VAE: (k, 2, latent_dim) mean and std per class
         self._map: tuple | None = None
         self._reference: tuple | None = None           # (labels of A, features of B, sigma, k̄(B, B))
+        self.digest = ""                               # the page's "same pictures?" key
 
     # --- building ---------------------------------------------------------------------------------
     @classmethod
