@@ -25,8 +25,10 @@
 2. **training** — :class:`OwnImagesRun` builds :mod:`models.apps.pipeline`'s TinyVAE or class-conditional
    TinyGenerator/TinyDiscriminator (labels 0..k−1) and trains them with the same step code
    (:class:`models.apps.pipeline.TinyRun`) in rounds of a fixed number of steps, about one second on
-   one thread (:meth:`OwnImagesRun.train_round`), so a page can stop between rounds. Each batch is
-   shifted by up to ``config.shift`` pixels (light augmentation for a few dozen pictures). Every
+   one thread (:meth:`OwnImagesRun.train_round`), so a page can stop between rounds. Each batch can be
+   shifted by up to ``config.shift`` pixels (light augmentation; off by default — the pictures are
+   centred by mass, so shifted copies teach off-centre pictures the measure then counts against
+   the model: it slowed the GAN and did not help the VAE, ``python -m benchmarks own_images``). Every
    random draw comes from the run's own ``torch.Generator`` (weights, batches, shifts, noise), never
    torch's global RNG; a run's lock keeps two threads from training or reading it at once.
 3. **samples per class** — the GAN draws class c directly. The VAE is unconditional: for each
@@ -42,7 +44,9 @@
    with A's labels (fixed noise, the same every round) with B; the **floor** compares A with B —
    what a new set of pictures as good as the user's own would score at the same sizes. Lower is
    better; round 0 is the untrained model; ``halved_at`` is the training time when it first fell
-   to half of round 0.
+   to half of round 0. The model trains on all the pictures, B included, so it can go below the
+   floor: its samples are then closer to the user's own pictures than new pictures would be — it
+   copies rather than makes up.
 5. **keep it** — :func:`export_zip` writes ``config.json`` + ``model.safetensors`` (the generating
    network, the VAE's class Gaussians and the sample grid of every round — never the user's
    pictures); :func:`import_zip` reads it back with :mod:`models.core.model_zip`'s checks: the
@@ -80,7 +84,7 @@ MAX_SECONDS = 300
 SECONDS = (15, 30, 60, 120, 300)
 GRID = pipeline.GRID                      # fixed noise vectors decoded after every round
 #: training steps a round takes (about one second on one core with one torch thread; benchmarks/own_images.py)
-ROUND_STEPS = {"vae": 80, "gan": 40}
+ROUND_STEPS = {"vae": 100, "gan": 60}
 QUALITY_DRAWS = 4                         # generated sets scored against half B each round (their mean)
 FEATURE_SEED = 2023_12_01                 # the fixed random feature network's weights
 BANDWIDTHS = (0.5, 1.0, 2.0)              # × the median distance between the user's pictures
@@ -307,7 +311,8 @@ class OwnImagesConfig(pipeline.TinyConfig):
     """Train your own's sizes and learning rates (:class:`models.apps.pipeline.TinyConfig`), and the round."""
 
     round_steps: int | None = None     # None: ROUND_STEPS of the family (about one second)
-    shift: int = 2                     # augmentation: every batch image moved by up to this many pixels (0: off)
+    shift: int = 0                     # augmentation: every batch image moved by up to this many pixels (0: off;
+    #                                    benchmarks/own_images.md: shifts slowed the GAN and did not help the VAE)
 
     @property
     def steps(self) -> int:
