@@ -40,7 +40,7 @@ _POOL = low_priority_pool(SETTINGS.training_slots)
 POLL_S = 0.2
 #: hosted caps (``GENAI_LAB_HOSTED=1``): the largest value a live-training control offers there
 HOSTED_CAPS = {"lab.spr": 50, "pipeline.epochs": 10, "pipeline.per_class": 200, "augment.steps": 150,
-               "owntext.seconds": 120}
+               "owntext.seconds": 120, "ownimages.seconds": 120}
 
 
 # --- giving up when the user leaves -------------------------------------------------------------
