@@ -58,13 +58,12 @@ class PipelineInputError(ValueError):
 
 
 @dataclass
-class PipelineConfig:
+class TinyConfig:
+    """The two small models' sizes and learning rates (shared with :mod:`models.image.own_images`)."""
+
     family: str = "vae"
-    classes: tuple[int, ...] = (1, 7, 8)   # trouser, sneaker, bag: three shapes that look nothing alike
-    per_class: int = 500
     seed: int = 0
     batch_size: int = 32
-    fid_samples: int = 300
     # VAE
     latent_dim: int = 8
     vae_channels: tuple[int, int] = (16, 32)
@@ -76,6 +75,13 @@ class PipelineConfig:
     lr_g: float = 1e-3                     # G learns faster than D: early on D wins too easily otherwise
     lr_d: float = 5e-4
     gan_betas: tuple[float, float] = (0.5, 0.999)
+
+
+@dataclass
+class PipelineConfig(TinyConfig):
+    classes: tuple[int, ...] = (1, 7, 8)   # trouser, sneaker, bag: three shapes that look nothing alike
+    per_class: int = 500
+    fid_samples: int = 300
 
 
 def validate(config: PipelineConfig, available: int = data.SUBSET_SIZE // data.NUM_CLASSES) -> PipelineConfig:
@@ -137,10 +143,10 @@ class TinyVAE(nn.Module):
 class TinyGenerator(nn.Module):
     """[z, embed(y)] → linear → c2×7×7 → the VAE's convolutional decoder → 1×28×28 in [-1, 1] (tanh)."""
 
-    def __init__(self, z_dim: int, channels: tuple[int, int], embed_dim: int = 16):
+    def __init__(self, z_dim: int, channels: tuple[int, int], embed_dim: int = 16, classes: int = data.NUM_CLASSES):
         super().__init__()
         c1, c2 = channels
-        self.embed = nn.Embedding(data.NUM_CLASSES, embed_dim)
+        self.embed = nn.Embedding(classes, embed_dim)
         self.fc = nn.Sequential(nn.Linear(z_dim + embed_dim, c2 * 49), nn.BatchNorm1d(c2 * 49), nn.ReLU(),
                                 nn.Unflatten(1, (c2, 7, 7)))
         self.decoder = nn.Sequential(*vae.conv_decoder(c1, c2), nn.Tanh())
@@ -152,12 +158,12 @@ class TinyGenerator(nn.Module):
 class TinyDiscriminator(nn.Module):
     """The VAE's convolutional encoder → features h; score ψ(h) + ⟨embed(y), h⟩ (a projection discriminator)."""
 
-    def __init__(self, channels: tuple[int, int]):
+    def __init__(self, channels: tuple[int, int], classes: int = data.NUM_CLASSES):
         super().__init__()
         c1, c2 = channels
         self.body = nn.Sequential(*vae.conv_encoder(c1, c2), nn.Flatten())
         self.linear = nn.Linear(c2 * 49, 1)
-        self.embed = nn.Embedding(data.NUM_CLASSES, c2 * 49)
+        self.embed = nn.Embedding(classes, c2 * 49)
 
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         h = self.body(x)
@@ -169,53 +175,16 @@ def _orthonormal(k: int, dim: int, generator: torch.Generator) -> torch.Tensor:
     return q.T  # (k, dim), rows orthonormal
 
 
-@dataclass
-class PipelineRun:
-    """One user's training run; every call is deterministic for a given config (seeded streams).
+class TinyRun:
+    """What a live run of the VAE or the GAN does, whatever it trains on: its networks, optimisers and
+    random stream (``nets``, ``optimizers``, ``rng``, built by :func:`build`), one training step of each
+    family, decoding and the latent-space views. :class:`PipelineRun` (Fashion-MNIST classes) and
+    :class:`models.image.own_images.OwnImagesRun` (the user's pictures) add their data and measure."""
 
-    Lists in ``history`` grow by one per epoch; ``fid`` and ``samples`` start with epoch 0, the
-    untrained model, so the first point of the curve is where training started.
-    """
-
-    config: PipelineConfig
-    train: data.Split
-    test: data.Split
-    fid_floor: float
+    config: TinyConfig
     nets: dict[str, nn.Module]
     optimizers: dict[str, torch.optim.Optimizer]
     rng: torch.Generator
-    scorer: FIDScorer
-    history: dict = field(default_factory=dict)
-    _map: tuple | None = None
-
-    @classmethod
-    def create(cls, config: PipelineConfig, train: data.Split, test: data.Split, judge,
-               judge_lock: contextlib.AbstractContextManager | None = None) -> PipelineRun:
-        """Pick the data, build the model, score the untrained model (epoch 0).
-
-        ``judge`` is :class:`models.core.judge.Judge`; ``judge_lock``, if given, is held around every call
-        into it (the judge may be shared between threads)."""
-        config = validate(config)
-        subset = select_subset(train, config.classes, config.per_class, config.seed)
-        keep = np.concatenate([np.flatnonzero(test.labels == c)[:REFERENCE_PER_CLASS] for c in config.classes])
-        test_subset = data.Split(test.images[keep], test.labels[keep])
-        nets, optimizers = _build(config, torch.Generator().manual_seed(config.seed))
-        with judge_lock or contextlib.nullcontext():
-            scorer = FIDScorer(judge, test_subset.images)
-            floor_pool = select_subset(train, config.classes, -(-config.fid_samples // len(config.classes)),
-                                       config.seed + 1)
-            floor = scorer.score(floor_pool.images[:config.fid_samples])
-        run = cls(config, subset, test_subset, floor, nets, optimizers,
-                  torch.Generator().manual_seed(config.seed), scorer)
-        run.history = {"losses": {name: [] for name in run.loss_names}, "seconds": [], "fid": [], "samples": []}
-        run._record(judge_lock)
-        return run
-
-    # --- what the page reads -------------------------------------------------------------------
-    @property
-    def epoch(self) -> int:
-        """Epochs trained so far."""
-        return len(self.history["seconds"])
 
     @property
     def loss_names(self) -> tuple[str, ...]:
@@ -226,34 +195,16 @@ class PipelineRun:
         net = self.nets["vae"] if self.config.family == "vae" else self.nets["g"]
         return int(sum(p.numel() for p in net.parameters()))
 
-    def data_batch(self, n: int = GRID) -> tuple[np.ndarray, np.ndarray]:
-        """The first ``n`` training images (classes interleaved) and their labels."""
-        return self.train.images[:n], self.train.labels[:n]
-
-    def sample_labels(self, n: int) -> np.ndarray:
-        """Labels a (class-conditional) GAN is asked for: the chosen classes in turn."""
-        return np.asarray(self.config.classes, dtype=np.int64)[np.arange(n) % len(self.config.classes)]
-
-    # --- training -------------------------------------------------------------------------------
-    def train_epoch(self, judge_lock: contextlib.AbstractContextManager | None = None) -> dict:
-        """One pass over the training subset, then the fixed samples and the FID; returns this epoch's row."""
-        start = time.perf_counter()
-        x = torch.from_numpy(self.train.images)
-        y = torch.from_numpy(self.train.labels)
-        order = torch.randperm(len(y), generator=self.rng)
-        batches = torch.tensor_split(order, max(1, round(len(y) / self.config.batch_size)))
+    def _steps(self, x: torch.Tensor, y: torch.Tensor, batches) -> dict[str, float]:
+        """One step per batch of indices; the losses' mean over the images (each batch weighted by its size)."""
         sums = dict.fromkeys(self.loss_names, 0.0)
         step = self._vae_step if self.config.family == "vae" else self._gan_step
+        total = 0
         for index in batches:
             for name, value in step(x[index], y[index]).items():
                 sums[name] += value * len(index)
-        seconds = time.perf_counter() - start
-        for name in self.loss_names:
-            self.history["losses"][name].append(sums[name] / len(y))
-        self.history["seconds"].append(seconds)
-        self._record(judge_lock)
-        return {"epoch": self.epoch, "seconds": seconds, "fid": self.history["fid"][-1],
-                **{name: values[-1] for name, values in self.history["losses"].items()}}
+            total += len(index)
+        return {name: value / max(total, 1) for name, value in sums.items()}
 
     def _vae_step(self, pixels: torch.Tensor, _labels: torch.Tensor) -> dict[str, float]:
         net, opt = self.nets["vae"], self.optimizers["vae"]
@@ -285,18 +236,117 @@ class PipelineRun:
         self.optimizers["g"].step()
         return {"d_loss": d_loss.item(), "g_loss": g_loss.item()}
 
-    # --- generation and measurement ---------------------------------------------------------------
-    def _noise(self, n: int, offset: int) -> torch.Tensor:
-        dim = self.config.latent_dim if self.config.family == "vae" else self.config.z_dim
-        return torch.randn(n, dim, generator=torch.Generator().manual_seed(self.config.seed + offset))
+    @property
+    def noise_dim(self) -> int:
+        return self.config.latent_dim if self.config.family == "vae" else self.config.z_dim
 
     @torch.inference_mode()
-    def decode(self, z: torch.Tensor, labels: np.ndarray | None = None) -> np.ndarray:
-        """Noise (N, dim) → uint8 images (N,28,28) with the current weights."""
+    def decode(self, z: torch.Tensor, labels: np.ndarray) -> np.ndarray:
+        """Noise (N, dim) → uint8 images (N,28,28) with the current weights (the GAN draws class ``labels``)."""
         if self.config.family == "vae":
             return self.nets["vae"].eval().decode(z)
-        labels = self.sample_labels(len(z)) if labels is None else labels
         return gan.to_images(self.nets["g"].eval()(z, torch.as_tensor(labels)))
+
+    @torch.inference_mode()
+    def encoded_map(self, images: np.ndarray, labels: np.ndarray) -> dict:
+        """The VAE's μ of ``images`` projected on their two principal components (``points``, ``labels``,
+        ``explained`` share of variance)."""
+        x = torch.from_numpy(images).float().unsqueeze(1) / 255.0
+        mu, _ = self.nets["vae"].eval().encode(x)
+        centred = mu - mu.mean(0)
+        _, s, v = torch.linalg.svd(centred, full_matrices=False)
+        return {"kind": "encoded", "points": (centred @ v[:2].T).numpy(), "labels": labels,
+                "explained": float((s[:2] ** 2).sum() / (s ** 2).sum())}
+
+    def walk_map(self, label: int) -> dict:
+        """The GAN has no encoder: ``images`` decoded on a ``WALK_SIDE``² grid of codes z = a·u + b·v along
+        two fixed orthonormal directions u, v (seeded with ``config.seed``), for class ``label``."""
+        u, v = _orthonormal(2, self.config.z_dim, torch.Generator().manual_seed(self.config.seed + 7))
+        steps = torch.linspace(-WALK_SPAN, WALK_SPAN, WALK_SIDE)
+        z = torch.stack([a * u + b * v for b in steps.flip(0) for a in steps])
+        return {"kind": "walk", "images": self.decode(z, np.full(len(z), label)), "label": label,
+                "side": WALK_SIDE, "span": WALK_SPAN}
+
+
+@dataclass
+class PipelineRun(TinyRun):
+    """One user's training run; every call is deterministic for a given config (seeded streams).
+
+    Lists in ``history`` grow by one per epoch; ``fid`` and ``samples`` start with epoch 0, the
+    untrained model, so the first point of the curve is where training started.
+    """
+
+    config: PipelineConfig
+    train: data.Split
+    test: data.Split
+    fid_floor: float
+    nets: dict[str, nn.Module]
+    optimizers: dict[str, torch.optim.Optimizer]
+    rng: torch.Generator
+    scorer: FIDScorer
+    history: dict = field(default_factory=dict)
+    _map: tuple | None = None
+
+    @classmethod
+    def create(cls, config: PipelineConfig, train: data.Split, test: data.Split, judge,
+               judge_lock: contextlib.AbstractContextManager | None = None) -> PipelineRun:
+        """Pick the data, build the model, score the untrained model (epoch 0).
+
+        ``judge`` is :class:`models.core.judge.Judge`; ``judge_lock``, if given, is held around every call
+        into it (the judge may be shared between threads)."""
+        config = validate(config)
+        subset = select_subset(train, config.classes, config.per_class, config.seed)
+        keep = np.concatenate([np.flatnonzero(test.labels == c)[:REFERENCE_PER_CLASS] for c in config.classes])
+        test_subset = data.Split(test.images[keep], test.labels[keep])
+        nets, optimizers = build(config, torch.Generator().manual_seed(config.seed))
+        with judge_lock or contextlib.nullcontext():
+            scorer = FIDScorer(judge, test_subset.images)
+            floor_pool = select_subset(train, config.classes, -(-config.fid_samples // len(config.classes)),
+                                       config.seed + 1)
+            floor = scorer.score(floor_pool.images[:config.fid_samples])
+        run = cls(config, subset, test_subset, floor, nets, optimizers,
+                  torch.Generator().manual_seed(config.seed), scorer)
+        run.history = {"losses": {name: [] for name in run.loss_names}, "seconds": [], "fid": [], "samples": []}
+        run._record(judge_lock)
+        return run
+
+    # --- what the page reads -------------------------------------------------------------------
+    @property
+    def epoch(self) -> int:
+        """Epochs trained so far."""
+        return len(self.history["seconds"])
+
+    def data_batch(self, n: int = GRID) -> tuple[np.ndarray, np.ndarray]:
+        """The first ``n`` training images (classes interleaved) and their labels."""
+        return self.train.images[:n], self.train.labels[:n]
+
+    def sample_labels(self, n: int) -> np.ndarray:
+        """Labels a (class-conditional) GAN is asked for: the chosen classes in turn."""
+        return np.asarray(self.config.classes, dtype=np.int64)[np.arange(n) % len(self.config.classes)]
+
+    # --- training -------------------------------------------------------------------------------
+    def train_epoch(self, judge_lock: contextlib.AbstractContextManager | None = None) -> dict:
+        """One pass over the training subset, then the fixed samples and the FID; returns this epoch's row."""
+        start = time.perf_counter()
+        x = torch.from_numpy(self.train.images)
+        y = torch.from_numpy(self.train.labels)
+        order = torch.randperm(len(y), generator=self.rng)
+        means = self._steps(x, y, torch.tensor_split(order, max(1, round(len(y) / self.config.batch_size))))
+        seconds = time.perf_counter() - start
+        for name in self.loss_names:
+            self.history["losses"][name].append(means[name])
+        self.history["seconds"].append(seconds)
+        self._record(judge_lock)
+        return {"epoch": self.epoch, "seconds": seconds, "fid": self.history["fid"][-1],
+                **{name: values[-1] for name, values in self.history["losses"].items()}}
+
+    # --- generation and measurement ---------------------------------------------------------------
+    def _noise(self, n: int, offset: int) -> torch.Tensor:
+        return torch.randn(n, self.noise_dim, generator=torch.Generator().manual_seed(self.config.seed + offset))
+
+    def decode(self, z: torch.Tensor, labels: np.ndarray | None = None) -> np.ndarray:
+        """Noise (N, dim) → uint8 images (N,28,28) with the current weights."""
+        return super().decode(z, self.sample_labels(len(z)) if labels is None else labels)
 
     def generate(self, n: int, offset: int = 1000) -> np.ndarray:
         """``n`` samples from fixed noise (the same noise after every epoch)."""
@@ -308,43 +358,31 @@ class PipelineRun:
         with judge_lock or contextlib.nullcontext():
             self.history["fid"].append(self.scorer.score(fake))
 
-    @torch.inference_mode()
     def latent_map(self) -> dict:
         """The latent-space view of the current model (recomputed once per epoch).
 
-        VAE: μ of up to ``MAP_PER_CLASS`` test images per chosen class, projected on their two
-        principal components (``points``, ``labels``, ``explained`` share of variance).
-        GAN: no encoder — ``images`` decoded on a ``WALK_SIDE``² grid of codes z = a·u + b·v along two
-        fixed orthonormal directions u, v, for the first chosen class (``label``)."""
+        VAE: μ of up to ``MAP_PER_CLASS`` test images per chosen class (:meth:`TinyRun.encoded_map`).
+        GAN: the decoded grid of :meth:`TinyRun.walk_map` for the first chosen class (``label``)."""
         if self._map is not None and self._map[0] == self.epoch:
             return self._map[1]
         if self.config.family == "vae":
             keep = np.concatenate([np.flatnonzero(self.test.labels == c)[:MAP_PER_CLASS]
                                    for c in self.config.classes])
-            x = torch.from_numpy(self.test.images[keep]).float().unsqueeze(1) / 255.0
-            mu, _ = self.nets["vae"].eval().encode(x)
-            centred = mu - mu.mean(0)
-            _, s, v = torch.linalg.svd(centred, full_matrices=False)
-            out = {"kind": "encoded", "points": (centred @ v[:2].T).numpy(), "labels": self.test.labels[keep],
-                   "explained": float((s[:2] ** 2).sum() / (s ** 2).sum())}
+            out = self.encoded_map(self.test.images[keep], self.test.labels[keep])
         else:
-            u, v = _orthonormal(2, self.config.z_dim, torch.Generator().manual_seed(self.config.seed + 7))
-            steps = torch.linspace(-WALK_SPAN, WALK_SPAN, WALK_SIDE)
-            z = torch.stack([a * u + b * v for b in steps.flip(0) for a in steps])
-            label = self.config.classes[0]
-            out = {"kind": "walk", "images": self.decode(z, np.full(len(z), label)), "label": label,
-                   "side": WALK_SIDE, "span": WALK_SPAN}
+            out = self.walk_map(self.config.classes[0])
         self._map = (self.epoch, out)
         return out
 
 
-def _build(config: PipelineConfig, init: torch.Generator) -> tuple[dict[str, nn.Module],
-                                                                     dict[str, torch.optim.Optimizer]]:
-    """The family's networks with PyTorch's default initial weights drawn from ``init``, and their optimisers."""
+def build(config: TinyConfig, init: torch.Generator, classes: int = data.NUM_CLASSES) -> tuple[
+        dict[str, nn.Module], dict[str, torch.optim.Optimizer]]:
+    """The family's networks with PyTorch's default initial weights drawn from ``init`` (a GAN for ``classes``
+    labels), and their optimisers."""
     if config.family == "vae":
         net = seeded(lambda: TinyVAE(config.latent_dim, config.vae_channels, config.vae_hidden), init)
         return {"vae": net}, {"vae": torch.optim.Adam(net.parameters(), lr=config.vae_lr)}
-    g = seeded(lambda: TinyGenerator(config.z_dim, config.gan_channels), init)
-    d = seeded(lambda: TinyDiscriminator(config.gan_channels), init)
+    g = seeded(lambda: TinyGenerator(config.z_dim, config.gan_channels, classes=classes), init)
+    d = seeded(lambda: TinyDiscriminator(config.gan_channels, classes=classes), init)
     return {"g": g, "d": d}, {"g": torch.optim.Adam(g.parameters(), lr=config.lr_g, betas=config.gan_betas),
                               "d": torch.optim.Adam(d.parameters(), lr=config.lr_d, betas=config.gan_betas)}

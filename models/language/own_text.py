@@ -24,7 +24,8 @@
    are read only as safetensors, never a pickle; no code from the zip is ever run (no
    ``trust_remote_code``: the network is built here from the checked numbers).
 
-:class:`ModelStore` bounds how many user models one server keeps in memory. No Streamlit import.
+:class:`ModelStore` (from :mod:`models.core.model_zip`) bounds how many user models one server keeps in
+memory. No Streamlit import.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import torch
 
-from models.core import training
+from models.core import model_zip, training
+from models.core.model_zip import ModelStore  # noqa: F401  (the page's store of user models)
 from models.language import text, tokenization
 
 MIN_CHARS = 2_000
@@ -60,7 +62,6 @@ FORMAT_VERSION = 1
 FILES = ("config.json", "model.safetensors", "vocab.json")
 MAX_ZIP_BYTES = 40 * 2**20
 MAX_MEMBER_BYTES = {"config.json": 2**20, "vocab.json": 2**20, "model.safetensors": 60 * 2**20}
-MAX_RATIO = 200                        # uncompressed ÷ compressed size a member may have
 #: allowed values of the network's numbers in an uploaded config (inclusive ranges)
 LIMITS = {"context": (16, 512), "n_embd": (16, 512), "n_layer": (1, 8), "n_head": (1, 16),
           "vocab_size": (SPECIAL + 1, SPECIAL + MAX_VOCAB)}
@@ -363,6 +364,10 @@ class OwnRun:
                             stop_at_eos=False)
         return "".join(s.text for s in steps if s.token_id >= SPECIAL)  # never the special tokens' names
 
+    def release(self) -> None:
+        """Drop the optimiser's state without waiting for a round (the store drops this run)."""
+        self.optimizer = None
+
     def finish(self) -> None:
         """The run has ended (stopped or done): drop the optimiser's state; the weights stay."""
         with self.lock:
@@ -405,69 +410,14 @@ def export_zip(run: OwnRun) -> bytes:
     return buffer.getvalue()
 
 
-def _shown_name(name: str) -> str:
-    return ascii(name)[1:-1][:80]
-
-
 def _members(data: bytes) -> dict[str, bytes]:
     """The three files of a model zip, each checked before and while it is read."""
-    if not data:
-        raise OwnTextError("zip_empty", "the file is empty")
-    if len(data) > MAX_ZIP_BYTES:
-        raise OwnTextError("zip_size", f"{len(data):,} bytes, at most {MAX_ZIP_BYTES:,}", n=f"{len(data):,}",
-                           maximum=f"{MAX_ZIP_BYTES:,}")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        raise OwnTextError("not_zip", "not a zip file") from None
-    names = []
-    for info in infos:
-        name = info.filename
-        utf8 = bool(info.flag_bits & 0x800)
-        if (not utf8 and not name.isascii()) or "/" in name or "\\" in name or ".." in name or ":" in name \
-                or name.startswith(("/", ".")) or any(ord(c) < 32 for c in name):
-            raise OwnTextError("zip_name", f"a file name that is not allowed: {_shown_name(name)}",
-                               name=_shown_name(name))
-        names.append(name)
-    if sorted(names) != sorted(FILES):
-        extra = sorted(set(names) - set(FILES)) + [n for n in set(names) if names.count(n) > 1]
-        missing = sorted(set(FILES) - set(names))
-        raise OwnTextError("zip_files",
-                           f"the zip must hold exactly {', '.join(FILES)}; extra {extra}, missing {missing}",
-                           files=", ".join(FILES), extra=", ".join(_shown_name(n) for n in extra) or "—",
-                           missing=", ".join(missing) or "—")
-    out = {}
-    for info in infos:
-        limit = MAX_MEMBER_BYTES[info.filename]
-        if info.flag_bits & 0x1:
-            raise OwnTextError("zip_encrypted", "the zip is encrypted")
-        if info.file_size > limit or info.file_size > MAX_RATIO * max(info.compress_size, 1) + 4096:
-            raise OwnTextError("zip_bomb", f"{info.filename} would unpack to {info.file_size:,} bytes",
-                               name=info.filename, n=f"{info.file_size:,}")
-        try:
-            with archive.open(info) as member:
-                body = member.read(limit + 1)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, ValueError) as exc:
-            raise OwnTextError("not_zip", f"{info.filename} cannot be read ({type(exc).__name__})") from None
-        if len(body) > limit:
-            raise OwnTextError("zip_bomb", f"{info.filename} unpacks to more than {limit:,} bytes", name=info.filename,
-                               n=f"> {limit:,}")
-        out[info.filename] = body
-    return out
+    return model_zip.read_members(data, error=OwnTextError, max_bytes=MAX_ZIP_BYTES,
+                                  limit=model_zip.limits(MAX_MEMBER_BYTES), files=FILES)
 
 
 def _json(body: bytes, name: str):
-    try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise OwnTextError("bad_json", f"{name} is not valid JSON", name=name) from None
-
-
-def _number(value, low: float, high: float, integer: bool = False) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return False
-    return (not integer or isinstance(value, int)) and low <= value <= high
+    return model_zip.json_of(body, name, OwnTextError)
 
 
 def _check_config(config) -> dict:
@@ -477,7 +427,7 @@ def _check_config(config) -> dict:
     if not isinstance(model, dict) or set(model) != set(LIMITS):
         raise OwnTextError("bad_config", f"config.json's model needs exactly {sorted(LIMITS)}", field="model")
     for key, (low, high) in LIMITS.items():
-        if not _number(model[key], low, high, integer=True):
+        if not model_zip.number(model[key], low, high, integer=True):
             raise OwnTextError("bad_config", f"config.json: {key} = {model[key]!r} is outside {low}–{high}", field=key)
     if model["n_embd"] % model["n_head"]:
         raise OwnTextError("bad_config", "config.json: n_embd must be a multiple of n_head", field="n_embd")
@@ -485,20 +435,20 @@ def _check_config(config) -> dict:
         raise OwnTextError("bad_config", "config.json: lang", field="lang")
     if not isinstance(config.get("prompt"), str) or len(config["prompt"]) > 4 * PROMPT_CHARS:
         raise OwnTextError("bad_config", "config.json: prompt", field="prompt")
-    if not _number(config.get("seed"), 0, 2**32 - 1, integer=True):
+    if not model_zip.number(config.get("seed"), 0, 2**32 - 1, integer=True):
         raise OwnTextError("bad_config", "config.json: seed", field="seed")
     training = config.get("training")
     if not isinstance(training, dict):
         raise OwnTextError("bad_config", "config.json: training", field="training")
     for key, high in (("steps", 10**9), ("seconds", 10**7), ("text_chars", MAX_CHARS), ("valid_loss", 100),
                       ("bigram", 100), ("unigram", 100)):
-        if not _number(training.get(key), 0, high):
+        if not model_zip.number(training.get(key), 0, high):
             raise OwnTextError("bad_config", f"config.json: training.{key}", field=f"training.{key}")
-    if training.get("beat_at") is not None and not _number(training["beat_at"], 0, 10**7):
+    if training.get("beat_at") is not None and not model_zip.number(training["beat_at"], 0, 10**7):
         raise OwnTextError("bad_config", "config.json: training.beat_at", field="training.beat_at")
     curve = training.get("curve")
     if not isinstance(curve, list) or not 1 <= len(curve) <= MAX_CURVE or not all(
-            isinstance(p, list) and len(p) == 3 and all(_number(v, 0, 10**9) for v in p) for p in curve):
+            isinstance(p, list) and len(p) == 3 and all(model_zip.number(v, 0, 10**9) for v in p) for p in curve):
         raise OwnTextError("bad_config", "config.json: training.curve", field="training.curve")
     return config
 
@@ -550,40 +500,3 @@ def import_zip(data: bytes, name: str = "own") -> OwnRun:
                  seconds=float(training["seconds"]), curve=[[float(v) for v in p] for p in training["curve"]],
                  beat_at=None if training.get("beat_at") is None else float(training["beat_at"]))
     return run
-
-
-# ------------------------------------------------------------------------------------ the store
-class ModelStore:
-    """At most ``capacity`` user models in one server's memory, least recently used dropped first.
-
-    Sessions hold only a key; a session whose model was dropped gets ``None`` and says so."""
-
-    def __init__(self, capacity: int):
-        from collections import OrderedDict
-
-        self.capacity = max(1, capacity)
-        self._lock = threading.Lock()
-        self._runs: OrderedDict[str, OwnRun] = OrderedDict()
-
-    def put(self, key: str, run: OwnRun) -> None:
-        with self._lock:
-            self._runs[key] = run
-            self._runs.move_to_end(key)
-            while len(self._runs) > self.capacity:
-                _, dropped = self._runs.popitem(last=False)
-                dropped.optimizer = None
-
-    def get(self, key: str | None) -> OwnRun | None:
-        with self._lock:
-            run = self._runs.get(key) if key else None
-            if run is not None:
-                self._runs.move_to_end(key)
-            return run
-
-    def drop(self, key: str | None) -> None:
-        with self._lock:
-            self._runs.pop(key, None)
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._runs)
