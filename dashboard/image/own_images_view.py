@@ -58,9 +58,12 @@ def error_text(exc: own_images.OwnImagesError) -> str:
     return t(f"ownimages.error.{exc.code}", **_shown(exc.params))
 
 
+USER_TEXT = ("file", "name", "names", "chars", "field")  # message parameters that hold the user's text
+
+
 def _shown(params: dict) -> dict:
     """Parameters of a message made safe for Markdown (file and class names are the user's text)."""
-    return {k: widgets.md_escape(v) if isinstance(v, str) else v for k, v in params.items()}
+    return {k: widgets.md_escape(v) if k in USER_TEXT else v for k, v in params.items()}
 
 
 def _note(kind: str, key: str, **params) -> None:
@@ -387,7 +390,7 @@ def data_grid(names: list[str], groups: list[list[np.ndarray]], per_class: int =
     return np.stack(rows), titles
 
 
-def draw_data(slot, data: own_images.ImageSet | None) -> None:
+def draw_data(slot, data: own_images.ImageSet | None, tag: str = "") -> None:
     """Stage 1: the pictures the run trains on (before any run: the ones collected so far)."""
     if data is None:
         names, groups = [name(i) for i in range(k())], [pics(i) for i in range(k())]
@@ -399,14 +402,14 @@ def draw_data(slot, data: own_images.ImageSet | None) -> None:
             st.info(t("ownimages.data.empty"), icon="🖍️")
             return
         grid, titles = data_grid(names, groups)
-        pictures.show_grid(grid, 8, key="ownimages_data", titles=titles,
+        pictures.show_grid(grid, 8, key=f"ownimages_data{tag}", titles=titles,
                            caption=t("ownimages.data.caption", n=sum(len(g) for g in groups), k=len(names)),
                            file_name=pictures.file_name("own_images", "data"))
 
 
 def draw_stages(run: own_images.OwnImagesRun | None, slots: dict, tag: str = "") -> None:
     """Stages 1–5 with the run's real artifacts; ``tag`` keeps chart keys unique within one script run."""
-    draw_data(slots["data"], None if run is None else getattr(run, "data", None))
+    draw_data(slots["data"], None if run is None else run.data, tag)
     if run is None:
         for stage in STAGES[1:]:
             slots[stage].info(t("ownimages.not_trained"), icon="⏳")

@@ -28,13 +28,13 @@ def quick(monkeypatch):
     monkeypatch.setattr(view, "STORE", own_images.ModelStore(4))
 
 
-def shape(kind: str, i: int, size: int = 64, mode: str = "L", fmt: str = "PNG") -> bytes:
+def shape(kind: str, i: int, size: int = 28, mode: str = "L", fmt: str = "PNG") -> bytes:
     """A drawing as a user would upload it: a circle or a cross, dark on light, a little different each time."""
     rng = np.random.default_rng(i)
     image = Image.new("L", (size, size), 255)
     pen = ImageDraw.Draw(image)
     a, b = int(size * rng.uniform(0.15, 0.3)), int(size * rng.uniform(0.7, 0.85))
-    width = int(rng.integers(3, 7))
+    width = max(2, int(rng.integers(2, 5)) * size // 28)
     if kind == "circle":
         pen.ellipse((a, a, b, b), outline=0, width=width)
     else:
@@ -111,7 +111,7 @@ def test_uploaded_pictures_train_live_and_give_samples_per_class(lang, family):
     at = collected(None, lang=lang)
     assert counts(at) == [8, 8]
     assert s["ownimages.converted"].format(n=2) in [i.value for i in at.info]  # the RGB 90×90 ones
-    at.text_input(key="oi_name_1").set_value("별 ★" if lang == "ko" else "star *").run()
+    at.text_input(key="oi_name_1").set_value("별_#1 (b)" if lang == "ko" else "star_#1 (b)").run()
     if family:
         at.radio(key="_url_fam").set_value(family).run()
     at.button(key="oi_train").click().run()
@@ -120,7 +120,7 @@ def test_uploaded_pictures_train_live_and_give_samples_per_class(lang, family):
     run = session_run(at)
     assert run is not None and run.rounds >= 1 and run.seconds >= 2 - 0.5
     assert run.config.family == own_images.FAMILIES[family]
-    assert list(run.names) == [s["ownimages.default_names"].split("|")[0], "별 ★" if lang == "ko" else "star *"]
+    assert list(run.names) == [s["ownimages.default_names"].split("|")[0], "별_#1 (b)" if lang == "ko" else "star_#1 (b)"]
     assert not at.session_state[view.RUNNING]
     # the five stages are drawn: loss and quality curves, the latent map, the data and the rounds' samples
     assert len(at.get("plotly_chart")) == (3 if run.config.family == "vae" else 2)
@@ -238,7 +238,8 @@ BAD_SETS = {  # how the collection is made bad before Train → the warning's ke
                          and [at.button(key="oi_pop_1").click().run() for _ in range(5)], "too_few"),
     "one class only": (lambda at: at.button(key="oi_clear_1").click().run(), "one_class"),
     "empty class name": (lambda at: _set_names(at, ["   "]), "name_empty"),
-    "duplicate class names": (lambda at: _set_names(at, ["cat", "cat"]), "name_duplicate"),
+    "duplicate class names": (lambda at: _set_names(at, ["cat", "Cat"]), "name_duplicate"),
+    "a symbol in a name": (lambda at: _set_names(at, ["circle", "star ★"]), "name_chars"),
     "a class too small": (lambda at: [at.button(key="oi_pop_1").click().run() for _ in range(7)], "class_small"),
 }
 
