@@ -32,8 +32,8 @@ for i, column in enumerate(name_columns[:view.k()]):
 st.header(t("ownimages.pictures.header"))
 widgets.paragraph("ownimages.pictures.body", minimum=own_images.MIN_IMAGES, maximum=own_images.MAX_IMAGES,
                   per_class=own_images.MIN_PER_CLASS)
-st.file_uploader(t("ownimages.zip"), type=["zip"], key=view.zip_key(), on_change=view.add_zip,
-                 help=t("ownimages.zip_help"))
+st.container(key="oi_zip_box").file_uploader(t("ownimages.zip"), type=["zip"], key=view.zip_key(),
+                                            on_change=view.add_zip, help=t("ownimages.zip_help"))
 try:
     from streamlit_drawable_canvas import st_canvas
 except Exception:  # the optional component is missing or broken: uploads still work
@@ -55,7 +55,8 @@ for i in range(view.k()):
                 pixels = result.image_data
             except Exception:  # nothing sent back yet (first run, or AppTest without a browser)
                 pixels = None
-            view.remember_drawing(i, pixels)
+            if view.remember_drawing(i, pixels) is not None:
+                draw.caption(t("ownimages.drawn"))
             draw.button(t("ownimages.add_drawing"), icon="➕", key=f"oi_add_{i}", on_click=view.add_drawing, args=(i,))
         upload.file_uploader(t("ownimages.upload"), type=view.UPLOAD_TYPES, accept_multiple_files=True,
                              key=view.upload_key(i), on_change=view.add_uploads, args=(i,),
@@ -63,7 +64,8 @@ for i in range(view.k()):
         held = view.pics(i)
         if held:
             shown = held[-view.STRIP:]
-            strip.image(pictures.png_bytes(shown, view.STRIP), output_format="PNG",
+            strip.image(pictures.png_bytes(shown, view.STRIP_COLS), output_format="PNG",
+                        width=min(len(shown), view.STRIP_COLS) * view.STRIP_TILE_PX,  # a tile stays small
                         caption=t("ownimages.strip", n=len(held), shown=len(shown)))
         else:
             strip.caption(t("ownimages.strip_empty"))
@@ -131,7 +133,7 @@ with widgets.key_figure():  # new pictures of every class you named
 if run is not None:
     st.download_button(t("ownimages.download"), view.export_bytes(run), icon="💾", key="oi_download",
                        file_name=view.model_file_name(run), mime="application/zip", disabled=running)
-st.file_uploader(t("ownimages.load"), type=["zip"], key=view.model_key(), on_change=view.load_zip,
-                 help=t("ownimages.load_help"))
+st.container(key="oi_model_box").file_uploader(t("ownimages.load"), type=["zip"], key=view.model_key(),
+                                              on_change=view.load_zip, help=t("ownimages.load_help"))
 if run is not None:
     view.model_card(run)

@@ -179,11 +179,11 @@ def draw_stages(run: pipeline.PipelineRun | None, slots: dict, tag: str = "") ->
                      floor=f"{run.fid_floor:.0f}", n=run.config.fid_samples))
 
 
-def evolution_epochs(trained: int) -> list[int]:
-    """Epochs shown side by side: all of 0..trained, or ``EVOLUTION_COLS`` of them evenly, always the last."""
-    if trained + 1 <= EVOLUTION_COLS:
+def evolution_epochs(trained: int, most: int = EVOLUTION_COLS) -> list[int]:
+    """Epochs shown side by side: all of 0..trained, or ``most`` of them evenly, always the last."""
+    if trained + 1 <= most:
         return list(range(trained + 1))
-    return sorted({int(round(e)) for e in np.linspace(0, trained, EVOLUTION_COLS)})
+    return sorted({int(round(e)) for e in np.linspace(0, trained, most)})
 
 
 def summary(run: pipeline.PipelineRun, epochs: int, running: bool) -> None:

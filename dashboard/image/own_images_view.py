@@ -33,7 +33,7 @@ import streamlit as st
 from dashboard import serving
 from dashboard.apps.pipeline_view import evolution_epochs
 from dashboard.core import charts, exports, pictures, widgets
-from dashboard.core.i18n import lang, t
+from dashboard.core.i18n import LANGS, lang, strings, t
 from dashboard.serving import SETTINGS
 from models.image import own_images
 
@@ -42,11 +42,13 @@ KEY, RUNNING, NEW_SET, RUN_ID, SCOPE = "oi_key", "oi_running", "oi_new_set", "oi
 GEN = "oi_gen"                   # slot → generation of its canvas and uploader (a new key empties them)
 DRAWN = "oi_drawn"               # slot → the canvas's last drawing, converted (None: blank)
 ZIP_GEN, MODEL_GEN = "oi_zip_gen", "oi_model_gen"
-LOADED = "oi_loaded"
+NAMES_LANG = "oi_names_lang"     # the language the default names were written in
 CANVAS_PX = 224
-STRIP = 12                       # pictures shown per class in its strip (the latest)
+STRIP = 12                       # pictures shown per class in its strip (the latest) …
+STRIP_COLS, STRIP_TILE_PX = 6, 56  # … six a row, each shown at twice its 28 pixels
 SAMPLES = 8                      # samples per class in the key figure
-EVOLUTION_ROWS = 6               # fixed noise vectors shown across the rounds
+EVOLUTION_ROWS = 6               # fixed noise vectors shown across the rounds …
+EVOLUTION_SHOWN = 8              # … in at most this many rounds (evenly picked, the latest always)
 STAGES = ("data", "loss", "latent", "samples", "quality")
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "mpo", "heic", "heif", "gif", "webp"]  # as dashboard.core.image_picker
 CONFIG = own_images.OwnImagesConfig()  # the networks and their training (tests may swap in a smaller one)
@@ -90,11 +92,17 @@ def defaults() -> list[str]:
 
 
 def init() -> None:
-    """The slots' first names and the class count, once per session."""
+    """The slots' first names and the class count, once per session. After a language switch, a name
+    still at the old language's default for its slot follows the switch (a name the user typed stays)."""
     if K not in st.session_state:
         st.session_state[K] = own_images.MIN_CLASSES
-    for i, name in enumerate(defaults()):
-        st.session_state.setdefault(f"oi_name_{i}", name)
+    before = st.session_state.get(NAMES_LANG)
+    old = strings(before)["ownimages.default_names"].split("|") if before in LANGS else []
+    for i, default in enumerate(defaults()):
+        key = f"oi_name_{i}"
+        if key not in st.session_state or (i < len(old) and st.session_state[key] == old[i]):
+            st.session_state[key] = default
+    st.session_state[NAMES_LANG] = lang()
     st.session_state.setdefault(PICS, {})
 
 
@@ -183,10 +191,11 @@ def _added(slot: int, n: int, converted: int) -> None:
         _note("info", "ownimages.converted", n=converted)
 
 
-def remember_drawing(slot: int, rgba: np.ndarray | None) -> None:
-    """The canvas of ``slot`` as it is now (the "Add drawing" click reads it)."""
+def remember_drawing(slot: int, rgba: np.ndarray | None) -> np.ndarray | None:
+    """The canvas of ``slot`` as it is now, converted (the "Add drawing" click reads it); None while blank."""
     drawn = None if rgba is None else own_images.read_canvas(np.asarray(rgba))
     st.session_state.setdefault(DRAWN, {})[slot] = drawn
+    return drawn
 
 
 def add_drawing(slot: int) -> None:
@@ -431,14 +440,15 @@ def draw_stages(run: own_images.OwnImagesRun | None, slots: dict, tag: str = "")
             fig = charts.latent_scatter(view["points"], view["labels"], names, height=360,
                                         axis_titles=("PC 1", "PC 2"))
             st.plotly_chart(fig, key=f"ownimages_latent{tag}")
-            st.caption(t("ownimages.latent.vae_caption", n=len(view["labels"]), rounds=run.rounds))
+            st.caption(t(f"ownimages.latent.vae_caption.{view.get('source', 'images')}", n=len(view["labels"]),
+                         rounds=run.rounds))
         else:
+            shown_name = widgets.md_escape(run.names[view["label"]])
             pictures.show_grid(view["images"], view["side"], key=f"ownimages_latent{tag}",
-                               caption=t("ownimages.latent.gan_caption", name=widgets.md_escape(run.names[view["label"]]),
-                                         rounds=run.rounds),
+                               caption=t("ownimages.latent.gan_caption", name=shown_name, rounds=run.rounds),
                                file_name=pictures.file_name("own_images", "latent", fam=run.config.family,
                                                             rounds=run.rounds))
-    shown = evolution_epochs(run.rounds)
+    shown = evolution_epochs(run.rounds, EVOLUTION_SHOWN)
     grid = np.stack([h["samples"][r][c] for r in shown for c in range(EVOLUTION_ROWS)])
     with slots["samples"].container():
         pictures.show_grid(grid, EVOLUTION_ROWS, key=f"ownimages_samples{tag}",

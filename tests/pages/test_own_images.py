@@ -120,7 +120,9 @@ def test_uploaded_pictures_train_live_and_give_samples_per_class(lang, family):
     run = session_run(at)
     assert run is not None and run.rounds >= 1 and run.seconds >= 2 - 0.5
     assert run.config.family == own_images.FAMILIES[family]
-    assert list(run.names) == [s["ownimages.default_names"].split("|")[0], "별_#1 (b)" if lang == "ko" else "star_#1 (b)"]
+    second = "별_#1 (b)" if lang == "ko" else "star_#1 (b)"  # Markdown characters: shown as typed
+    assert list(run.names) == [s["ownimages.default_names"].split("|")[0], second]
+    assert any(second in img.caption.replace("\\", "") for e in at.main.get("image") for img in e.proto.imgs)
     assert not at.session_state[view.RUNNING]
     # the five stages are drawn: loss and quality curves, the latent map, the data and the rounds' samples
     assert len(at.get("plotly_chart")) == (3 if run.config.family == "vae" else 2)
@@ -277,7 +279,7 @@ def test_a_downloaded_model_uploaded_again_draws_the_same_samples():
     # the key figure of both sessions shows the same picture
     ours = [img.url for e in at.main.get("image") for img in e.proto.imgs if img.caption.startswith("Eight new")]
     theirs = [img.url for e in fresh.main.get("image") for img in e.proto.imgs if img.caption.startswith("Eight new")]
-    assert len(ours) == len(theirs) == 1
+    assert len(ours) == len(theirs) == 1 and ours == theirs  # the media URL is the picture's hash
     assert view.pictures.png_bytes(loaded.samples_per_class(view.SAMPLES, 0).reshape(-1, 28, 28), view.SAMPLES) == \
         view.pictures.png_bytes(run.samples_per_class(view.SAMPLES, 0).reshape(-1, 28, 28), view.SAMPLES)
 
@@ -305,3 +307,17 @@ def test_hosted_runs_are_capped(monkeypatch):
     monkeypatch.setattr(ui, "SETTINGS", dataclasses.replace(ui.SETTINGS, hosted=True))
     at = run_app("en", PAGE, query={"secs": "4"})
     assert not at.exception and at.select_slider(key="_url_secs").options[-1] == "120 s"
+
+
+def test_default_names_follow_the_language_switch_and_typed_names_stay():
+    from dashboard.core import i18n
+
+    at = run_app("en", PAGE)
+    at.text_input(key="oi_name_1").set_value("moon").run()
+    upload(at, 0, files("circle", 3))
+    at.session_state[i18n._STATE] = "ko"  # what the sidebar's language switch does
+    at.query_params["lang"] = "ko"
+    at.run()
+    assert not at.exception
+    assert [at.text_input(key=f"oi_name_{i}").value for i in range(2)] == ["동그라미", "moon"]
+    assert counts(at) == [3, 0]  # the pictures stay with their class
