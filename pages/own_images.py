@@ -7,7 +7,7 @@ collected pictures, the session's model, the live loop and the figures: :mod:`da
 import streamlit as st
 
 from dashboard import serving
-from dashboard.core import pictures, widgets
+from dashboard.core import pictures, presenter, widgets
 from dashboard.core.i18n import t
 from dashboard.image import own_images_view as view
 from models.image import own_images
@@ -17,6 +17,7 @@ st.title(t("ownimages.title"))
 widgets.paragraph("ownimages.intro")
 st.markdown(t("ownimages.flow"))
 view.init()
+top = st.container() if presenter.is_on() else None  # presenter mode: the samples first, above the fold
 
 # 1. Your classes ----------------------------------------------------------------------------------
 st.header(t("ownimages.classes.header"))
@@ -128,7 +129,7 @@ if run is not None:
 # 4. Samples per class, keep the model -------------------------------------------------------------
 st.header(t("ownimages.samples.header"))
 widgets.paragraph("ownimages.samples.body")
-with widgets.key_figure():  # new pictures of every class you named
+with top if top is not None else st.container(), widgets.key_figure():  # new pictures of every class you named
     view.draw_samples(run, seed, st.empty())
 if run is not None:
     st.download_button(t("ownimages.download"), view.export_bytes(run), icon="💾", key="oi_download",

@@ -44,9 +44,10 @@ DRAWN = "oi_drawn"               # slot → the canvas's last drawing, converted
 ZIP_GEN, MODEL_GEN = "oi_zip_gen", "oi_model_gen"
 NAMES_LANG = "oi_names_lang"     # the language the default names were written in
 CANVAS_PX = 224
-STRIP = 12                       # pictures shown per class in its strip (the latest) …
-STRIP_COLS, STRIP_TILE_PX = 6, 56  # … six a row, each shown at twice its 28 pixels
+STRIP = 10                       # pictures shown per class in its strip (the latest) …
+STRIP_COLS, STRIP_TILE_PX = 5, 64  # … five a row, each shown at 64 px (the layout tests' smallest tile)
 SAMPLES = 8                      # samples per class in the key figure
+DATA_COLS = 6                    # pictures per class in stage 1 (≥ 64 px a tile in the stage's column)
 EVOLUTION_ROWS = 6               # fixed noise vectors shown across the rounds …
 EVOLUTION_SHOWN = 8              # … in at most this many rounds (evenly picked, the latest always)
 STAGES = ("data", "loss", "latent", "samples", "quality")
@@ -389,7 +390,7 @@ def plot_name(text: str) -> str:
     return html.escape(str(text)).replace("%", "&#37;")
 
 
-def data_grid(names: list[str], groups: list[list[np.ndarray]], per_class: int = 8):
+def data_grid(names: list[str], groups: list[list[np.ndarray]], per_class: int = 6):
     """Up to ``per_class`` pictures of every class, one row each, the class name over its first tile."""
     rows, titles = [], []
     for label, group in zip(names, groups, strict=True):
@@ -410,8 +411,8 @@ def draw_data(slot, data: own_images.ImageSet | None, tag: str = "") -> None:
         if not any(groups):
             st.info(t("ownimages.data.empty"), icon="🖍️")
             return
-        grid, titles = data_grid(names, groups)
-        pictures.show_grid(grid, 8, key=f"ownimages_data{tag}", titles=titles,
+        grid, titles = data_grid(names, groups, DATA_COLS)
+        pictures.show_grid(grid, DATA_COLS, key=f"ownimages_data{tag}", titles=titles,
                            caption=t("ownimages.data.caption", n=sum(len(g) for g in groups), k=len(names)),
                            file_name=pictures.file_name("own_images", "data"))
 
