@@ -1,5 +1,5 @@
 """``python -m benchmarks [startup] [render] [zoo] [latent] [text] [lab2d] [refresh] [augment] [risks] [pipeline]
-[load] [rooms] [own_text] …``.
+[load] [rooms] [own_text] [own_images] …``.
 
 Measure, print, save to ``benchmarks/results/``."""
 
@@ -81,6 +81,12 @@ def _own_text(args):
     return own_text.run(repeats=_repeats(args))
 
 
+def _own_images(args):
+    from benchmarks import own_images
+
+    return own_images.run(repeats=_repeats(args))
+
+
 def _refresh(args):
     from benchmarks import refresh
 
@@ -105,7 +111,7 @@ def _rooms(args):
 
 BENCHMARKS = {"startup": _startup, "render": _render, "zoo": _zoo, "latent": _latent, "text": _text, "lab2d": _lab2d,
               "refresh": _refresh, "augment": _augment, "risks": _risks, "pipeline": _pipeline, "load": _load,
-              "rooms": _rooms, "own_text": _own_text}
+              "rooms": _rooms, "own_text": _own_text, "own_images": _own_images}
 
 
 def main() -> None:

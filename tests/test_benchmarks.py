@@ -209,3 +209,17 @@ def test_own_text_benchmark(results):
     assert saved["machine"]["cores"] >= 1 and saved["texts"]["en"]["chars"] == 3000
     assert out["en"]["tokens_per_s"] > 0 and saved["texts"]["en"]["bigram"] > 0
     assert "held-out loss below the bigram after" in (results / "own_text.md").read_text()
+
+
+def test_own_images_benchmark(results):
+    from benchmarks import own_images
+    from models.image.own_images import OwnImagesConfig
+
+    out = own_images.run(n_images=12, seconds=0.5, repeats=1, families=("vae",), shifts=(2,),
+                         config=OwnImagesConfig(round_steps=2))
+    saved = json.loads((results / "own_images.json").read_text())
+    run = saved["runs"]["vae, shift 2"]
+    assert saved["machine"]["cores"] >= 1 and saved["n_images"] == 12 and run["rounds"] >= 1
+    assert len(run["curve"]) == run["rounds"] + 1 and run["quality_floor"] > 0
+    assert out["vae, shift 2"]["samples_per_s"] > 0
+    assert "quality halved after (target ≤ 60 s)" in (results / "own_images.md").read_text()

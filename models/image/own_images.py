@@ -5,12 +5,30 @@
    (a drawing) and :func:`read_images_zip` (a zip of class folders) give 28×28 grayscale images;
    :func:`check_name` and :func:`build_set` check the classes (2–5 named classes, 10–300 pictures, at
    least 3 a class). Every refusal is an :class:`OwnImagesError` whose ``code`` the page translates
-   (``ownimages.error.<code>``) and whose ``params`` name the file or class.
+   (``ownimages.error.<code>``) and whose ``params`` name the file or class:
+
+   ============================ =====================================================================
+   codes                         params
+   ============================ =====================================================================
+   too_few / too_many            n, minimum / maximum
+   one_class / too_many_classes  n, minimum, name (the one class, "" if none) / n, maximum
+   name_empty, name_long,        position (from 1, in :func:`build_set`); name_long: name, maximum;
+   name_chars                    name_chars: name, chars (the refused characters)
+   name_duplicate                name, first, second (positions)
+   class_small                   name, n, minimum
+   empty … corrupt               file (the shown name) + :mod:`~models.image.image_input`'s params
+   zip_empty, not_zip,           —; zip_size: n, maximum; zip_name: name; zip_files: files, extra,
+   zip_size, zip_name, …         missing; zip_bomb: name, n; zip_unknown: name; bad_json: name;
+   bad_config / bad_weights      field / name (some bad_weights: none)
+   not_trainable                 — (train_round on a loaded or released run)
+   ============================ =====================================================================
 2. **training** — :class:`OwnImagesRun` builds :mod:`models.apps.pipeline`'s TinyVAE or class-conditional
    TinyGenerator/TinyDiscriminator (labels 0..k−1) and trains them with the same step code
    (:class:`models.apps.pipeline.TinyRun`) in rounds of a fixed number of steps, about one second on
-   one thread (:meth:`OwnImagesRun.train_round`), so a page can stop between rounds. Each batch is
-   shifted by up to ``config.shift`` pixels (light augmentation for a few dozen pictures). Every
+   one thread (:meth:`OwnImagesRun.train_round`), so a page can stop between rounds. Each batch can be
+   shifted by up to ``config.shift`` pixels (light augmentation; off by default — the pictures are
+   centred by mass, so shifted copies teach off-centre pictures the measure then counts against
+   the model: it slowed the GAN and did not help the VAE, ``python -m benchmarks own_images``). Every
    random draw comes from the run's own ``torch.Generator`` (weights, batches, shifts, noise), never
    torch's global RNG; a run's lock keeps two threads from training or reading it at once.
 3. **samples per class** — the GAN draws class c directly. The VAE is unconditional: for each
@@ -26,7 +44,9 @@
    with A's labels (fixed noise, the same every round) with B; the **floor** compares A with B —
    what a new set of pictures as good as the user's own would score at the same sizes. Lower is
    better; round 0 is the untrained model; ``halved_at`` is the training time when it first fell
-   to half of round 0.
+   to half of round 0. The model trains on all the pictures, B included, so it can go below the
+   floor: its samples are then closer to the user's own pictures than new pictures would be — it
+   copies rather than makes up.
 5. **keep it** — :func:`export_zip` writes ``config.json`` + ``model.safetensors`` (the generating
    network, the VAE's class Gaussians and the sample grid of every round — never the user's
    pictures); :func:`import_zip` reads it back with :mod:`models.core.model_zip`'s checks: the
@@ -64,7 +84,7 @@ MAX_SECONDS = 300
 SECONDS = (15, 30, 60, 120, 300)
 GRID = pipeline.GRID                      # fixed noise vectors decoded after every round
 #: training steps a round takes (about one second on one core with one torch thread; benchmarks/own_images.py)
-ROUND_STEPS = {"vae": 80, "gan": 40}
+ROUND_STEPS = {"vae": 100, "gan": 60}
 QUALITY_DRAWS = 4                         # generated sets scored against half B each round (their mean)
 FEATURE_SEED = 2023_12_01                 # the fixed random feature network's weights
 BANDWIDTHS = (0.5, 1.0, 2.0)              # × the median distance between the user's pictures
@@ -76,7 +96,7 @@ MAX_IMAGES_ZIP_BYTES = image_input.MAX_BYTES        # the upload limit of one fi
 MAX_UNPACKED_BYTES = 200 * 2**20                    # all pictures of a zip together, unpacked
 #: names a zip made on a Mac or Windows may hold besides the pictures; skipped, not refused
 _OS_FILES = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
-_NAME_PUNCTUATION = set(" -_.,'()&+#!?")
+_NAME_PUNCTUATION = set(" -_.,()+#!")  # nothing a file name, Markdown or HTML treats specially
 
 FORMAT = "genai-lab-own-images"
 FORMAT_VERSION = 1
@@ -99,7 +119,8 @@ class OwnImagesError(ValueError):
 # ------------------------------------------------------------------------------------ 1. the pictures
 def check_name(name: str) -> str:
     """A class name ready to use: NFC, stripped, 1–:data:`MAX_NAME_CHARS` characters of letters, digits,
-    spaces and a little punctuation (``-_.,'()&+#!?``); raises ``name_empty``, ``name_long``, ``name_chars``."""
+    spaces and a little punctuation (``-_.,()+#!``), not starting with a dot (a hidden folder in a zip);
+    raises ``name_empty``, ``name_long``, ``name_chars`` (params ``name``, ``chars``: the refused ones)."""
     cleaned = unicodedata.normalize("NFC", str(name or "")).strip()
     if not cleaned:
         raise OwnImagesError("name_empty", "a class has no name")
@@ -107,6 +128,7 @@ def check_name(name: str) -> str:
         raise OwnImagesError("name_long", f"{cleaned[:MAX_NAME_CHARS]}…: more than {MAX_NAME_CHARS} characters",
                              name=cleaned[:MAX_NAME_CHARS] + "…", maximum=MAX_NAME_CHARS)
     bad = [c for c in cleaned if c not in _NAME_PUNCTUATION and unicodedata.category(c)[0] not in "LMN"]
+    bad += ["."] if cleaned.startswith(".") and not bad else []
     if bad:
         shown = _shown(cleaned)
         raise OwnImagesError("name_chars", f"{shown}: characters not allowed in a class name: {ascii(bad[0])}",
@@ -197,10 +219,12 @@ class ImageSet:
 
 def build_set(classes: list[tuple[str, list[np.ndarray]]]) -> ImageSet:
     """The classes (name, 28×28 uint8 images) as one training set, or an :class:`OwnImagesError`:
-    ``one_class``, ``too_many_classes``, a name's code (``params["class"]`` = its position, from 1),
-    ``name_duplicate``, ``too_many``, ``class_small``, ``too_few``."""
+    ``one_class`` {n, minimum, name}, ``too_many_classes`` {n, maximum}, a name's code with ``position``
+    (from 1), ``name_duplicate`` {name, first, second}, ``too_many`` {n, maximum}, ``class_small``
+    {name, n, minimum}, ``too_few`` {n, minimum}, in this order."""
     if len(classes) < MIN_CLASSES:
-        raise OwnImagesError("one_class", f"at least {MIN_CLASSES} classes", n=len(classes), minimum=MIN_CLASSES)
+        raise OwnImagesError("one_class", f"at least {MIN_CLASSES} classes", n=len(classes), minimum=MIN_CLASSES,
+                             name=_shown(classes[0][0]) if classes else "")
     if len(classes) > MAX_CLASSES:
         raise OwnImagesError("too_many_classes", f"{len(classes)} classes, at most {MAX_CLASSES}", n=len(classes),
                              maximum=MAX_CLASSES)
@@ -209,7 +233,7 @@ def build_set(classes: list[tuple[str, list[np.ndarray]]]) -> ImageSet:
         try:
             name = check_name(raw_name)
         except OwnImagesError as exc:
-            raise OwnImagesError(exc.code, f"class {position}: {exc}", **{**exc.params, "class": position}) from None
+            raise OwnImagesError(exc.code, f"class {position}: {exc}", **{**exc.params, "position": position}) from None
         if name.casefold() in seen:
             raise OwnImagesError("name_duplicate", f"two classes are called {name}", name=name,
                                  first=seen[name.casefold()], second=position)
@@ -287,7 +311,8 @@ class OwnImagesConfig(pipeline.TinyConfig):
     """Train your own's sizes and learning rates (:class:`models.apps.pipeline.TinyConfig`), and the round."""
 
     round_steps: int | None = None     # None: ROUND_STEPS of the family (about one second)
-    shift: int = 2                     # augmentation: every batch image moved by up to this many pixels (0: off)
+    shift: int = 0                     # augmentation: every batch image moved by up to this many pixels (0: off;
+    #                                    benchmarks/own_images.md: shifts slowed the GAN and did not help the VAE)
 
     @property
     def steps(self) -> int:
@@ -311,6 +336,7 @@ class OwnImagesRun(pipeline.TinyRun):
         self.class_codes: torch.Tensor | None = None   # VAE: (k, 2, latent_dim) mean and std per class
         self._map: tuple | None = None
         self._reference: tuple | None = None           # (labels of A, features of B, sigma, k̄(B, B))
+        self.digest = ""                               # the page's "same pictures?" key
 
     # --- building ---------------------------------------------------------------------------------
     @classmethod

@@ -121,6 +121,31 @@ def rgba_4096() -> bytes:
     return encode(image, optimize=True)
 
 
+def zip_of(files) -> bytes:
+    """A deflated zip of ``files`` (a dict, or (name, bytes) pairs that may repeat a name)."""
+    import warnings
+    import zipfile
+
+    out = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Duplicate name": what a duplicate-name case wants
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, body in (files.items() if isinstance(files, dict) else files):
+                archive.writestr(name, body)
+    return out.getvalue()
+
+
+def flag_encrypted(data: bytes) -> bytes:
+    """The zip with every entry's "encrypted" flag set (its contents unchanged)."""
+    out = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = out.find(signature)
+        while at >= 0:
+            out[at + offset] |= 0x1
+            at = out.find(signature, at + 4)
+    return bytes(out)
+
+
 #: (name, make, refusal code)
 BAD_IMAGES: list[tuple[str, Callable[[], bytes], str]] = [
     ("empty file", lambda: b"", "empty"),

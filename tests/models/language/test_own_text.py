@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import warnings
 import zipfile
 
 import numpy as np
@@ -14,6 +13,7 @@ import pytest
 import torch
 
 from models.language import corpus, own_text, text, tokenization
+from tests.inputs import corpus as inputs
 
 TINY = own_text.OwnConfig(context=16, n_embd=16, n_layer=1, n_head=2, batch_size=4, eval_every_s=0.0,
                           sample_every_s=0.0, sample_chars=20)
@@ -158,15 +158,7 @@ def test_a_saved_model_loaded_again_writes_the_same_text(run):
     assert caught.value.code == "no_text"
 
 
-def _zip(files) -> bytes:
-    """A zip of ``files`` (a dict, or (name, bytes) pairs that may repeat a name)."""
-    out = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "Duplicate name": what the duplicate-name case wants
-        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name, body in (files.items() if isinstance(files, dict) else files):
-                archive.writestr(name, body)
-    return out.getvalue()
+_zip = inputs.zip_of
 
 
 def _files(run) -> dict[str, bytes]:
@@ -193,14 +185,7 @@ def _raw_name(run, name: bytes) -> bytes:
     return data.replace(placeholder, name)
 
 
-def _flag_encrypted(data: bytes) -> bytes:
-    out = bytearray(data)
-    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
-        at = out.find(signature)
-        while at >= 0:
-            out[at + offset] |= 0x1
-            at = out.find(signature, at + 4)
-    return bytes(out)
+_flag_encrypted = inputs.flag_encrypted
 
 
 def _pickled() -> bytes:
