@@ -7,6 +7,7 @@ collected pictures, the session's model, the live loop and the figures: :mod:`da
 import streamlit as st
 
 from dashboard import serving
+from dashboard.apps.pipeline_view import stage_slots
 from dashboard.core import pictures, presenter, widgets
 from dashboard.core.i18n import t
 from dashboard.image import own_images_view as view
@@ -104,14 +105,7 @@ status = st.empty()
 overview = st.container()
 
 st.subheader(t("ownimages.stages.header"))
-artifacts = []
-for number, stage in enumerate(view.STAGES, start=1):
-    with st.container(border=True):
-        text, artifact = st.columns([2, 3])
-        text.markdown(f"**{number}. {t(f'ownimages.stage.{stage}.header')}**")
-        widgets.paragraph(f"ownimages.stage.{stage}.body", container=text)
-        artifacts.append(artifact)
-slots = dict(zip(view.STAGES, (a.empty() for a in artifacts), strict=True))
+slots = stage_slots(st.container(), "ownimages", view.STAGES)  # Train your own's five stages, on your pictures
 run = view.session_run()
 if running:
     run = view.prepare()

@@ -31,8 +31,8 @@ import numpy as np
 import streamlit as st
 
 from dashboard import serving
-from dashboard.apps.pipeline_view import evolution_epochs
-from dashboard.core import charts, exports, pictures, widgets
+from dashboard.apps.pipeline_view import evolution_epochs, show_evolution
+from dashboard.core import charts, exports, pictures, user_model, widgets
 from dashboard.core.i18n import LANGS, lang, strings, t
 from dashboard.serving import SETTINGS
 from models.image import own_images
@@ -48,8 +48,7 @@ STRIP = 10                       # pictures shown per class in its strip (the la
 STRIP_COLS, STRIP_TILE_PX = 5, 64  # … five a row, each shown at 64 px (the layout tests' smallest tile)
 SAMPLES = 8                      # samples per class in the key figure
 DATA_COLS = 6                    # pictures per class in stage 1 (≥ 64 px a tile in the stage's column)
-EVOLUTION_ROWS = 6               # fixed noise vectors shown across the rounds …
-EVOLUTION_SHOWN = 8              # … in at most this many rounds (evenly picked, the latest always)
+EVOLUTION_SHOWN = 8              # rounds shown in stage 4 at most (evenly picked, the latest always)
 STAGES = ("data", "loss", "latent", "samples", "quality")
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "mpo", "heic", "heif", "gif", "webp"]  # as dashboard.core.image_picker
 CONFIG = own_images.OwnImagesConfig()  # the networks and their training (tests may swap in a smaller one)
@@ -223,18 +222,26 @@ def clear(slot: int) -> None:
     pics(slot).clear()
 
 
+def _read_once(key: str, slot: str, read):
+    """The file just uploaded to ``key`` through ``read``, or None (none, or refused: its message is
+    noted). The uploader then empties (``slot``'s generation moves on), so a file is read once."""
+    _new_action()
+    upload = st.session_state.get(key)
+    if upload is None:
+        return None
+    _bump(slot)
+    try:
+        return read(upload.getvalue())
+    except own_images.OwnImagesError as exc:
+        _refused(exc)
+        return None
+
+
 def add_zip() -> None:
     """A zip of class folders: each folder's pictures join the class of that name (a new class when
     there is room), all or nothing; a zip with anything else in it is refused whole."""
-    _new_action()
-    upload = st.session_state.get(zip_key())
-    if upload is None:
-        return
-    _bump(ZIP_GEN)
-    try:
-        folders = own_images.read_images_zip(upload.getvalue())
-    except own_images.OwnImagesError as exc:
-        _refused(exc)
+    folders = _read_once(zip_key(), ZIP_GEN, own_images.read_images_zip)
+    if folders is None:
         return
     slots = {name(i).strip(): i for i in range(k()) if name(i).strip()}
     count, plan = k(), []
@@ -276,17 +283,8 @@ def classes(slots: list[int]) -> list[tuple[str, list[np.ndarray]]]:
 
 
 # --- the session's model ---------------------------------------------------------------------------
-def session_run() -> own_images.OwnImagesRun | None:
-    """The session's model, or None (none yet, or dropped from the server's memory to make room)."""
-    return STORE.get(st.session_state.get(KEY))
-
-
-def lost() -> bool:
-    return st.session_state.get(KEY) is not None and session_run() is None
-
-
-def run_id() -> str:
-    return st.session_state.setdefault(RUN_ID, f"ownimages-{uuid.uuid4().hex}")
+MODEL = user_model.SessionModel(KEY, RUN_ID, "ownimages", lambda: STORE)
+session_run, lost, run_id = MODEL.held, MODEL.lost, MODEL.run_id  # the session's model; its name in line
 
 
 def _digest(data: own_images.ImageSet) -> str:
@@ -304,8 +302,8 @@ def start(family: str, seed: int) -> None:
     try:
         data = own_images.build_set(classes(slots))
     except own_images.OwnImagesError as exc:
-        if isinstance(exc.params.get("class"), int) and 0 < exc.params["class"] <= len(slots):
-            exc.params["class"] = slots[exc.params["class"] - 1] + 1  # its number on the page
+        if isinstance(exc.params.get("position"), int) and 0 < exc.params["position"] <= len(slots):
+            exc.params["position"] = slots[exc.params["position"] - 1] + 1  # its number on the page
         _refused(exc)
         return
     left_out = [name(i).strip() or str(i + 1) for i in range(k()) if i not in slots]
@@ -338,25 +336,13 @@ def prepare() -> own_images.OwnImagesRun | None:
 
 
 def _keep(run: own_images.OwnImagesRun) -> None:
-    old = st.session_state.get(KEY)
-    if old:
-        STORE.drop(old)
-    key = f"ownimages-{uuid.uuid4().hex[:12]}"
-    st.session_state[KEY] = key
-    STORE.put(key, run)
+    MODEL.keep(f"ownimages-{uuid.uuid4().hex[:12]}", run)
 
 
 def load_zip() -> None:
     """A model zip just uploaded: checked and loaded, or a message (the model held so far stays)."""
-    _new_action()
-    upload = st.session_state.get(model_key())
-    if upload is None:
-        return
-    _bump(MODEL_GEN)
-    try:
-        run = own_images.import_zip(upload.getvalue())
-    except own_images.OwnImagesError as exc:
-        _refused(exc)
+    run = _read_once(model_key(), MODEL_GEN, own_images.import_zip)
+    if run is None:
         return
     stop()
     _keep(run)
@@ -365,22 +351,12 @@ def load_zip() -> None:
 
 def train_live(run: own_images.OwnImagesRun, budget_s: float, status, slots: dict) -> None:
     """Train round by round until ``budget_s`` training seconds or Stop, redrawing the stages after each."""
-    while run.seconds < budget_s and st.session_state.get(RUNNING):
-        if serving.idle_pause(SCOPE):
-            stop()
-            st.rerun()
-        with status.container():
-            serving.wait_for_training(run_id())
-        status.progress(min(1.0, run.seconds / budget_s),
-                        text=t("ownimages.progress", s=f"{run.seconds:.0f}", total=f"{budget_s:.0f}",
-                               rounds=run.rounds))
-        serving.in_background(run.train_round, run_id=run_id())
-        draw_stages(run, slots, tag=f"live{run.rounds}")
-    serving.release_training(run_id())
-    status.empty()
-    if run.seconds >= budget_s and st.session_state.get(RUNNING):
-        stop()
-        st.rerun()
+    serving.train_for_seconds(lambda: run.seconds, budget_s, run.train_round,
+                              lambda: draw_stages(run, slots, tag=f"live{run.rounds}"),
+                              running=lambda: bool(st.session_state.get(RUNNING)), stop=stop, scope=SCOPE,
+                              run_id=run_id(), status=status,
+                              text=lambda: t("ownimages.progress", s=f"{run.seconds:.0f}", total=f"{budget_s:.0f}",
+                                             rounds=run.rounds))
 
 
 # --- drawing -----------------------------------------------------------------------------------------
@@ -449,16 +425,10 @@ def draw_stages(run: own_images.OwnImagesRun | None, slots: dict, tag: str = "")
                                caption=t("ownimages.latent.gan_caption", name=shown_name, rounds=run.rounds),
                                file_name=pictures.file_name("own_images", "latent", fam=run.config.family,
                                                             rounds=run.rounds))
-    shown = evolution_epochs(run.rounds, EVOLUTION_SHOWN)
-    grid = np.stack([h["samples"][r][c] for r in shown for c in range(EVOLUTION_ROWS)])
     with slots["samples"].container():
-        pictures.show_grid(grid, EVOLUTION_ROWS, key=f"ownimages_samples{tag}",
-                           titles=[t("ownimages.round_n", n=r) if c == 0 else "" for r in shown
-                                   for c in range(EVOLUTION_ROWS)],
-                           caption=t(f"ownimages.samples.caption.{run.config.family}"),
-                           gif=np.stack([h["samples"][r][0] for r in shown]),
-                           file_name=pictures.file_name("own_images", "rounds", fam=run.config.family,
-                                                        rounds=run.rounds))
+        show_evolution(h["samples"], evolution_epochs(run.rounds, EVOLUTION_SHOWN), "ownimages.round_n",
+                       key=f"ownimages_samples{tag}", caption=t(f"ownimages.samples.caption.{run.config.family}"),
+                       file_name=pictures.file_name("own_images", "rounds", fam=run.config.family, rounds=run.rounds))
     quality = {t("ownimages.quality.model"): h["quality"],
                t("ownimages.quality.floor"): [run.quality_floor] * len(h["quality"])}
     with slots["quality"].container():
@@ -495,12 +465,7 @@ def summary(run: own_images.OwnImagesRun) -> None:
 
 def export_bytes(run: own_images.OwnImagesRun) -> bytes:
     """The model's zip, made once per trained state (kept in the session)."""
-    key = (st.session_state.get(KEY), run.rounds)
-    cached = st.session_state.get("oi_export")
-    if cached is None or cached[0] != key:
-        cached = (key, own_images.export_zip(run))
-        st.session_state["oi_export"] = cached
-    return cached[1]
+    return MODEL.export(run.rounds, lambda: own_images.export_zip(run))
 
 
 def model_file_name(run: own_images.OwnImagesRun) -> str:
