@@ -321,3 +321,54 @@ def test_default_names_follow_the_language_switch_and_typed_names_stay():
     assert not at.exception
     assert [at.text_input(key=f"oi_name_{i}").value for i in range(2)] == ["동그라미", "moon"]
     assert counts(at) == [3, 0]  # the pictures stay with their class
+
+
+def test_stop_keeps_what_was_learned(monkeypatch):
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+    monkeypatch.setattr(own_images, "SECONDS", (60,))  # a run far from its end when it is stopped
+    monkeypatch.setattr(own_images, "MAX_SECONDS", 60)
+    at = collected(None)
+    train_round = own_images.OwnImagesRun.train_round
+
+    def cut_after_two_rounds(run):
+        if run.rounds >= 2:  # end the script as the Stop click's rerun would
+            raise StopException
+        return train_round(run)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(own_images.OwnImagesRun, "train_round", cut_after_two_rounds)
+        at.button(key="oi_train").click().run()
+    run = session_run(at)
+    assert at.session_state[view.RUNNING] and run.rounds == 2
+    quality = list(run.history["quality"])
+    at.button(key="oi_stop").click().run()
+    assert not at.exception and not at.session_state[view.RUNNING]
+    assert session_run(at) is run and run.rounds == 2 and run.history["quality"] == quality  # nothing lost
+    assert strings("en")["ownimages.stopped"].format(s=f"{run.seconds:.0f}") in [c.value for c in at.caption]
+    with monkeypatch.context() as patch:  # Train again: the same model goes on (a new seed would start anew)
+        patch.setattr(own_images.OwnImagesRun, "train_round", cut_after_two_rounds)
+        at.button(key="oi_train").click().run()
+        assert session_run(at) is run
+        at.button(key="oi_stop").click().run()
+        at.number_input(key="_url_seed").set_value(1).run()
+        at.button(key="oi_train").click().run()
+        assert session_run(at) is not run and session_run(at).config.seed == 1
+
+
+def test_the_server_keeps_at_most_n_models(monkeypatch):
+    monkeypatch.setattr(view, "STORE", own_images.ModelStore(1))
+    first = trained("en")
+    trained("ko")
+    first.run()
+    assert strings("en")["ownimages.lost"] in [i.value for i in first.info]
+    assert counts(first) == [8, 8]  # the pictures are still there to train again
+
+
+def test_more_pictures_than_the_limit_are_refused_and_nothing_is_added(monkeypatch):
+    monkeypatch.setattr(own_images, "MAX_IMAGES", 12)
+    at = run_app("en", PAGE)
+    upload(at, 0, files("circle", 8))
+    upload(at, 1, files("cross", 5))
+    assert warnings(at) == [strings("en")["ownimages.full"].format(n=5, have=8, maximum=12)]
+    assert counts(at) == [8, 0]
