@@ -214,6 +214,26 @@ def test_the_measure_is_zero_for_the_same_pictures_and_large_for_others():
     assert torch.equal(oi.features(more.images[:3]), f[:3])  # fixed weights: no state, no training
 
 
+def test_the_measure_ranks_blurred_and_collapsed_samples_above_the_floor():
+    """Against half B: copies of B < half A (the floor) < each class's mean picture (blurred, no variety)
+    < one picture per class repeated (collapsed) < the untrained model."""
+    pictures = oi.build_set(drawings(50, seed=0))
+    f = oi.features(pictures.images)
+    sigma = oi.median_distance(f)
+    a, b = oi.split_halves(pictures.labels, 1)
+    labels = pictures.labels[a]
+
+    def score(images):
+        return oi.mmd2(oi.features(images), f[b], sigma)
+
+    means = np.stack([pictures.images[pictures.labels == c].mean(0) for c in (0, 1)]).round().astype(np.uint8)
+    ones = np.stack([pictures.images[pictures.labels == c][0] for c in (0, 1)])
+    untrained = oi.OwnImagesRun.create(pictures, oi.OwnImagesConfig()).history["quality"][0]
+    ranked = [score(pictures.images[b][:len(a)]), score(pictures.images[a]), score(means[labels]),
+              score(ones[labels]), untrained]
+    assert ranked == sorted(ranked) and ranked[2] > 1.5 * ranked[1], ranked
+
+
 def test_split_halves_are_stratified_and_seeded(image_set):
     a, b = oi.split_halves(image_set.labels, 5)
     assert sorted(np.concatenate([a, b]).tolist()) == list(range(len(image_set.labels)))
