@@ -1,6 +1,6 @@
 """Your own pictures in Chromium: drawings made with the mouse on the canvas and real file uploads train a
 model live in Korean; its zip loads again in another browser and draws the same samples; in English, bad
-files and a bad collection get their messages and keep what the user had."""
+files and a bad collection get their messages and keep what the user had, and a drawn cross joins its class."""
 
 import io
 import re
@@ -133,7 +133,14 @@ def test_bad_input_gets_messages_in_english_and_keeps_the_pictures(server, page)
     # one class only, then too few pictures: Train says why and trains nothing
     page.get_by_role("button", name=en["ownimages.train"], exact=True).click()
     page.get_by_text(en["ownimages.error.one_class"].format(minimum=2)).wait_for(timeout=60_000)
-    upload(box(page, 1), pngs("cross", 3))
+    draw(page, 1, [[(0.2, 0.2), (0.5, 0.5), (0.8, 0.8)], [(0.8, 0.2), (0.5, 0.5), (0.2, 0.8)]])  # a cross
+    box(page, 1).get_by_text(en["ownimages.drawn"]).wait_for(timeout=60_000)
+    wait_rendered(page)
+    box(page, 1).get_by_role("button", name=en["ownimages.add_drawing"]).click()
+    expect(box(page, 1).locator("h3").first).to_have_text("cross · pictures: 1", timeout=60_000)
+    expect(box(page, 1).get_by_text(en["ownimages.drawn"])).to_have_count(0)  # a fresh canvas
+    wait_rendered(page)
+    upload(box(page, 1), pngs("cross", 2))
     expect(box(page, 1).locator("h3").first).to_have_text("cross · pictures: 3", timeout=60_000)
     wait_rendered(page)
     page.get_by_role("button", name=en["ownimages.train"], exact=True).click()
