@@ -59,15 +59,7 @@ overview = st.container()
 
 # The five stages, each with its real artifact -------------------------------------------------
 st.header(t("pipeline.stages.header"))
-artifacts = []
-stages = widgets.key_figure()  # the five stages with their artifacts
-for number, name in enumerate(view.STAGES, start=1):
-    with stages.container(border=True):
-        text, artifact = st.columns([2, 3])
-        text.subheader(f"{number}. {t(f'pipeline.stage.{name}.header')}")
-        widgets.paragraph(f"pipeline.stage.{name}.body", container=text)
-        artifacts.append(artifact)
-slots = view.stage_slots(artifacts)
+slots = view.stage_slots(widgets.key_figure(), "pipeline")  # the key figure: the five stages with their artifacts
 view.draw_data(config, slots["data"])
 
 if running:

@@ -114,9 +114,17 @@ def train_live(run: pipeline.PipelineRun, key: tuple, epochs: int, status, slots
         st.rerun()
 
 
-def stage_slots(columns) -> dict:
-    """One placeholder per stage, in the artifact column of each stage's row."""
-    return {name: column.empty() for name, column in zip(STAGES, columns, strict=True)}
+def stage_slots(box, prefix: str, stages=STAGES) -> dict:
+    """One bordered row per stage in ``box``: its number, heading and paragraph (i18n
+    ``<prefix>.stage.<name>.header`` / ``.body``) on the left; stage → a placeholder for its artifact on the right."""
+    slots = {}
+    for number, name in enumerate(stages, start=1):
+        with box.container(border=True):
+            text, artifact = st.columns([2, 3])
+            text.subheader(f"{number}. {t(f'{prefix}.stage.{name}.header')}")
+            widgets.paragraph(f"{prefix}.stage.{name}.body", container=text)
+            slots[name] = artifact.empty()
+    return slots
 
 
 def draw_data(config: pipeline.PipelineConfig, slot) -> None:
@@ -160,17 +168,10 @@ def draw_stages(run: pipeline.PipelineRun | None, slots: dict, tag: str = "") ->
                                          epoch=run.epoch),
                                file_name=pictures.file_name("pipeline", "latent", fam=run.config.family,
                                                             epoch=run.epoch))
-    epochs = evolution_epochs(run.epoch)
-    # one row per epoch shown, one column per fixed noise vector: 6 columns fit the artifact column at ≥ 64 px
-    grid = np.stack([h["samples"][e][r] for e in epochs for r in range(EVOLUTION_ROWS)])
     with slots["samples"].container():
-        pictures.show_grid(grid, EVOLUTION_ROWS, key=f"pipeline_samples{tag}",
-                           titles=[t("pipeline.epoch_n", n=e) if r == 0 else "" for e in epochs
-                                   for r in range(EVOLUTION_ROWS)],
-                           caption=t(f"pipeline.samples.caption.{run.config.family}"),
-                           gif=np.stack([h["samples"][e][0] for e in epochs]),
-                           file_name=pictures.file_name("pipeline", "samples", fam=run.config.family,
-                                                        epoch=run.epoch))
+        show_evolution(h["samples"], evolution_epochs(run.epoch), "pipeline.epoch_n", key=f"pipeline_samples{tag}",
+                       caption=t(f"pipeline.samples.caption.{run.config.family}"),
+                       file_name=pictures.file_name("pipeline", "samples", fam=run.config.family, epoch=run.epoch))
     fid = {t("pipeline.fid.model"): h["fid"], t("pipeline.fid.floor"): [run.fid_floor] * len(h["fid"])}
     with slots["fid"].container():
         st.plotly_chart(charts.curves(fid, t("pipeline.epoch"), t("pipeline.fid.y"), x=list(range(run.epoch + 1)),
@@ -179,11 +180,22 @@ def draw_stages(run: pipeline.PipelineRun | None, slots: dict, tag: str = "") ->
                      floor=f"{run.fid_floor:.0f}", n=run.config.fid_samples))
 
 
-def evolution_epochs(trained: int) -> list[int]:
-    """Epochs shown side by side: all of 0..trained, or ``EVOLUTION_COLS`` of them evenly, always the last."""
-    if trained + 1 <= EVOLUTION_COLS:
+def show_evolution(samples: list[np.ndarray], shown: list[int], title: str, *, key: str, caption: str,
+                   file_name: str) -> None:
+    """The same fixed noise decoded after the epochs (or rounds) ``shown``: one row each, titled by the i18n
+    key ``title`` (``{n}``: the epoch), one column per noise vector — 6 columns fit a stage's artifact
+    column at ≥ 64 px — and a GIF of the first vector across them."""
+    grid = np.stack([samples[e][r] for e in shown for r in range(EVOLUTION_ROWS)])
+    pictures.show_grid(grid, EVOLUTION_ROWS, key=key, titles=[t(title, n=e) if r == 0 else "" for e in shown
+                                                             for r in range(EVOLUTION_ROWS)],
+                       caption=caption, gif=np.stack([samples[e][0] for e in shown]), file_name=file_name)
+
+
+def evolution_epochs(trained: int, most: int = EVOLUTION_COLS) -> list[int]:
+    """Epochs shown side by side: all of 0..trained, or ``most`` of them evenly, always the last."""
+    if trained + 1 <= most:
         return list(range(trained + 1))
-    return sorted({int(round(e)) for e in np.linspace(0, trained, EVOLUTION_COLS)})
+    return sorted({int(round(e)) for e in np.linspace(0, trained, most)})
 
 
 def summary(run: pipeline.PipelineRun, epochs: int, running: bool) -> None:

@@ -36,7 +36,7 @@ BASICS, IMAGES, TEXT, LAB, SOCIETY = ("section.basics", "section.image_models", 
 #: generative AI is and probabilistic modelling; the image families (GAN, the autoencoders and their
 #: latent space, flow, diffusion), then all four compared; text and the other autoregressive page
 #: (music); the hands-on labs (the four families in 2-D, the generation
-#: pipeline trained live); applications; pros, cons and ethics last. url_paths never change.
+#: pipeline trained live, then on your own pictures); applications; pros, cons and ethics last. url_paths never change.
 PAGES: tuple[Page, ...] = (
     Page("lesson", "nav.lesson", "🧭", BASICS),
     Page("overview", "nav.overview", "✨", BASICS, default=True),
@@ -56,6 +56,7 @@ PAGES: tuple[Page, ...] = (
     Page("music", "nav.music", "🎼", TEXT),
     Page("lab_2d", "nav.lab_2d", "🧫", LAB),
     Page("pipeline", "nav.pipeline", "🏋️", LAB),
+    Page("own_images", "nav.own_images", "🖍️", LAB),
     Page("applications", "nav.applications", "🛠️", SOCIETY),
     Page("augmentation", "nav.augmentation", "🧩", SOCIETY),
     Page("landscape", "nav.landscape", "🌐", SOCIETY),

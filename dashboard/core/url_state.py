@@ -67,6 +67,7 @@ PAGES: dict[str, dict[str, Param]] = {
     "tokens": {"tok": CHOICE},
     "next_token": {"model": CHOICE, "temp": FLOAT, "top_k": INT, "top_p": FLOAT, "seed": INT, "max_new": INT},
     "own_text": {"secs": CHOICE, "seed": INT},
+    "own_images": {"fam": CHOICE, "secs": CHOICE, "seed": INT},
     "transformer_vs_rnn": {"attn_model": CHOICE, "layer": INT, "head": INT},
     "lab_2d": {"data": CHOICE, "family": CHOICE, "lr": FLOAT, "spr": INT, "seed": INT, "t": _when(INT, family="3"),
                "mode": _when(CHOICE, family="0"), "k": _when(INT, family="0", mode="1")},

@@ -21,7 +21,7 @@ import uuid
 import streamlit as st
 
 from dashboard import serving
-from dashboard.core import charts, widgets
+from dashboard.core import charts, user_model, widgets
 from dashboard.core.i18n import t
 from dashboard.serving import SETTINGS
 from models.language import corpus, own_text
@@ -43,18 +43,8 @@ def error_text(exc: own_text.OwnTextError) -> str:
     return t(f"owntext.error.{exc.code}", **exc.params)
 
 
-def session_run() -> own_text.OwnRun | None:
-    """The session's model, or None (none yet, or dropped from the server's memory to make room)."""
-    return STORE.get(st.session_state.get(KEY))
-
-
-def lost() -> bool:
-    """True when the session had a model that the store has since dropped."""
-    return st.session_state.get(KEY) is not None and session_run() is None
-
-
-def run_id() -> str:
-    return st.session_state.setdefault(RUN_ID, f"own-{uuid.uuid4().hex}")
+MODEL = user_model.SessionModel(KEY, RUN_ID, "own", lambda: STORE)
+session_run, lost, run_id = MODEL.held, MODEL.lost, MODEL.run_id  # the session's model; its name in line
 
 
 def use_sample(lang: str) -> None:
@@ -116,11 +106,7 @@ def prepare(seed: int) -> own_text.OwnRun | None:
 
 def _keep(run: own_text.OwnRun) -> None:
     """Make ``run`` the session's model: the one it had leaves the store, this one enters it."""
-    old = st.session_state.get(KEY)
-    if old:
-        STORE.drop(old)
-    st.session_state[KEY] = run.tm.name
-    STORE.put(run.tm.name, run)
+    MODEL.keep(run.tm.name, run)
 
 
 def load_zip() -> None:
@@ -147,21 +133,13 @@ def load_zip() -> None:
 
 def train_live(run: own_text.OwnRun, budget_s: float, status, slots: dict) -> None:
     """Train in chunks until ``budget_s`` training seconds or Stop, redrawing after every chunk."""
-    while run.seconds < budget_s and st.session_state.get(RUNNING):
-        if serving.idle_pause(SCOPE):
-            stop()
-            st.rerun()
-        with status.container():
-            serving.wait_for_training(run_id())
-        status.progress(min(1.0, run.seconds / budget_s),
-                        text=t("owntext.progress", s=f"{run.seconds:.0f}", total=f"{budget_s:.0f}", step=run.step))
-        serving.in_background(run.train_for, min(CHUNK_S, budget_s - run.seconds + 0.05), run_id=run_id())
-        draw(run, slots, tag=f"live{run.step}")
-    serving.release_training(run_id())
-    status.empty()
-    if run.seconds >= budget_s and st.session_state.get(RUNNING):
-        stop()
-        st.rerun()
+    serving.train_for_seconds(lambda: run.seconds, budget_s,
+                              lambda: run.train_for(min(CHUNK_S, budget_s - run.seconds + 0.05)),
+                              lambda: draw(run, slots, tag=f"live{run.step}"),
+                              running=lambda: bool(st.session_state.get(RUNNING)), stop=stop, scope=SCOPE,
+                              run_id=run_id(), status=status,
+                              text=lambda: t("owntext.progress", s=f"{run.seconds:.0f}", total=f"{budget_s:.0f}",
+                                             step=run.step))
 
 
 def draw(run: own_text.OwnRun | None, slots: dict, tag: str = "") -> None:
@@ -193,12 +171,7 @@ def draw(run: own_text.OwnRun | None, slots: dict, tag: str = "") -> None:
 
 def export_bytes(run: own_text.OwnRun) -> bytes:
     """The model's zip, made once per trained state (kept in the session)."""
-    key = (run.tm.name, run.step)
-    cached = st.session_state.get("own_export")
-    if cached is None or cached[0] != key:
-        cached = (key, own_text.export_zip(run))
-        st.session_state["own_export"] = cached
-    return cached[1]
+    return MODEL.export(run.step, lambda: own_text.export_zip(run))
 
 
 def model_card(run: own_text.OwnRun) -> None:

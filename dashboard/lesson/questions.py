@@ -56,6 +56,7 @@ QUESTIONS: dict[str, Question] = {q.stem: q for q in (
     Question("lab_2d", "number", answer=4, lo=0, hi=8, tolerance=1, settings={"data": "0", "family": "0", "seed": "0"},
              minutes=6),
     Question("pipeline", "choice", answer=0, choices=2, settings={"fam": "0", "ep": "10"}, minutes=5),
+    Question("own_images", "choice", answer=1, choices=3, minutes=3),
     Question("applications", "choice", answer=1, choices=2, settings={"app": "0", "asrc": "0", "a": "0", "seed": "0"},
              minutes=4),
     Question("augmentation", "choice", answer=3, choices=4, minutes=3),

@@ -40,7 +40,7 @@ _POOL = low_priority_pool(SETTINGS.training_slots)
 POLL_S = 0.2
 #: hosted caps (``GENAI_LAB_HOSTED=1``): the largest value a live-training control offers there
 HOSTED_CAPS = {"lab.spr": 50, "pipeline.epochs": 10, "pipeline.per_class": 200, "augment.steps": 150,
-               "owntext.seconds": 120}
+               "owntext.seconds": 120, "ownimages.seconds": 120}
 
 
 # --- giving up when the user leaves -------------------------------------------------------------
@@ -224,6 +224,29 @@ def in_background(fn: Callable, *args, progress: Callable[[float, object], None]
     except BaseException:
         cancelled.set()
         raise
+
+
+def train_for_seconds(seconds: Callable[[], float], budget_s: float, chunk: Callable[[], object],
+                      redraw: Callable[[], None], *, running: Callable[[], bool], stop: Callable[[], None],
+                      scope: str, run_id: str, status, text: Callable[[], str]) -> None:
+    """A live run that trains in chunks until ``seconds()`` reaches ``budget_s`` or ``running()`` turns
+    False (Stop), each chunk in a training slot on a worker thread (``chunk`` makes no Streamlit call),
+    ``status`` showing the progress bar with ``text()``, ``redraw()`` after every chunk. Idle for
+    ``idle_pause_s``: ``stop()`` and a rerun; at the end of the budget too, so the buttons show it."""
+    while seconds() < budget_s and running():
+        if idle_pause(scope):
+            stop()
+            st.rerun()
+        with status.container():
+            wait_for_training(run_id)
+        status.progress(min(1.0, seconds() / budget_s), text=text())
+        in_background(chunk, run_id=run_id)
+        redraw()
+    release_training(run_id)
+    status.empty()
+    if seconds() >= budget_s and running():
+        stop()
+        st.rerun()
 
 
 # --- hosted caps -----------------------------------------------------------------------------------

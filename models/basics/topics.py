@@ -73,6 +73,9 @@ TOPICS: tuple[Topic, ...] = (
     # branch owntext: training on your own data, measured against a baseline ---------------
     Topic("own_data_training", "pipeline", "own_text", "owntext.intro", "learns to write like it"),
     Topic("baseline_comparison", "pipeline", "own_text", "owntext.train.body", "baseline"),
+    # branch ownpics-page: an image generator trained on your own pictures, measured without a judge (issue 23)
+    Topic("own_image_data", "pipeline", "own_images", "ownimages.intro", "the data is yours"),
+    Topic("judge_free_quality", "pipeline", "own_images", "ownimages.stage.quality.body", "no judge is needed"),
     # Applications -------------------------------------------------------------------------
     Topic("inpainting", "applications", "applications", "apps.intro", "inpainting"),
     Topic("super_resolution", "applications", "applications", "apps.intro", "super-resolution"),

@@ -19,6 +19,7 @@ TITLE_KEYS = {
     "pages/interpolation.py": "interp.title",
     "pages/tokens.py": "tokens.title",
     "pages/next_token.py": "next.title",
+    "pages/own_images.py": "ownimages.title",
     "pages/own_text.py": "owntext.title",
     "pages/transformer_vs_rnn.py": "tvr.title",
     "pages/lab_2d.py": "lab.title",
