@@ -6,6 +6,10 @@ accuracy; per-class shares of "unconditional" samples (random labels; the null c
 diffusion); bits/dim (flow exact, VAE bound); network calls per image (NFE); milliseconds
 for 16 images (median of repeats); training wall time. For diffusion also the quality-vs-steps
 curve for DDPM / DDIM / DPM-Solver++ and DDPM at 1000 steps at N = 500.
+
+The family FIDs are also scored by the second judge (``judge2``, another architecture trained
+apart), on the same samples and against its own floor: ``fid_judge2`` and ``floor_fid_judge2``.
+Precision / recall, class shares and the steps curve use the first judge only.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import numpy as np
 
 from benchmarks.common import repeat, save, saved
 from models.core import checkpoints, data
-from models.core.judge import Judge
+from models.core.judge import SECOND, Judge
 from models.core.metrics import FIDScorer, class_shares, conditional_accuracy, prdc
 from models.image import zoo
 
@@ -52,7 +56,8 @@ def measure_latency(family: str, model=None, seed: int = 0, repeats: int = 5) ->
 
 
 def measure_family(family: str, judge: Judge, fid: FIDScorer, real_features: np.ndarray, test: data.Split,
-                   n: int, seed: int = 0) -> dict:
+                   n: int, seed: int = 0, fid2: FIDScorer | None = None) -> dict:
+    """One family's row; ``fid2`` (the second judge's scorer) scores the same samples as ``fid``."""
     model = zoo.load(family)
     labels = zoo.cycle_labels(n)
     start = time.perf_counter()
@@ -63,6 +68,7 @@ def measure_family(family: str, judge: Judge, fid: FIDScorer, real_features: np.
     shares = class_shares(judge, free)
     result = {
         "fid": fid.score(images),
+        **({f"fid_{SECOND}": fid2.score(images)} if fid2 else {}),
         **prdc(real_features, judge.features(images)),
         "conditional_accuracy": conditional_accuracy(judge, images, labels),
         "unconditional_class_shares": shares.round(4).tolist(),
@@ -149,6 +155,12 @@ def ddpm_1000_only(n: int = 2000) -> dict:
     return _table_and_save(payload)
 
 
+def kept_curve(previous: dict) -> dict | None:
+    """The saved diffusion curve, if it was measured on the diffusion checkpoint shipped now."""
+    curve = previous.get("diffusion_steps")
+    return curve if curve and curve.get("trained_steps") == _trained_steps() else None
+
+
 def load_previous(n: int) -> dict:
     """The saved results at the same N (FID depends on N), else {}."""
     previous = saved("zoo")
@@ -170,13 +182,14 @@ def latency_only(repeats: int = 5, n: int = 2000, families: tuple[str, ...] | No
 
 def run(repeats: int = 5, n: int = 2000, families: tuple[str, ...] | None = None, curve: bool = True,
         ddpm_1000: bool = True) -> dict:
-    judge = Judge.load()
+    judge, judge2 = Judge.load(), Judge.load(name=SECOND)
     test, train = data.load_shipped("test"), data.load_train()
-    fid = FIDScorer(judge, test.images)
+    fid, fid2 = FIDScorer(judge, test.images), FIDScorer(judge2, test.images)
     real = data.examples_balanced(train, n, seed=1)
     floor = fid.score(real)
     real_features = judge.features(data.examples_balanced(test, n, seed=2))
     payload = {"n": n, "floor_fid": floor, "judge_test_accuracy": judge.accuracy(test),
+               f"floor_fid_{SECOND}": fid2.score(real), f"{SECOND}_test_accuracy": judge2.accuracy(test),
                "floor_prdc": prdc(real_features, judge.features(real)), "families": {}}
     todo = plan(families)
     families = todo["families"]
@@ -184,16 +197,19 @@ def run(repeats: int = 5, n: int = 2000, families: tuple[str, ...] | None = None
     if previous and set(families) != set(zoo.FAMILIES):  # a partial run updates the families it measured
         payload["families"] = previous.get("families", {})
         payload.update({k: v for k, v in previous.items() if k == "diffusion_steps"})
+    if kept_curve(previous):  # a curve of the shipped checkpoint stays until it is measured again
+        payload["diffusion_steps"] = kept_curve(previous)
     for family in families:
         try:
-            payload["families"][family] = measure_family(family, judge, fid, real_features, test, n)
+            payload["families"][family] = measure_family(family, judge, fid, real_features, test, n, fid2=fid2)
         except checkpoints.CheckpointError as exc:
             print(f"skipping {family}: {exc}")
             continue
         r = payload["families"][family]
-        print(f"{family}: FID {r['fid']:.2f} ({r['fid'] / floor:.1f}× floor), acc {r['conditional_accuracy']:.3f}",
-              flush=True)
-        if family == "diffusion":  # an old curve belongs to an old checkpoint
+        print(f"{family}: FID {r['fid']:.2f} ({r['fid'] / floor:.1f}× floor), "
+              f"{SECOND} {r[f'fid_{SECOND}']:.2f} ({r[f'fid_{SECOND}'] / payload[f'floor_fid_{SECOND}']:.1f}×), "
+              f"acc {r['conditional_accuracy']:.3f}", flush=True)
+        if family == "diffusion" and not kept_curve(payload):  # an old curve belongs to an old checkpoint
             payload.pop("diffusion_steps", None)
         _table_and_save(payload)  # save as we go: a long run that is stopped keeps what it measured
 
@@ -208,12 +224,19 @@ def run(repeats: int = 5, n: int = 2000, families: tuple[str, ...] | None = None
 
 def _table_and_save(payload: dict) -> dict:
     n, floor = payload["n"], payload["floor_fid"]
+    floor2 = payload.get(f"floor_fid_{SECOND}")
     table = [("judge test accuracy", f"{payload['judge_test_accuracy']:.3f}"),
              (f"floor FID (N={n} train vs test)", f"{floor:.2f}")]
+    if floor2:
+        table += [(f"{SECOND} (second judge) test accuracy", f"{payload[f'{SECOND}_test_accuracy']:.3f}"),
+                  (f"{SECOND} floor FID (N={n}, same images)", f"{floor2:.2f}")]
     for family, r in payload["families"].items():
         bpd = r.get(zoo.FAMILIES[family].bpd_key) if family in zoo.FAMILIES else None
+        second = r.get(f"fid_{SECOND}")
         table.append((f"{family}", f"FID {r['fid']:.2f} ({r['fid'] / floor:.1f}× floor), "
-                                   f"P {r['precision']:.2f} R {r['recall']:.2f} D {r['density']:.2f} "
+                                   + (f"{SECOND} FID {second:.2f} ({second / floor2:.1f}× its floor), "
+                                      if second is not None and floor2 else "")
+                                   + f"P {r['precision']:.2f} R {r['recall']:.2f} D {r['density']:.2f} "
                                    f"C {r['coverage']:.2f}, cond. acc {r['conditional_accuracy']:.3f}, "
                                    f"min class share {r['unconditional_min_share']:.3f}, "
                                    f"NFE {r['nfe']}, 16 images {r['ms_16_images']:.0f} ms"

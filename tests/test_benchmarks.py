@@ -32,6 +32,37 @@ def test_zoo_benchmark_partial_run(results):
     saved = json.loads((results / "zoo.json").read_text())
     assert saved["n"] == 60 and set(saved["families"]) == {"gan"}
     assert out["floor_fid"] > 0 and out["families"]["gan"]["fid"] > 0
+    # the second judge scores the same samples against its own floor, and the table shows both
+    assert out["floor_fid_judge2"] > 0 and out["families"]["gan"]["fid_judge2"] > 0
+    assert saved["floor_fid_judge2"] != saved["floor_fid"] and 0.8 < saved["judge2_test_accuracy"] < 1
+    md = (results / "zoo.md").read_text()
+    assert "judge2 floor FID (N=60, same images)" in md and "judge2 FID" in md and "× its floor" in md
+
+
+@pytest.mark.parametrize("trained_steps, kept", [("now", True), (-1, False)])
+def test_zoo_rerun_keeps_the_curve_of_the_same_checkpoint(results, monkeypatch, trained_steps, kept):
+    """Re-measuring the diffusion row without the curve keeps a curve of the shipped checkpoint, drops an old one."""
+    from benchmarks import zoo
+
+    now = zoo._trained_steps()
+    curve = {"n": 20, "steps": zoo.CURVE_STEPS, "floor": 1.0, "samplers": {"dpm": {"fid": [4.0, 3.0, 2.0, 1.0]}},
+             "trained_steps": now if trained_steps == "now" else trained_steps}
+    (results / "zoo.json").write_text(json.dumps({"n": 20, "floor_fid": 1.0, "families": {}, "diffusion_steps": curve}))
+    measured = []
+
+    def row(family, judge, fid, real_features, test, n, seed=0, fid2=None):  # the sampling itself is tested above
+        measured.append(family)
+        images = test.images[:n]
+        return {"fid": fid.score(images), "fid_judge2": fid2.score(images), "precision": 1.0, "recall": 1.0,
+                "density": 1.0, "coverage": 1.0, "conditional_accuracy": 1.0, "unconditional_min_share": 0.1,
+                "nfe": 1, "ms_16_images": 1.0}
+
+    monkeypatch.setattr(zoo, "measure_family", row)
+    for families in (("diffusion",), None):  # a partial run and a full one
+        out = zoo.run(repeats=1, n=20, families=families, curve=False)
+        assert ("diffusion_steps" in out) is kept
+        assert ("diffusion dpm FID" in (results / "zoo.md").read_text()) is kept
+    assert measured == ["diffusion", *zoo.zoo.FAMILIES]
 
 
 def test_zoo_latency_only_updates_saved_results(results):
