@@ -97,21 +97,11 @@ def prepare(config: pipeline.PipelineConfig) -> pipeline.PipelineRun:
 def train_live(run: pipeline.PipelineRun, key: tuple, epochs: int, status, slots: dict) -> None:
     """Train until ``epochs`` are done or Stop is pressed, redrawing the stages after every epoch."""
     lock = loaders.judge().lock
-    while run.epoch < epochs and st.session_state.get(RUNNING) == key:
-        if serving.idle_pause(SCOPE):  # nobody has touched the page for minutes: leave the machine to others
-            stop()
-            st.rerun()
-        with status.container():
-            serving.wait_for_training(run_id())
-        status.progress(run.epoch / epochs, text=t("pipeline.progress", epoch=run.epoch + 1, total=epochs))
-        # on a worker thread, no Streamlit call inside: an epoch is never cut in half
-        serving.in_background(run.train_epoch, judge_lock=lock, run_id=run_id())
-        draw_stages(run, slots, tag=f"live{run.epoch}")
-    serving.release_training(run_id())
-    status.empty()
-    if run.epoch >= epochs:  # finished, not stopped: rerun once so the buttons show it
-        st.session_state[RUNNING] = None
-        st.rerun()
+    serving.train_until(lambda: run.epoch, epochs, lambda: run.train_epoch(judge_lock=lock),
+                        lambda: draw_stages(run, slots, tag=f"live{run.epoch}"),
+                        running=lambda: st.session_state.get(RUNNING) == key, stop=stop, scope=SCOPE,
+                        run_id=run_id(), status=status,
+                        text=lambda: t("pipeline.progress", epoch=run.epoch + 1, total=epochs))
 
 
 def stage_slots(box, prefix: str, stages=STAGES) -> dict:

@@ -351,12 +351,12 @@ def load_zip() -> None:
 
 def train_live(run: own_images.OwnImagesRun, budget_s: float, status, slots: dict) -> None:
     """Train round by round until ``budget_s`` training seconds or Stop, redrawing the stages after each."""
-    serving.train_for_seconds(lambda: run.seconds, budget_s, run.train_round,
-                              lambda: draw_stages(run, slots, tag=f"live{run.rounds}"),
-                              running=lambda: bool(st.session_state.get(RUNNING)), stop=stop, scope=SCOPE,
-                              run_id=run_id(), status=status,
-                              text=lambda: t("ownimages.progress", s=f"{run.seconds:.0f}", total=f"{budget_s:.0f}",
-                                             rounds=run.rounds))
+    serving.train_until(lambda: run.seconds, budget_s, run.train_round,
+                        lambda: draw_stages(run, slots, tag=f"live{run.rounds}"),
+                        running=lambda: bool(st.session_state.get(RUNNING)), stop=stop, scope=SCOPE,
+                        run_id=run_id(), status=status,
+                        text=lambda: t("ownimages.progress", s=f"{run.seconds:.0f}", total=f"{budget_s:.0f}",
+                                       rounds=run.rounds))
 
 
 # --- drawing -----------------------------------------------------------------------------------------

@@ -133,13 +133,13 @@ def load_zip() -> None:
 
 def train_live(run: own_text.OwnRun, budget_s: float, status, slots: dict) -> None:
     """Train in chunks until ``budget_s`` training seconds or Stop, redrawing after every chunk."""
-    serving.train_for_seconds(lambda: run.seconds, budget_s,
-                              lambda: run.train_for(min(CHUNK_S, budget_s - run.seconds + 0.05)),
-                              lambda: draw(run, slots, tag=f"live{run.step}"),
-                              running=lambda: bool(st.session_state.get(RUNNING)), stop=stop, scope=SCOPE,
-                              run_id=run_id(), status=status,
-                              text=lambda: t("owntext.progress", s=f"{run.seconds:.0f}", total=f"{budget_s:.0f}",
-                                             step=run.step))
+    serving.train_until(lambda: run.seconds, budget_s,
+                        lambda: run.train_for(min(CHUNK_S, budget_s - run.seconds + 0.05)),
+                        lambda: draw(run, slots, tag=f"live{run.step}"),
+                        running=lambda: bool(st.session_state.get(RUNNING)), stop=stop, scope=SCOPE,
+                        run_id=run_id(), status=status,
+                        text=lambda: t("owntext.progress", s=f"{run.seconds:.0f}", total=f"{budget_s:.0f}",
+                                       step=run.step))
 
 
 def draw(run: own_text.OwnRun | None, slots: dict, tag: str = "") -> None:

@@ -22,11 +22,11 @@ from dashboard.serving.ui import (
                                   release_training,
                                   shared,
                                   touch,
-                                  train_for_seconds,
+                                  train_until,
                                   training_turn,
                                   wait_for_training,
 )
 
 __all__ = ["SETTINGS", "cap", "clear_idle", "heavy_slot", "idle_pause", "in_background", "release_training", "shared",
-           "touch", "train_for_seconds", "training_turn",
+           "touch", "train_until", "training_turn",
            "wait_for_training"]

@@ -226,25 +226,26 @@ def in_background(fn: Callable, *args, progress: Callable[[float, object], None]
         raise
 
 
-def train_for_seconds(seconds: Callable[[], float], budget_s: float, chunk: Callable[[], object],
-                      redraw: Callable[[], None], *, running: Callable[[], bool], stop: Callable[[], None],
-                      scope: str, run_id: str, status, text: Callable[[], str]) -> None:
-    """A live run that trains in chunks until ``seconds()`` reaches ``budget_s`` or ``running()`` turns
-    False (Stop), each chunk in a training slot on a worker thread (``chunk`` makes no Streamlit call),
-    ``status`` showing the progress bar with ``text()``, ``redraw()`` after every chunk. Idle for
-    ``idle_pause_s``: ``stop()`` and a rerun; at the end of the budget too, so the buttons show it."""
-    while seconds() < budget_s and running():
+def train_until(done: Callable[[], float], budget: float, chunk: Callable[[], object],
+                redraw: Callable[[], None], *, running: Callable[[], bool], stop: Callable[[], None],
+                scope: str, run_id: str, status, text: Callable[[], str]) -> None:
+    """A live run that trains in chunks until ``done()`` (training seconds, epochs …) reaches ``budget`` or
+    ``running()`` turns False (Stop), each chunk in a training slot on a worker thread (``chunk`` makes no
+    Streamlit call, so a chunk is never cut in half), ``status`` showing the progress bar with ``text()``,
+    ``redraw()`` after every chunk. Idle for ``idle_pause_s``: ``stop()`` and a rerun; at the end of the
+    budget too, so the buttons show it."""
+    while done() < budget and running():
         if idle_pause(scope):
             stop()
             st.rerun()
         with status.container():
             wait_for_training(run_id)
-        status.progress(min(1.0, seconds() / budget_s), text=text())
+        status.progress(min(1.0, done() / budget), text=text())
         in_background(chunk, run_id=run_id)
         redraw()
     release_training(run_id)
     status.empty()
-    if seconds() >= budget_s and running():
+    if done() >= budget and running():
         stop()
         st.rerun()
 
