@@ -197,8 +197,9 @@ def run(repeats: int = 5, n: int = 2000, families: tuple[str, ...] | None = None
     if previous and set(families) != set(zoo.FAMILIES):  # a partial run updates the families it measured
         payload["families"] = previous.get("families", {})
         payload.update({k: v for k, v in previous.items() if k == "diffusion_steps"})
-    if kept_curve(previous):  # a curve of the shipped checkpoint stays until it is measured again
-        payload["diffusion_steps"] = kept_curve(previous)
+    current = kept_curve(previous)
+    if current:  # a curve of the shipped checkpoint stays until it is measured again
+        payload["diffusion_steps"] = current
     for family in families:
         try:
             payload["families"][family] = measure_family(family, judge, fid, real_features, test, n, fid2=fid2)
