@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import HANGUL, ROOT
 
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 LANG_SWITCH_LABEL = "🌐 언어 / Language"
@@ -60,3 +60,12 @@ def picture(at: AppTest, prefix: str) -> str:
     found = [url for caption, url in pictures(at).items() if caption.startswith(prefix)]
     assert len(found) == 1, (prefix, list(pictures(at)))
     return found[0]
+
+
+def assert_in_language(texts: list[str], lang: str) -> None:
+    """English: no UI text carries Hangul; Korean: at least 60 % of them do."""
+    with_hangul = [x for x in texts if HANGUL.search(x)]
+    if lang == "en":
+        assert with_hangul == [], with_hangul
+    else:
+        assert len(with_hangul) >= 0.6 * len(texts)

@@ -12,8 +12,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from dashboard.core.i18n import strings
 from dashboard.language import own_view
 from models.language import corpus, own_text
-from tests.conftest import HANGUL
-from tests.pages.conftest import run_app, ui_texts
+from tests.pages.conftest import assert_in_language, run_app, ui_texts
 
 PAGE, LAB = "pages/own_text.py", "pages/next_token.py"
 TINY = own_text.OwnConfig(context=16, n_embd=16, n_layer=1, n_head=2, batch_size=4, eval_every_s=0.0,
@@ -65,11 +64,7 @@ def test_a_sample_trains_live_and_the_next_token_lab_uses_it(lang, sample):
     assert labels[s["owntext.metric.steps"]] == f"{run.step:,}"
     assert len(at.get("plotly_chart")) == 1 and at.code[0].value == run.samples[-1][1]
     assert s["owntext.done"].format(s=f"{run.seconds:.0f}") in [c.value for c in at.caption]
-    texts = ui_texts(at)
-    if lang == "ko":
-        assert sum(bool(HANGUL.search(x)) for x in texts) >= 0.6 * len(texts)
-    else:
-        assert not any(HANGUL.search(x) for x in texts)
+    assert_in_language(ui_texts(at), lang)
     # the next-token lab: "your model" is an option, and every section works on it
     at.switch_page(LAB).run()
     box = at.selectbox(key="_url_model")

@@ -4,7 +4,7 @@ import pytest
 
 from dashboard.core.i18n import strings
 from tests.conftest import HANGUL, ROOT
-from tests.pages.conftest import PAGES, run_app, ui_texts
+from tests.pages.conftest import PAGES, assert_in_language, run_app, ui_texts
 
 TITLE_KEYS = {
     "pages/lesson.py": "lesson.title",
@@ -46,11 +46,7 @@ def test_page_renders_in_language(page, lang):
     assert at.title[0].value == EXPECTED_TITLES[page][lang]
     texts = ui_texts(at)
     assert len(texts) >= 5
-    with_hangul = [t for t in texts if HANGUL.search(t)]
-    if lang == "en":
-        assert with_hangul == []
-    else:
-        assert len(with_hangul) >= 0.6 * len(texts)
+    assert_in_language(texts, lang)
     assert at.session_state["lang"] == lang
     assert at.query_params["lang"] == lang
     assert len(key_figures(at)) == 1  # each page declares exactly one key figure (presenter mode, layout tests)

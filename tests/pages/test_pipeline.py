@@ -5,8 +5,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from dashboard.core.i18n import strings
 from models.apps.pipeline import PipelineRun
-from tests.conftest import HANGUL
-from tests.pages.conftest import run_app, ui_texts
+from tests.pages.conftest import assert_in_language, run_app, ui_texts
 
 PAGE = "pages/pipeline.py"
 SHORT = {"classes": "1,8", "n": "0", "ep": "2"}  # trousers and bags, 20 images each, 2 epochs
@@ -40,11 +39,7 @@ def test_short_run_fills_every_stage_in_both_languages(lang):
     assert len(at.main.get("image")) == 2  # the data, the samples per epoch (rows: epochs 0, 1, 2)
     assert not at.info  # every stage shows its artifact now
     assert at.button(key="pipeline_stop").disabled and not at.button(key="pipeline_train").disabled
-    texts = ui_texts(at)
-    if lang == "ko":
-        assert sum(bool(HANGUL.search(x)) for x in texts) >= 0.6 * len(texts)
-    else:
-        assert not any(HANGUL.search(x) for x in texts)
+    assert_in_language(ui_texts(at), lang)
 
 
 def interrupted_mid_run(monkeypatch, lang: str = "en"):
