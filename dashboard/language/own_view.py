@@ -60,6 +60,19 @@ def _source_text() -> str:
     return own_text.check_text(st.session_state.get(PASTE, ""))
 
 
+def upload_ready() -> tuple[str, int] | None:
+    """The uploaded file's name and its number of characters once the server has it and it can be used
+    (shown under the uploader, so the user sees the file arrived); None without one or for a bad file,
+    whose message comes with Train."""
+    upload = st.session_state.get(UPLOAD)
+    if upload is None:
+        return None
+    try:
+        return upload.name, len(own_text.read_upload(upload.getvalue()))
+    except own_text.OwnTextError:
+        return None
+
+
 def start(seed: int) -> None:
     """Train: the current text, checked; a bad one leaves the model and the text as they were. The
     same text and seed go on from where the model is; another text or seed starts a new model."""

@@ -26,7 +26,8 @@ def test_korean_file_trains_live_stops_downloads_and_loads_again(server, page, b
     assert heading(page) == ko["owntext.title"]
     expect(page.get_by_text(ko["owntext.not_trained"])).to_be_visible()
     upload(page, 0, "내 일기.txt", corpus.load("ko", "valid")[:6000].encode("utf-8"))
-    page.get_by_text("내 일기.txt").wait_for(timeout=30_000)
+    # the server has the file (its caption comes from the script), so Train below trains on it
+    page.get_by_text(re.compile(r"내 일기\.txt: [\d,]+자를 읽었습니다")).wait_for(timeout=60_000)
     wait_rendered(page)
     page.get_by_role("button", name=ko["owntext.train"], exact=True).click()
     # trained live: the curve and a fresh sample appear while the run goes on

@@ -105,6 +105,8 @@ def test_upload_of_a_txt_file_trains():
     at = run_app("ko", PAGE)
     text_ = corpus.load("ko", "valid")[:3000]
     at.file_uploader(key=own_view.UPLOAD).set_value(("일기.txt", text_.encode("utf-8"), "text/plain")).run()
+    ready = strings("ko")["owntext.upload_ready"].format(name="일기.txt", n=f"{len(own_text.check_text(text_)):,}")
+    assert ready in [c.value for c in at.caption]  # the server has the file: the user sees it arrived
     at.button(key="own_train").click().run()
     assert not at.exception and not at.warning
     run = session_run(at)
@@ -138,6 +140,7 @@ def test_bad_text_gets_its_message_and_keeps_the_model(case):
     assert len(at.warning) == 1 and at.warning[0].value.startswith(
         strings("en")[f"owntext.error.{code}"].split("{")[0][:20])
     assert at.session_state[own_view.KEY] == key and session_run(at) is before  # the model stays
+    assert not any("notes.txt" in c.value for c in at.caption)  # a bad file is never called ready
     assert before.step == steps and before.samples[-1] == sample and at.code[0].value == sample[1]
     if upload is not None:
         assert at.text_area(key=own_view.PASTE).value == pasted_before  # the pasted text stays too
