@@ -20,7 +20,7 @@ import numpy as np
 
 from benchmarks.common import repeat, save, saved
 from models.core import checkpoints, data
-from models.core.judge import SECOND, Judge
+from models.core.judge import SECOND, Judge, accuracy_key, fid_key
 from models.core.metrics import FIDScorer, class_shares, conditional_accuracy, prdc
 from models.image import zoo
 
@@ -68,7 +68,7 @@ def measure_family(family: str, judge: Judge, fid: FIDScorer, real_features: np.
     shares = class_shares(judge, free)
     result = {
         "fid": fid.score(images),
-        **({f"fid_{SECOND}": fid2.score(images)} if fid2 else {}),
+        **({fid_key(SECOND): fid2.score(images)} if fid2 else {}),
         **prdc(real_features, judge.features(images)),
         "conditional_accuracy": conditional_accuracy(judge, images, labels),
         "unconditional_class_shares": shares.round(4).tolist(),
@@ -189,7 +189,7 @@ def run(repeats: int = 5, n: int = 2000, families: tuple[str, ...] | None = None
     floor = fid.score(real)
     real_features = judge.features(data.examples_balanced(test, n, seed=2))
     payload = {"n": n, "floor_fid": floor, "judge_test_accuracy": judge.accuracy(test),
-               f"floor_fid_{SECOND}": fid2.score(real), f"{SECOND}_test_accuracy": judge2.accuracy(test),
+               fid_key(SECOND, floor=True): fid2.score(real), accuracy_key(SECOND): judge2.accuracy(test),
                "floor_prdc": prdc(real_features, judge.features(real)), "families": {}}
     todo = plan(families)
     families = todo["families"]
@@ -208,7 +208,7 @@ def run(repeats: int = 5, n: int = 2000, families: tuple[str, ...] | None = None
             continue
         r = payload["families"][family]
         print(f"{family}: FID {r['fid']:.2f} ({r['fid'] / floor:.1f}× floor), "
-              f"{SECOND} {r[f'fid_{SECOND}']:.2f} ({r[f'fid_{SECOND}'] / payload[f'floor_fid_{SECOND}']:.1f}×), "
+              f"{SECOND} {r[fid_key(SECOND)]:.2f} ({r[fid_key(SECOND)] / payload[fid_key(SECOND, floor=True)]:.1f}×), "
               f"acc {r['conditional_accuracy']:.3f}", flush=True)
         if family == "diffusion" and not kept_curve(payload):  # an old curve belongs to an old checkpoint
             payload.pop("diffusion_steps", None)
@@ -225,15 +225,15 @@ def run(repeats: int = 5, n: int = 2000, families: tuple[str, ...] | None = None
 
 def _table_and_save(payload: dict) -> dict:
     n, floor = payload["n"], payload["floor_fid"]
-    floor2 = payload.get(f"floor_fid_{SECOND}")
+    floor2 = payload.get(fid_key(SECOND, floor=True))
     table = [("judge test accuracy", f"{payload['judge_test_accuracy']:.3f}"),
              (f"floor FID (N={n} train vs test)", f"{floor:.2f}")]
     if floor2:
-        table += [(f"{SECOND} (second judge) test accuracy", f"{payload[f'{SECOND}_test_accuracy']:.3f}"),
+        table += [(f"{SECOND} (second judge) test accuracy", f"{payload[accuracy_key(SECOND)]:.3f}"),
                   (f"{SECOND} floor FID (N={n}, same images)", f"{floor2:.2f}")]
     for family, r in payload["families"].items():
         bpd = r.get(zoo.FAMILIES[family].bpd_key) if family in zoo.FAMILIES else None
-        second = r.get(f"fid_{SECOND}")
+        second = r.get(fid_key(SECOND))
         table.append((f"{family}", f"FID {r['fid']:.2f} ({r['fid'] / floor:.1f}× floor), "
                                    + (f"{SECOND} FID {second:.2f} ({second / floor2:.1f}× its floor), "
                                       if second is not None and floor2 else "")

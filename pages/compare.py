@@ -1,10 +1,12 @@
-"""Compare: GAN, VAE, flow and diffusion on the same data, the same seed, the same judge."""
+"""Compare: GAN, VAE, flow and diffusion on the same data, the same seed, the same two judges."""
 
 import streamlit as st
 
 from dashboard.core import charts, exports, loaders, pictures, widgets
 from dashboard.core.i18n import t
+from dashboard.image import judges_view
 from dashboard.image import loaders as image_loaders
+from models.core.judge import JUDGES, accuracy_key
 from models.image import zoo
 
 widgets.setup_page()
@@ -68,9 +70,9 @@ st.header(t("compare.measured.header"))
 if not measured:
     st.info(t("compare.measured.missing"), icon="⏳")
 else:
-    floor = bench["floor_fid"]
-    widgets.paragraph("compare.measured.body", n=f"{bench['n']:,}", floor=f"{floor:.2f}",
-                      judge=f"{bench['judge_test_accuracy']:.1%}")
+    floor, judged = bench["floor_fid"], judges_view.scores(bench)
+    widgets.paragraph("compare.measured.body", n=f"{bench['n']:,}", floor=f"{floor:.2f}", judges=", ".join(
+        t("compare.judge.accuracy", judge=judges_view.label(j), acc=f"{bench[accuracy_key(j)]:.1%}") for j in judged))
 
     def bits_per_dim(family: str, r: dict) -> float:
         key = zoo.FAMILIES[family].bpd_key if family in zoo.FAMILIES else None
@@ -78,7 +80,7 @@ else:
 
     table = [{
         t("compare.col.family"): widgets.family_name(f),
-        t("compare.col.fid"): f"{r['fid']:.2f} ({r['fid'] / floor:.1f}×)",
+        **{t("compare.col.fid", judge=judges_view.label(j)): judges_view.cell(judged, j, f) for j in judged},
         t("compare.col.precision"): f"{r['precision']:.2f}",
         t("compare.col.recall"): f"{r['recall']:.2f}",
         t("compare.col.coverage"): f"{r['coverage']:.2f}",
@@ -94,7 +96,8 @@ else:
         {widgets.family_name(f): (r["ms_16_images"], r["fid"], r["coverage"]) for f, r in measured.items()},
         t("compare.plot.x"), t("compare.plot.y"), t("compare.plot.size"), floor=(floor, t("compare.plot.floor"))),
         key="tradeoff")
-    st.caption(t("compare.plot.caption"))
+    st.caption(t("compare.plot.caption", judge=judges_view.label(JUDGES[0])))
+    judges_view.section(bench)
 st.info(t("compare.takeaway"), icon="💡")
 
 
@@ -106,16 +109,15 @@ def training_summary(family: str) -> str:
     return t("compare.card.row", p=f"{params:,}", amount=amount, minutes=f"{m.get('wall_time_s', 0) / 60:.0f}")
 
 
-judge_metrics = loaders.metrics("judge")
 widgets.model_card([
     (t("card.data"), t("compare.card.data")),
     *((widgets.family_name(f), training_summary(f)) for f in zoo.FAMILIES),
-    (t("compare.card.judge"), t("compare.card.judge_row", acc=f"{judge_metrics.get('test_accuracy', 0):.1%}",
-                                p=f"{judge_metrics.get('parameters', 0):,}")),
+    *((t("compare.card.judge", judge=judges_view.label(j)), judges_view.card_row(j, loaders.metrics(j)))
+      for j in JUDGES),
     (t("card.limits"), t("compare.card.limits")),
 ], developer=[
     (t("card.retrain"), " · ".join(f"`python -m models train {name}`"
-                                   for name in (*(f.trainer for f in zoo.FAMILIES.values()), "judge"))),
+                                   for name in (*(f.trainer for f in zoo.FAMILIES.values()), *JUDGES))),
     (t("card.measured_by"), "`python -m benchmarks zoo`"),
     (t("card.font"), "`apt-get install fonts-nanum`"),
 ])

@@ -166,13 +166,16 @@ def bars(values: Sequence[float], x: Sequence[str] | Sequence[int], x_title: str
 
 
 def grouped_bars(series: dict[str, Sequence[float]], x: Sequence[str], y_title: str, title: str | None = None,
-                 height: int = 340, percent: bool = False, hover_text: Sequence[Sequence[str]] | None = None
-                 ) -> go.Figure:
-    """Vertical bars, one colour per series, grouped by the categories ``x``."""
+                 height: int = 340, percent: bool = False, hover_text: Sequence[Sequence[str]] | None = None,
+                 bar_text: str | None = None) -> go.Figure:
+    """Vertical bars, one colour per series, grouped by the categories ``x``; ``bar_text`` (a plotly
+    text template such as ``"%{y:.1f}×"``) writes each bar's value above it, to be read from afar."""
     fig = go.Figure()
     for i, (name, values) in enumerate(series.items()):
         fig.add_bar(x=list(x), y=list(values), name=name, marker_color=CLASS_COLORS[(i * 3 + 1) % len(CLASS_COLORS)],
-                    hovertext=None if hover_text is None else list(hover_text[i]))
+                    hovertext=None if hover_text is None else list(hover_text[i]),
+                    **({"texttemplate": bar_text, "textposition": "outside", "cliponaxis": False,
+                       "textfont": dict(size=FONT["size"] + 2)} if bar_text else {}))
     fig.update_yaxes(title=y_title, tickformat=".0%" if percent else None, rangemode="tozero")
     fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))
     _layout(fig, height, title)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from dashboard.core import loaders
+from models.core.judge import SECOND, fid_key
 
 Figures = dict[str, str]
 
@@ -87,8 +88,12 @@ def compare(lang: str) -> Figures:
     fams = _zoo()
     others = [f for f in fams if f != "diffusion"]
     fids = [fams[f]["fid"] for f in others]
+    second = fid_key(SECOND)  # the second judge, on its own scale
+    fids2 = [fams[f].get(second, float("nan")) for f in others]
     ms = [fams[f]["ms_16_images"] for f in others]
     return {"fid": f"{fams['diffusion']['fid']:.1f}", "fid_lo": f"{min(fids):.0f}", "fid_hi": f"{max(fids):.0f}",
+            "fid2": f"{fams['diffusion'].get(second, float('nan')):.1f}", "fid2_lo": f"{min(fids2):.1f}",
+            "fid2_hi": f"{max(fids2):.1f}",
             "seconds": f"{fams['diffusion']['ms_16_images'] / 1000:.1f}", "ms_lo": f"{min(ms):.0f}",
             "ms_hi": f"{max(ms):.0f}", "nfe": str(fams["diffusion"]["nfe"])}
 

@@ -237,6 +237,7 @@ def test_figures_quote_the_results_files():
     """A changed results file changes the words: the numbers are read, not typed in."""
     zoo = _json("benchmarks/results/zoo.json")["families"]
     assert figures.figures("compare", "en")["fid"] == f"{zoo['diffusion']['fid']:.1f}"
+    assert figures.figures("compare", "ko")["fid2"] == f"{zoo['diffusion']['fid_judge2']:.1f}"  # the second judge
     aug = _json("benchmarks/results/augment.json")["conditions"]
     assert figures.figures("augmentation", "ko")["best"] == f"{100 * aug['real+diffusion']['mean']:.1f}"
     assert figures.figures("pipeline", "ko")["classes"].startswith("바지")
