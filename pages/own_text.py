@@ -20,9 +20,10 @@ widgets.paragraph("owntext.intro")
 st.header(t("owntext.input.header"))
 widgets.paragraph("owntext.input.body", n=f"{own_text.MIN_CHARS:,}", maximum=f"{own_text.MAX_CHARS:,}")
 c1, c2, c3 = st.columns([2, 3, 2])
-c1.file_uploader(t("owntext.upload"), type=["txt"], key=view.UPLOAD, help=t("owntext.upload_help"))
-if (ready := view.upload_ready()) is not None:
-    c1.caption(t("owntext.upload_ready", name=ready[0], n=f"{ready[1]:,}"))
+c1.file_uploader(t("owntext.upload"), type=["txt"], key=view.UPLOAD, help=t("owntext.upload_help"),
+                 on_change=view.forget_error)
+if (note := view.upload_note()) is not None:
+    c1.caption(note)
 s1, s2 = c1.columns(2)
 s1.button(t("owntext.sample_ko"), icon="🇰🇷", key="own_sample_ko", on_click=view.use_sample, args=("ko",))
 s2.button(t("owntext.sample_en"), icon="📜", key="own_sample_en", on_click=view.use_sample, args=("en",))

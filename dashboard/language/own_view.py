@@ -60,17 +60,23 @@ def _source_text() -> str:
     return own_text.check_text(st.session_state.get(PASTE, ""))
 
 
-def upload_ready() -> tuple[str, int] | None:
-    """The uploaded file's name and its number of characters once the server has it and it can be used
-    (shown under the uploader, so the user sees the file arrived); None without one or for a bad file,
-    whose message comes with Train."""
+def forget_error() -> None:
+    """Another file: the warning about the last Train press no longer applies."""
+    st.session_state.pop(ERROR, None)
+
+
+def upload_note() -> str | None:
+    """A line under the uploader once the server has the file: its name and length, or why it cannot be
+    used (so the user sees at once that it arrived, and whether it will do); None without a file, or
+    while the warning of a Train press already says what is wrong."""
     upload = st.session_state.get(UPLOAD)
-    if upload is None:
+    if upload is None or st.session_state.get(ERROR) is not None:
         return None
     try:
-        return upload.name, len(own_text.read_upload(upload.getvalue()))
-    except own_text.OwnTextError:
-        return None
+        n = len(own_text.read_upload(upload.getvalue()))
+    except own_text.OwnTextError as exc:
+        return t("owntext.upload_bad", name=upload.name, why=error_text(exc))
+    return t("owntext.upload_ready", name=upload.name, n=f"{n:,}")
 
 
 def start(seed: int) -> None:

@@ -140,7 +140,12 @@ def test_bad_text_gets_its_message_and_keeps_the_model(case):
     assert len(at.warning) == 1 and at.warning[0].value.startswith(
         strings("en")[f"owntext.error.{code}"].split("{")[0][:20])
     assert at.session_state[own_view.KEY] == key and session_run(at) is before  # the model stays
-    assert not any("notes.txt" in c.value for c in at.caption)  # a bad file is never called ready
+    assert not any("notes.txt" in c.value for c in at.caption)  # the warning says it: no second line
+    if upload is not None:  # a new file: the old warning goes, the line under the uploader says what is wrong
+        at.file_uploader(key=own_view.UPLOAD).set_value(("again.txt", upload, "text/plain")).run()
+        assert not at.warning
+        bad = strings("en")["owntext.upload_bad"].format(name="again.txt", why="")
+        assert [c.value for c in at.caption if c.value.startswith(bad.strip())]
     assert before.step == steps and before.samples[-1] == sample and at.code[0].value == sample[1]
     if upload is not None:
         assert at.text_area(key=own_view.PASTE).value == pasted_before  # the pasted text stays too

@@ -139,3 +139,46 @@ def test_failed_training_keeps_no_partial_checkpoint(tmp_checkpoints, monkeypatc
     with pytest.raises(ValueError, match="less than one batch"):
         train(gan.NAME, epochs=1, device="cpu", progress=False)
     assert list(tmp_checkpoints.iterdir()) == []  # no half-written checkpoint, no staging leftovers
+
+
+def test_batch_spread_sees_a_collapsed_batch():
+    varied = torch.randn(8, 5, generator=torch.Generator().manual_seed(0))
+    same = varied[:1].repeat(8, 1)
+    assert gan.batch_spread(varied).shape == (8, 1)
+    assert torch.all(gan.batch_spread(same) == 0) and torch.all(gan.batch_spread(varied) > 0.3)
+    # groups of four: each image gets its own group's spread
+    mixed = torch.cat([same[:4], varied[:4]])
+    spread = gan.batch_spread(mixed).squeeze(1)
+    assert torch.all(spread[:4] == 0) and torch.all(spread[4:] > 0)
+    assert gan.batch_spread(varied[:3]).shape == (3, 1) and torch.all(gan.batch_spread(varied[:1]) == 0)
+
+
+def test_diff_augment_shifts_blanks_and_keeps_gradients():
+    x = torch.full((6, 1, 28, 28), -1.0)
+    x[:, :, 9:19, 9:19] = 1.0  # a bright square on the background
+    x.requires_grad_(True)
+    out = gan.diff_augment(x, torch.Generator().manual_seed(1))
+    assert out.shape == x.shape and out.min() == -1.0 and out.max() == 1.0
+    assert not torch.equal(out, x)  # moved and/or blanked
+    assert ((out > 0).sum(dim=(1, 2, 3)) <= 100).all()  # nothing brighter appears, only less
+    again = gan.diff_augment(x, torch.Generator().manual_seed(1))
+    assert torch.equal(out, again)  # its own generator: the same draws, no global RNG
+    out.sum().backward()
+    assert x.grad is not None and x.grad.abs().sum() > 0  # G learns through it
+
+
+def test_recipe_options_train_and_old_checkpoints_still_load(tmp_checkpoints, tiny_split):
+    """Minibatch std and DiffAugment train; a checkpoint saved before they existed (no such keys) loads
+    as the plain architecture."""
+    from dataclasses import asdict
+
+    config = gan.GANConfig(g_channels=(16, 8, 4), d_channels=(4, 8, 16), minibatch_std=True, augment=True,
+                           epochs=1, bn_batches=2)
+    out = tmp_checkpoints / gan.NAME
+    metrics = gan.train(out, progress=False, split=tiny_split, config=config)
+    assert np.isfinite(metrics["d_loss"][0]) and np.isfinite(metrics["g_loss"][0])
+    checkpoints.update_manifest(gan.NAME, tmp_checkpoints)
+    model = gan.GAN.load()
+    assert model.config.minibatch_std and model.discriminator.linear.in_features == 16 + 1
+    legacy = {k: v for k, v in asdict(gan.GANConfig()).items() if k not in ("minibatch_std", "augment")}
+    assert not gan.GANConfig.from_dict(legacy).minibatch_std and not gan.GANConfig.from_dict(legacy).augment
