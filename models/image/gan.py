@@ -40,6 +40,10 @@ NAME = "gan"
 SNAPSHOTS = "snapshots.safetensors"
 SNAPSHOT_COUNT = 16  # images per epoch snapshot, labels i % 10
 
+MBSTD_GROUP = 4        # images per minibatch-std group
+AUGMENT_SHIFT = 3      # DiffAugment: largest shift in pixels (about 1/8 of the image)
+AUGMENT_CUT = 10       # DiffAugment: side of the blanked square in pixels
+
 # Key prefixes in model.safetensors.
 G_PREFIX, EMA_PREFIX, D_PREFIX = "generator.", "generator_ema.", "discriminator."
 
@@ -58,6 +62,8 @@ class GANConfig:
     epochs: int = 7                              # ~3 min each on one CPU core (60k images)
     ema_decay: float = 0.999
     bn_batches: int = 20                         # batches used to re-estimate the EMA G's BN statistics
+    minibatch_std: bool = False                  # D also sees how varied its batch is (group std feature)
+    augment: bool = False                        # DiffAugment: the same random shift for real and fake
     seed: int = 0
     snapshot_seed: int = 2024
 
@@ -68,8 +74,13 @@ class GANConfig:
 
     @classmethod
     def from_dict(cls, config: dict) -> GANConfig:
+        """A saved ``config.json``; one written before an option existed gets the option's old behaviour."""
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in config.items() if k in known})
+        return cls(**{**BEFORE_OPTIONS, **{k: v for k, v in config.items() if k in known}})
+
+
+# What a checkpoint saved before these options existed was trained with (its config.json lacks them).
+BEFORE_OPTIONS = {"minibatch_std": False, "augment": False}
 
 
 # --------------------------------------------------------------------------- modules
@@ -125,12 +136,45 @@ class Discriminator(nn.Module):
             spectral_norm(nn.Conv2d(c0, c1, 4, stride=2, padding=1)), act,     # 14×14
             spectral_norm(nn.Conv2d(c1, c2, 4, stride=2, padding=1)), act,     # 7×7
         )
-        self.linear = spectral_norm(nn.Linear(c2, 1))
+        self.minibatch_std = config.minibatch_std
+        self.linear = spectral_norm(nn.Linear(c2 + int(config.minibatch_std), 1))
         self.embed = spectral_norm(nn.Embedding(config.num_classes, c2))  # projection term
 
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         h = self.body(x).sum(dim=(2, 3))
-        return self.linear(h).squeeze(1) + (self.embed(y) * h).sum(dim=1)
+        head = torch.cat([h, batch_spread(h)], dim=1) if self.minibatch_std else h
+        return self.linear(head).squeeze(1) + (self.embed(y) * h).sum(dim=1)
+
+
+def batch_spread(h: torch.Tensor, group: int = MBSTD_GROUP) -> torch.Tensor:
+    """Minibatch standard deviation: per group of ``group`` images, the features' spread across the group,
+    averaged to one number that every image of the group gets as an extra feature (N, 1). A generator that
+    draws the same garment every time gives a spread near 0, which D can then tell from real batches.
+    The group is the whole batch when its size is not a multiple of ``group`` (one image: spread 0)."""
+    n = len(h)
+    g = group if n % group == 0 else n
+    spread = h.view(n // g, g, -1).std(dim=1, unbiased=False).mean(dim=1)  # (n // g,)
+    return spread.repeat_interleave(g).unsqueeze(1)
+
+
+def diff_augment(x: torch.Tensor, rng: torch.Generator, shift: int = AUGMENT_SHIFT,
+                 cut: int = AUGMENT_CUT) -> torch.Tensor:
+    """DiffAugment for D's inputs (Zhao et al. 2020): every image moved by up to ``shift`` pixels and a
+    ``cut``×``cut`` square blanked, both filled with the background (-1). Differentiable in ``x``, so G
+    learns through it; real and generated images get the same kind of changes, so G is not taught to
+    draw shifted garments. Random numbers come from ``rng`` (on the CPU), never the global generator."""
+    n, _, height, width = x.shape
+    dy, dx = (torch.randint(-shift, shift + 1, (2, n), generator=rng)).to(x.device)
+    padded = nn.functional.pad(x, (shift, shift, shift, shift), value=-1.0)
+    rows = torch.arange(height, device=x.device)[None, :] + dy[:, None] + shift  # (n, H)
+    cols = torch.arange(width, device=x.device)[None, :] + dx[:, None] + shift   # (n, W)
+    out = padded[torch.arange(n, device=x.device)[:, None, None], 0, rows[:, :, None], cols[:, None, :]]
+    cy, cx = (torch.randint(0, height - cut + 1, (2, n), generator=rng)).to(x.device)
+    r = torch.arange(height, device=x.device)[None, :]
+    c = torch.arange(width, device=x.device)[None, :]
+    hole = (((r >= cy[:, None]) & (r < cy[:, None] + cut))[:, :, None]
+            & ((c >= cx[:, None]) & (c < cx[:, None] + cut))[:, None, :])
+    return torch.where(hole, torch.full_like(out, -1.0), out).unsqueeze(1)
 
 
 def count_parameters(module: nn.Module) -> int:
@@ -333,6 +377,11 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
     snap_z, snap_y = snapshot_inputs(config)
     # G's training noise, drawn on the CPU; a fresh stream per process and per resumed run
     noise = torch.Generator().manual_seed(config.seed + 2 + 1000 * accelerator.process_index + done)
+    shifts = torch.Generator().manual_seed(config.seed + 3 + 1000 * accelerator.process_index + done)
+
+    def seen(images: torch.Tensor) -> torch.Tensor:
+        """What D is shown: the images, or with ``augment`` their DiffAugment copies."""
+        return diff_augment(images, shifts) if config.augment else images
 
     keys = ("g_loss", "d_loss", "d_real", "d_fake")
     curves = {k: list(history.get(k, [])) for k in keys}
@@ -350,15 +399,20 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
             # 1. discriminator step: hinge loss, real pushed above +1, fake below -1
             with torch.no_grad():
                 fake = generator(z, y)
-            scores = discriminator(torch.cat([real, fake]), torch.cat([y, y]))
-            s_real, s_fake = scores[:n], scores[n:]
+            if config.augment:
+                real, fake = seen(real), seen(fake)
+            if config.minibatch_std:  # each batch on its own: the spread of a mixed batch says nothing
+                s_real, s_fake = discriminator(real, y), discriminator(fake, y)
+            else:
+                scores = discriminator(torch.cat([real, fake]), torch.cat([y, y]))
+                s_real, s_fake = scores[:n], scores[n:]
             d_loss = torch.relu(1 - s_real).mean() + torch.relu(1 + s_fake).mean()
             opt_d.zero_grad(set_to_none=True)
             accelerator.backward(d_loss)
             opt_d.step()
             # 2. generator step: raise D's score of fresh fakes (same labels as the real batch)
             z = torch.randn(n, config.z_dim, generator=noise).to(dev)
-            g_loss = -discriminator(generator(z, y), y).mean()
+            g_loss = -discriminator(seen(generator(z, y)), y).mean()
             opt_g.zero_grad(set_to_none=True)
             accelerator.backward(g_loss)
             opt_g.step()
