@@ -90,7 +90,8 @@ def test_bad_files_get_a_message_in_english(server, page):
     for name, data, key in BAD_FILES.values():
         upload(page, 0, name, data)
         # the server has this file: the line under the uploader names it and says why it will not do
-        page.get_by_text(re.compile(re.escape(en["owntext.upload_bad"].format(name=name, why="").strip()))).wait_for(timeout=60_000)
+        arrived = en["owntext.upload_bad"].format(name=name, why="").strip()
+        page.get_by_text(re.compile(re.escape(arrived))).wait_for(timeout=60_000)
         wait_rendered(page)
         page.get_by_role("button", name=en["owntext.train"], exact=True).click()
         expected = en[key].split("{")[0][:25]
