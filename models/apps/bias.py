@@ -52,6 +52,12 @@ def imbalanced_split(split: data.Split | None = None, seed: int = SEED) -> tuple
     return data.Split(images, np.zeros(len(index), np.int64)), true
 
 
+# The imbalanced GAN keeps the small recipe without the class GAN's remedies for mode collapse (no
+# minibatch std): the page's lesson is what a plain GAN does with skewed data.
+PLAIN_GAN = {"g_channels": (64, 32, 16), "d_channels": (16, 32, 64), "lr_g": 2e-4, "lr_d": 4e-4,
+             "minibatch_std": False, "augment": False}
+
+
 def train(family: str, out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resume: bool = False,
           progress: bool = True) -> dict:
     """Train the unconditional ``family`` ("gan" or "vae") on the imbalanced subset into ``out_dir``."""
@@ -63,7 +69,7 @@ def train(family: str, out_dir: Path, *, epochs: int | None = None, device: str 
         from models.image.gan import train as fit
 
         metrics = fit(out_dir, epochs=epochs, device=device, progress=progress, split=subset,
-                      config=GANConfig(num_classes=1, epochs=GAN_EPOCHS, lr_d=4e-4))
+                      config=GANConfig(num_classes=1, epochs=GAN_EPOCHS, **PLAIN_GAN))
     elif family == "vae":
         from models.image.vae import VAEConfig
         from models.image.vae import train as fit
