@@ -20,6 +20,7 @@ IMAGES = 256  # four GAN batches of 64: two for each process
 PROBE = """
 import json, torch
 from models.core import training
+torch.manual_seed(0)  # as every trainer seeds before it builds its network
 accelerator = training.make_accelerator("cpu", seed=0)
 net = accelerator.prepare(torch.nn.Linear(1, 1, bias=False))
 net(torch.full((1, 1), accelerator.process_index + 1.0)).sum().backward()
