@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -17,16 +18,17 @@ from tests.conftest import ROOT
 IMAGES = 256  # four GAN batches of 64: two for each process
 
 # What each process reports from inside a torchrun launch (see test_processes_average_their_gradients).
-PROBE = """
-import json, torch
+PROBE = r"""
+import json, os, torch
 from models.core import training
 torch.manual_seed(0)  # as every trainer seeds before it builds its network
 accelerator = training.make_accelerator("cpu", seed=0)
 net = accelerator.prepare(torch.nn.Linear(1, 1, bias=False))
 net(torch.full((1, 1), accelerator.process_index + 1.0)).sum().backward()
-print("probe", json.dumps({"rank": accelerator.process_index, "type": str(accelerator.distributed_type),
-                           "backend": torch.distributed.get_backend(), "grad": net.module.weight.grad.item(),
-                           "random": torch.rand(1).item()}), flush=True)
+report = {"rank": accelerator.process_index, "type": str(accelerator.distributed_type),
+          "backend": torch.distributed.get_backend(), "grad": net.module.weight.grad.item(),
+          "random": torch.rand(1).item()}
+os.write(1, f"probe {json.dumps(report)}\n".encode())  # one write: the two processes share the pipe
 """
 
 
@@ -73,9 +75,9 @@ def test_processes_average_their_gradients(tmp_path):
     (tmp_path / "probe.py").write_text(PROBE)
     run = torchrun(str(tmp_path / "probe.py"))
     assert run.returncode == 0, run.stderr[-4000:]
-    reports = sorted((json.loads(line.split(" ", 1)[1]) for line in run.stdout.splitlines()
-                      if line.startswith("probe ")), key=lambda r: r["rank"])
-    assert [r["rank"] for r in reports] == [0, 1]
+    reports = sorted((json.loads(found) for found in re.findall(r"probe (\{[^{}]*\})", run.stdout + run.stderr)),
+                     key=lambda r: r["rank"])
+    assert [r["rank"] for r in reports] == [0, 1], run.stdout + run.stderr[-3000:]
     assert {r["type"] for r in reports} == {"DistributedType.MULTI_CPU"} and {r["backend"] for r in reports} == {"gloo"}
     assert [r["grad"] for r in reports] == [1.5, 1.5]  # the mean of each process's own gradient, 1 and 2
     assert reports[0]["random"] != reports[1]["random"]  # a random stream of its own in each process
