@@ -1,6 +1,7 @@
 """Command line.
 
 ``python -m models train --list`` / ``python -m models train NAME [--epochs E] [--device D] [--resume]``
+``torchrun --nproc_per_node N -m models train NAME …`` trains on N processes (only the first writes and reports)
 ``python -m models corpus [--from DIR] [--code-only]`` rebuilds the text corpora and tokenizers under assets/text
 ``python -m models melodies [--from DIR]`` rebuilds assets/music (Bach chorale tunes, with music21 at build time)
 ``python -m models sample --family F --n N --seed S [--label K] [--sampler S --steps T --guidance W] --out F.npz``
@@ -12,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from models.core import checkpoints, data
+from models.core import checkpoints, data, distributed
 from models.image import zoo
 
 
@@ -178,10 +179,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         options = {"minutes": args.minutes} if args.minutes else {}
         metrics = train(args.name, epochs=args.epochs, device=args.device, resume=args.resume, **options)
-    except (data.FashionMNISTError, checkpoints.CheckpointError, CorpusError, MelodyError) as exc:
+    except (data.FashionMNISTError, checkpoints.CheckpointError, CorpusError, MelodyError,
+            distributed.ScaleOutError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(summary(metrics))
+    if distributed.is_main():
+        print(summary(metrics))
     return 0
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from models.apps.bias import NAMES as BIAS_MODELS
 from models.basics import overview
-from models.core import checkpoints
+from models.core import distributed
 from models.core.device import pick_device
 from models.language.text import SHIPPED as TEXT_MODELS
 from models.latent.autoencoders import SHIPPED as LATENT_MODELS
@@ -38,6 +38,11 @@ def _describe_text(cfg) -> str:
     return f"{cfg.n_layer}-layer {cfg.arch.upper()}, {lang}, {tok} tokens"
 
 
+# Why a trainer stays on one process (see Trainer.single_process).
+_OWN_WINDOWS = "each step draws its random training windows itself, not from a loader the processes could share"
+_VQ_RESTARTS = "unused codebook entries restart from one process's own batch, which would part the processes' codebooks"
+
+
 @dataclass(frozen=True)
 class Trainer:
     name: str
@@ -45,6 +50,9 @@ class Trainer:
     fit: Callable[..., dict]
     #: writes (and periodically re-writes) its own checkpoint, e.g. long resumable runs
     saves_itself: bool = False
+    #: why it trains on one process only; ``None``: it shares the batches between the processes of
+    #: ``torchrun`` / ``accelerate launch`` (only the main process writes and reports)
+    single_process: str | None = None
 
 
 TRAINERS: dict[str, Trainer] = {
@@ -53,7 +61,7 @@ TRAINERS: dict[str, Trainer] = {
         Trainer(overview.CLASSIFIER, "MLP classifier p(y|x) for the overview page (10k subset, ~15 s on 2 cores)",
                 overview.train_classifier),
         Trainer(overview.GAUSSIAN, "per-class Gaussian p(x|y) in PCA space for the overview page (seconds)",
-                overview.train_gaussian),
+                overview.train_gaussian, single_process="a closed-form fit in seconds, no steps to share"),
         Trainer("judge", "CNN classifier on the full 60k split; its features define the domain FID",
                 _lazy("core.judge", "judge")),
         Trainer("judge2", "second, independent judge: MLP on the pixels, no augmentation; domain FID beside the first",
@@ -64,28 +72,39 @@ TRAINERS: dict[str, Trainer] = {
         Trainer("flow", "RealNVP-style normalizing flow, class-conditional Gaussian prior", _lazy("image.flow")),
         Trainer("diffusion", "class-conditional UNet2DModel (16,32,64) + DDPM, CFG; resumable (hours on CPU)",
                 _lazy("image.train_diffusion"), saves_itself=True),
-        *(Trainer(name, f"latent-space {_describe(cfg)}", _lazy("latent.autoencoders", name))
+        *(Trainer(name, f"latent-space {_describe(cfg)}", _lazy("latent.autoencoders", name),
+                  single_process=_VQ_RESTARTS if cfg["kind"] == "vqvae" else None)
           for name, cfg in LATENT_MODELS.items()),
-        *(Trainer(name, _describe_text(cfg), _lazy("language.train_text", name)) for name, cfg in TEXT_MODELS.items()),
+        *(Trainer(name, _describe_text(cfg), _lazy("language.train_text", name), single_process=_OWN_WINDOWS)
+          for name, cfg in TEXT_MODELS.items()),
         *(Trainer(name, f"unconditional {family.upper()} on a class-imbalanced subset (bias on the pros & cons page)",
                   _lazy("apps.bias", family)) for family, name in BIAS_MODELS.items()),
         Trainer("melody_gpt", "4-layer GPT over sixteenth-note tokens, soprano lines of Bach chorales",
-                _lazy("melody.train_music")),
+                _lazy("melody.train_music"), single_process=_OWN_WINDOWS),
     )
 }
 
 
 def train(name: str, *, epochs: int | None = None, device: str = "auto", resume: bool = False,
           progress: bool = True, **options) -> dict:
-    """Retrain ``name`` into ``assets/checkpoints/<name>`` (swapped in only on success)."""
+    """Retrain ``name`` into ``assets/checkpoints/<name>`` (swapped in only on success).
+
+    Under ``torchrun`` / ``accelerate launch`` every process runs this; only the main one shows
+    progress, stages, writes and swaps in the checkpoint, and the others wait until it has. A model
+    that trains on one process only raises :class:`models.core.distributed.ScaleOutError` there.
+    """
     trainer = TRAINERS[name]
+    if distributed.processes() > 1 and trainer.single_process:
+        raise distributed.refuse(name, trainer.single_process)
     resolved = pick_device(None if device == "auto" else device)
+    progress = progress and distributed.is_main()
     start = time.perf_counter()
     if trainer.saves_itself:
         metrics = trainer.fit(epochs=epochs, device=resolved, resume=resume, progress=progress, **options)
     else:
-        with checkpoints.staging(name) as out_dir:
+        with distributed.staging(name) as out_dir:  # None outside the main process: nothing to write
             metrics = trainer.fit(out_dir, epochs=epochs, device=resolved, resume=resume, progress=progress)
+    distributed.wait_for_everyone()
     metrics["total_wall_time_s"] = time.perf_counter() - start
     return metrics
 

@@ -78,6 +78,8 @@ def train(family: str, out_dir: Path, *, epochs: int | None = None, device: str 
                       config=VAEConfig(num_classes=1, kl_weight=1.0, epochs=VAE_EPOCHS))
     else:
         raise ValueError(f"unknown family {family!r}; choose gan or vae")
+    if out_dir is None:  # not the main process of a multi-process launch: it writes nothing
+        return metrics
     metrics["class_counts"] = np.bincount(true, minlength=data.NUM_CLASSES).tolist()
     metrics["subset_seed"] = SEED
     checkpoints.save_metrics(out_dir, metrics)

@@ -88,8 +88,9 @@ def train_classifier(out_dir: Path, *, epochs: int | None = None, device: str = 
                      resume: bool = False, progress: bool = True) -> dict:
     """Fit the MLP on the shipped 10k subset with Adam; write a checkpoint to ``out_dir``."""
     import torch
-    from accelerate import Accelerator
     from tqdm.auto import tqdm
+
+    from models.core import training
 
     config = ClassifierConfig(**({"epochs": epochs} if epochs else {}))
     torch.manual_seed(config.seed)
@@ -100,7 +101,7 @@ def train_classifier(out_dir: Path, *, epochs: int | None = None, device: str = 
         checkpoints.load_state_into(net, state)
     loader = data.shuffled_loader(data.to_float(train.images), train.labels, config.batch_size, config.seed)
     optimizer = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    accelerator = Accelerator(cpu=device == "cpu")
+    accelerator = training.make_accelerator(device, config.seed)
     net, optimizer, loader = accelerator.prepare(net, optimizer, loader)
 
     losses, start = [], time.perf_counter()
@@ -114,9 +115,12 @@ def train_classifier(out_dir: Path, *, epochs: int | None = None, device: str = 
             accelerator.backward(loss)
             optimizer.step()
             total, count = total + loss.item() * len(y), count + len(y)
+        total, count = training.summed(accelerator, total, count)  # over every process
         losses.append(total / count)
         bar.set_postfix(loss=f"{losses[-1]:.4f}")
     wall = time.perf_counter() - start
+    if not accelerator.is_main_process:  # one writer: the main process evaluates and saves
+        return training.run_facts(accelerator)
 
     state = {k: v.detach().cpu().numpy() for k, v in accelerator.unwrap_model(net).state_dict().items()}
     model = Classifier(config, state)
@@ -125,7 +129,7 @@ def train_classifier(out_dir: Path, *, epochs: int | None = None, device: str = 
         "train_accuracy": model.accuracy(train),
         "test_accuracy": model.accuracy(test),
         "wall_time_s": wall,
-        "device": str(accelerator.device),
+        **training.run_facts(accelerator),
         "train_images": len(train),
         "parameters": int(sum(v.size for v in state.values())),
     }

@@ -174,13 +174,15 @@ def save_metrics(directory: Path, metrics: dict) -> None:
 def staging(name: str, root: Path | None = None) -> Iterator[Path]:
     """Yield a temporary directory; on success swap it in as ``<root>/<name>``.
 
-    A run that raises leaves the shipped checkpoint untouched.
+    A run that raises, or that wrote nothing, leaves the shipped checkpoint untouched.
     """
     root = root or checkpoint_root()
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{name}-new-", dir=root))
     try:
         yield tmp
+        if not any(tmp.iterdir()):  # e.g. a training process that is not the one writer
+            raise CheckpointError(f"Training {name} wrote no files, so the checkpoint was left as it was.")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -183,14 +183,17 @@ def train(name: str, out_dir: Path, *, epochs: int | None = None, device: str = 
             optimizer.step()
             schedule.step()
             total, count = total + loss.item() * len(y), count + len(y)
+        total, count = training.summed(accelerator, total, count)  # over every process
         losses.append(total / count)
     wall = time.perf_counter() - start
+    if not accelerator.is_main_process:  # one writer: the main process evaluates and saves
+        return training.run_facts(accelerator)
 
     net = accelerator.unwrap_model(net).cpu().eval()
     judge = Judge(config, net, name=name)
     state = {k: v.detach().cpu().numpy() for k, v in net.state_dict().items()}
     metrics = {"loss_curve": losses, "test_accuracy": judge.accuracy(test), "epochs": config.epochs,
-               "wall_time_s": wall, "device": str(accelerator.device), "train_images": len(split),
+               "wall_time_s": wall, **training.run_facts(accelerator), "train_images": len(split),
                "parameters": int(sum(p.numel() for p in net.parameters()))}
     checkpoints.save(out_dir, asdict(config), state, metrics)
     return metrics

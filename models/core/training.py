@@ -1,5 +1,7 @@
 """The set-up every epoch-based trainer shares: resume, shuffled loader, optimiser, LR schedule, accelerate;
-and the one warm-up + cosine learning-rate schedule of the step-based trainers (flow, diffusion, text, melody)."""
+the one warm-up + cosine learning-rate schedule of the step-based trainers (flow, diffusion, text, melody);
+and what several training processes need (see :mod:`models.core.distributed`): a random stream per
+process, losses summed over the processes, the process count in the metrics."""
 
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ def prepare(name: str, net: torch.nn.Module, images, labels: np.ndarray, config,
     ``config`` needs ``batch_size``, ``lr``, ``epochs`` and ``seed``. ``resume`` loads the shipped
     weights of ``name`` first. ``schedule`` is "onecycle" (warm-up, then anneal) or "cosine".
     """
-    from accelerate import Accelerator
 
     if resume:
         checkpoints.load_state_into(net, checkpoints.load(name)[1])
@@ -31,8 +32,40 @@ def prepare(name: str, net: torch.nn.Module, images, labels: np.ndarray, config,
         sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total)
     else:
         raise ValueError(f"unknown schedule {schedule!r}")
-    accelerator = Accelerator(cpu=device == "cpu")
+    accelerator = make_accelerator(device, config.seed)
     return accelerator, *accelerator.prepare(net, opt, loader, sched)
+
+
+def make_accelerator(device: str, seed: int | None = None):
+    """``accelerate.Accelerator`` for ``device``; it sees how many processes the launcher started
+    (``torchrun`` / ``accelerate launch``: MULTI_CPU with gloo on a CPU, MULTI_GPU with NCCL on GPUs).
+
+    Call it after the network is built (every process builds the same one from the same seed). With
+    several processes, ``seed`` then restarts torch's global random stream at ``seed + process index``,
+    so noise, dropout and dequantization differ between the processes as their batches do; a single
+    process keeps the stream it had."""
+    from accelerate import Accelerator
+
+    accelerator = Accelerator(cpu=device == "cpu")
+    if seed is not None and accelerator.num_processes > 1:
+        torch.manual_seed(seed + accelerator.process_index)
+    return accelerator
+
+
+def summed(accelerator, *values: float) -> list[float]:
+    """``values`` summed over every training process (running loss sums, image counts), as floats;
+    unchanged with a single process. Every process must call it at the same point."""
+    if accelerator.num_processes == 1:
+        return [float(v) for v in values]
+    total = torch.tensor([float(v) for v in values], dtype=torch.float64, device=accelerator.device)
+    return accelerator.reduce(total, "sum").tolist()
+
+
+def run_facts(accelerator) -> dict:
+    """What every trained model's ``metrics.json`` records about where it ran: the device and how many
+    processes shared the batches (each took its own share of every epoch; steps are counted per
+    process, and the batch per step over all of them is ``processes × batch_size``)."""
+    return {"device": str(accelerator.device), "processes": accelerator.num_processes}
 
 
 def adamw(model: torch.nn.Module, lr: float, weight_decay: float = 0.1) -> torch.optim.AdamW:

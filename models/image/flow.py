@@ -465,7 +465,6 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
     The loss is the mean bits/dim of uniformly dequantized training images given their labels.
     ``resume=True`` continues from the shipped weights (and their architecture).
     """
-    from accelerate import Accelerator
     from tqdm.auto import tqdm
 
     config, state = FlowConfig(), None
@@ -499,7 +498,7 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
     optimizer = torch.optim.Adam(net.parameters(), lr=config.lr)
     total_steps = config.epochs * len(loader)
     scheduler = training.warmup_cosine_schedule(optimizer, config.warmup_steps, total_steps, final=0.05)
-    accelerator = Accelerator(cpu=device == "cpu")
+    accelerator = training.make_accelerator(device, config.seed)
     net, optimizer, loader, scheduler = accelerator.prepare(net, optimizer, loader, scheduler)
 
     train_bpd, skipped, start = [], 0, time.perf_counter()
@@ -522,10 +521,13 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
             scheduler.step()
             total, count = total + loss.item() * len(y), count + len(y)
             bar.set_postfix(bpd=f"{total / count:.3f}")
+        total, count = training.summed(accelerator, total, count)  # over every process
         train_bpd.append(total / count)
         if progress:
             print(f"{NAME} epoch {epoch + 1}/{config.epochs}: train bpd {train_bpd[-1]:.4f}", flush=True)
     wall = time.perf_counter() - start
+    if not accelerator.is_main_process:  # one writer: the main process evaluates and saves
+        return training.run_facts(accelerator)
 
     model = accelerator.unwrap_model(net).eval()
     scores = _evaluate(model, test, accelerator.device)
@@ -539,7 +541,7 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
         "epochs": config.epochs,
         "skipped_steps": skipped,
         "wall_time_s": wall,
-        "device": str(accelerator.device),
+        **training.run_facts(accelerator),
         "train_images": len(labels),
         "parameters": int(sum(p.numel() for p in model.parameters())),
     }

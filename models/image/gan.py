@@ -38,7 +38,7 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-from models.core import checkpoints, data
+from models.core import checkpoints, data, training
 
 NAME = "gan"
 SNAPSHOTS = "snapshots.safetensors"
@@ -339,7 +339,6 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
     ``resume=True`` starts from the shipped G, EMA G and D (optimiser state starts afresh) and
     appends to the shipped per-epoch metrics and snapshots.
     """
-    from accelerate import Accelerator
     from safetensors.numpy import save_file
     from tqdm.auto import tqdm
 
@@ -373,7 +372,7 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
                                          generator=torch.Generator().manual_seed(config.seed + done))
     opt_g = torch.optim.Adam(generator.parameters(), lr=config.lr_g, betas=config.betas)
     opt_d = torch.optim.Adam(discriminator.parameters(), lr=config.lr_d, betas=config.betas)
-    accelerator = Accelerator(cpu=device == "cpu")
+    accelerator = training.make_accelerator(device, config.seed)
     generator, discriminator, opt_g, opt_d, loader = accelerator.prepare(generator, discriminator, opt_g, opt_d,
                                                                          loader)
     dev = accelerator.device
@@ -426,8 +425,9 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
             for key, value in zip(keys, (g_loss, d_loss, s_real.mean(), s_fake.mean()), strict=True):
                 sums[key] += value.detach().item()
             batches += 1
-        for key in keys:
-            curves[key].append(sums[key] / max(batches, 1))
+        *totals, batches = training.summed(accelerator, *sums.values(), batches)  # over every process
+        for key, total in zip(keys, totals, strict=True):
+            curves[key].append(total / max(batches, 1))
         recalibrate_batch_norm(ema, config, dev)
         with torch.no_grad():
             snapshots.append(to_images(ema(snap_z.to(dev), snap_y.to(dev))))
@@ -445,7 +445,7 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
         "epochs": len(curves["g_loss"]),
         "steps": step,
         "wall_time_s": wall + float(history.get("wall_time_s", 0.0)),
-        "device": str(dev),
+        **training.run_facts(accelerator),
         "train_images": len(split),
         "parameters": count_parameters(g_net),
         "parameters_d": count_parameters(d_net),

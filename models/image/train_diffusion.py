@@ -43,13 +43,16 @@ def _forever(loader):
 def train(out_dir: Path | None = None, *, epochs: int | None = None, device: str = "cpu", resume: bool = False,
           progress: bool = True, minutes: float | None = None, save_every_min: float = 10.0,
           max_steps: int | None = None, train_split: data.Split | None = None) -> dict:
-    """Train (or continue training) and write ``assets/checkpoints/diffusion`` as it goes."""
-    from accelerate import Accelerator
+    """Train (or continue training) and write ``assets/checkpoints/diffusion`` as it goes.
+
+    Under ``torchrun`` / ``accelerate launch`` each process takes its share of every batch; only the
+    main one writes, and every process stops at the same step (``minutes``: when any is out of time)."""
     from diffusers.training_utils import EMAModel
     from tqdm.auto import tqdm
 
     config = DiffusionConfig()
-    torch.manual_seed(config.seed + int(time.time()) % 10_000 if resume else config.seed)
+    seed = config.seed + int(time.time()) % 10_000 if resume else config.seed
+    torch.manual_seed(seed)
     split = train_split or data.load_train()
     unet, scheduler = build_unet(config), build_scheduler(config)
     metrics = {"step": 0, "epochs_done": 0.0, "wall_time_s": 0.0, "loss_every_100": [], "sessions": [],
@@ -66,7 +69,7 @@ def train(out_dir: Path | None = None, *, epochs: int | None = None, device: str
         metrics = json.loads((directory / checkpoints.METRICS).read_text())
         ema.optimization_step = metrics["step"]
 
-    accelerator = Accelerator(cpu=device == "cpu")
+    accelerator = training.make_accelerator(device, seed)
     images = to_model_space(split.images)
     labels = torch.from_numpy(split.labels)
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(images, labels), batch_size=config.batch_size,
@@ -79,20 +82,27 @@ def train(out_dir: Path | None = None, *, epochs: int | None = None, device: str
 
     start, last_save = time.perf_counter(), time.perf_counter()
     wall_before, sessions_before = metrics["wall_time_s"], list(metrics.get("sessions", []))
-    session = {"started_step": metrics["step"], "device": str(accelerator.device)}
+    session = {"started_step": metrics["step"], **training.run_facts(accelerator)}
     # One step budget and one deadline; with neither --epochs nor --minutes, train one epoch.
     budget = max_steps or (epochs * len(loader) if epochs else None if minutes else len(loader))
     deadline = start + minutes * 60 if minutes else None
 
+    def out_of_time() -> bool:  # asked of every process at every step, so that all stop at the same one
+        if deadline is None:
+            return False
+        return training.summed(accelerator, time.perf_counter() >= deadline)[0] > 0
+
     def save() -> None:
+        if not accelerator.is_main_process:  # one writer
+            return
         metrics["sessions"] = [*sessions_before, {**session, "ended_step": metrics["step"],
                                                   "wall_time_s": time.perf_counter() - start}]
-        metrics["device"] = str(accelerator.device)
+        metrics.update(training.run_facts(accelerator))
         _write(accelerator.unwrap_model(unet), ema, scheduler, metrics, config)
 
     bar = tqdm(total=budget, desc=NAME, disable=not progress)
     running, done = [], 0
-    while not (budget and done >= budget) and not (deadline and time.perf_counter() >= deadline):
+    while not (budget and done >= budget) and not out_of_time():
         x0, y = next(batches)
         # classifier-free guidance: sometimes hide the label
         y = torch.where(torch.rand(len(y), device=y.device) < config.label_drop, NULL_CLASS, y)
@@ -109,8 +119,9 @@ def train(out_dir: Path | None = None, *, epochs: int | None = None, device: str
         metrics["step"] += 1
         done += 1
         running.append(loss.item())
-        if len(running) == 100:
-            metrics["loss_every_100"].append(float(np.mean(running)))
+        if len(running) == 100:  # at the same step in every process: the mean over all of them
+            total = training.summed(accelerator, np.mean(running))[0]
+            metrics["loss_every_100"].append(total / accelerator.num_processes)
             running = []
         bar.update(1)
         bar.set_postfix(loss=f"{loss.item():.4f}", step=metrics["step"])

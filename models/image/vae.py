@@ -196,10 +196,13 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
             schedule.step()
             sums += [bits_per_dim(elbo).sum().item(), rec.sum().item(), kl.sum().item()]
             count += len(y)
-        for key, value in zip(curves, sums / count, strict=True):
+        *sums, count = training.summed(accelerator, *sums, count)  # over every process
+        for key, value in zip(curves, np.array(sums) / count, strict=True):
             curves[key].append(float(value))
         bar.set_postfix(bpd=f"{curves['train_bpd'][-1]:.3f}", kl=f"{curves['kl_nats'][-1]:.1f}")
     wall = time.perf_counter() - start
+    if not accelerator.is_main_process:  # one writer: the main process evaluates and saves
+        return training.run_facts(accelerator)
 
     net = accelerator.unwrap_model(net).cpu().eval()
     model = VAE(config, net)
@@ -207,7 +210,7 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
     test_bpd = float(model.bits_per_dim(test.images, test_labels).mean())
     state = {k: v.detach().cpu().numpy() for k, v in net.state_dict().items()}
     metrics = {**curves, "test_bpd_bound": test_bpd, "epochs": config.epochs, "wall_time_s": wall,
-               "device": str(accelerator.device), "train_images": len(split),
+               **training.run_facts(accelerator), "train_images": len(split),
                "parameters": int(sum(p.numel() for p in net.parameters()))}
     checkpoints.save(out_dir, asdict(config), state, metrics)
     return metrics

@@ -385,6 +385,7 @@ def train(name: str, out_dir: Path, *, epochs: int | None = None, device: str = 
                 kl_sum += terms["kl"].sum().item()
             if "indices" in terms:
                 usage += torch.bincount(terms["indices"].flatten().cpu(), minlength=config.codebook_size)
+        mse_sum, kl_sum, count = training.summed(accelerator, mse_sum, kl_sum, count)  # over every process
         curves["train_mse"].append(mse_sum / count)
         if config.kind == "vae":
             curves["train_kl_nats"].append(kl_sum / count)
@@ -395,13 +396,15 @@ def train(name: str, out_dir: Path, *, epochs: int | None = None, device: str = 
                     _restart_dead_codes(core, usage, core.encode(x)[0], restart_gen)
         bar.set_postfix({k: f"{v[-1]:.4f}" for k, v in curves.items()})
     wall = time.perf_counter() - start
+    if not accelerator.is_main_process:  # one writer: the main process evaluates and saves
+        return training.run_facts(accelerator)
 
     net = core.cpu().eval()
     _fit_code_statistics(net, data.load_shipped("train10k").images)
     model = LatentModel(name, config, net)
     state = {k: v.detach().cpu().numpy() for k, v in net.state_dict().items()}
     metrics = {**curves, **evaluate(model, test.images), "epochs": config.epochs, "wall_time_s": wall,
-               "device": str(accelerator.device), "train_images": len(split),
+               **training.run_facts(accelerator), "train_images": len(split),
                "parameters": int(sum(p.numel() for p in net.parameters()))}
     checkpoints.save(out_dir, asdict(config), state, metrics)
     return metrics
