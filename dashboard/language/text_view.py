@@ -102,7 +102,8 @@ def card_data(tm) -> str:
     if is_code(tm) and (info := _code_corpus()):
         facts = {"python": info["python"], "files": info["file_count"],
                  "train": info["splits"]["code/train"]["documents"], "valid": info["splits"]["code/valid"]["documents"]}
-    return t(f"text.card.data.{tm.config.lang}", **facts)
+    everyday = corpus.EVERYDAY in getattr(tm.config, "also_train_on", ())  # e.g. gpt_ko, not lstm_ko
+    return t(f"text.card.data.{corpus.EVERYDAY if everyday else tm.config.lang}", **facts)
 
 
 def code_section() -> None:
