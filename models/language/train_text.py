@@ -87,8 +87,11 @@ def train(name: str, out_dir: Path, *, epochs: float | None = None, device: str 
     if resume:
         model.load_state_dict(text.TextModel.load(name).model.state_dict())
         before = checkpoints.load_metrics(name)
-    optimizer = training.adamw(model, config.lr)
-    schedule = training.warmup_cosine_schedule(optimizer, config.warmup_steps, total, final=0.1)
+    # a resumed run starts a new warm-up and cosine at half the peak rate: the weights are trained, a full
+    # rate would first undo some of it
+    lr, warmup = (config.lr / 2, min(config.warmup_steps, total // 10)) if resume else (config.lr, config.warmup_steps)
+    optimizer = training.adamw(model, lr)
+    schedule = training.warmup_cosine_schedule(optimizer, warmup, total, final=0.1)
     accelerator = Accelerator(cpu=device == "cpu")
     model, optimizer, schedule = accelerator.prepare(model, optimizer, schedule)
 
@@ -152,7 +155,7 @@ def _metrics(model, tokenizer, config, out_dir, before, resume, losses, valid_cu
     if before:  # a resumed run: steps, epochs, time and curves count from the first run on
         done = before.get("steps", 0)
         metrics.update(
-            this_run={"steps": total, "wall_time_s": wall}, steps=done + total,
+            this_run={"steps": total, "wall_time_s": wall, "peak_lr": config.lr / 2}, steps=done + total,
             epochs=before.get("epochs", 0) + total / steps_per_epoch, wall_time_s=before.get("wall_time_s", 0) + wall,
             loss_curve=before.get("loss_curve", []) + losses,
             valid_curve=before.get("valid_curve", []) + [{**v, "step": v["step"] + done} for v in valid_curve])
