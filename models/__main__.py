@@ -2,7 +2,8 @@
 
 ``python -m models train --list`` / ``python -m models train NAME [--epochs E] [--device D] [--resume]``
 ``torchrun --nproc_per_node N -m models train NAME …`` trains on N processes (only the first writes and reports)
-``python -m models corpus [--from DIR] [--code-only]`` rebuilds the text corpora and tokenizers under assets/text
+``python -m models corpus [--from DIR] [--code-only | --everyday-only]`` rebuilds the text corpora and tokenizers
+under assets/text
 ``python -m models melodies [--from DIR]`` rebuilds assets/music (Bach chorale tunes, with music21 at build time)
 ``python -m models sample --family F --n N --seed S [--label K] [--sampler S --steps T --guidance W] --out F.npz``
 """
@@ -50,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_argument("--from", dest="source", help="directory holding the archives (default: download them)")
     text.add_argument("--code-only", action="store_true",
                       help="rebuild only the code corpus and its tokenizer (this Python's standard library, offline)")
+    text.add_argument("--everyday-only", action="store_true",
+                      help="rebuild only the everyday Korean corpus (ko_everyday) from its pinned GitHub archives "
+                           "in --from DIR (downloaded into DIR when missing), and the Korean tokenizers")
     melodies = sub.add_parser("melodies", help="rebuild assets/music (chorale tunes) with music21, a build-time tool")
     melodies.add_argument("--from", dest="source",
                           help="directory holding the music21 wheel and its dependencies (default: download them)")
@@ -104,28 +108,24 @@ def _sample(args, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
-def _corpus(source: str | None, code_only: bool = False) -> int:
+def _corpus(source: str | None, code_only: bool = False, everyday_only: bool = False) -> int:
     import json
     import subprocess
 
     from models.language import corpus, tokenization
 
-    if code_only:
-        try:
-            summary = corpus.build_code()
-        except (corpus.CorpusError, OSError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        print(json.dumps({k: v["characters"] for k, v in summary["splits"].items()}, indent=1))
-        print(json.dumps(tokenization.build_code(), indent=1))
-        return 0
+    if everyday_only and not source:
+        print("error: --everyday-only needs --from DIR (where the archives are or will be downloaded)", file=sys.stderr)
+        return 1
+    part = ((corpus.build_code, tokenization.build_code) if code_only else
+            (lambda: corpus.build_everyday(Path(source)), tokenization.build_korean) if everyday_only else None)
     try:
-        summary = corpus.build(Path(source) if source else None)
+        summary = part[0]() if part else corpus.build(Path(source) if source else None)
     except (corpus.CorpusError, subprocess.CalledProcessError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(json.dumps({k: v["characters"] for k, v in summary["files"].items()}, indent=1))
-    print(json.dumps(tokenization.build(), indent=1))
+    print(json.dumps({k: v["characters"] for k, v in summary["splits" if part else "files"].items()}, indent=1))
+    print(json.dumps(part[1]() if part else tokenization.build(), indent=1))
     return 0
 
 
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     if args.command == "corpus":
-        return _corpus(args.source, args.code_only)
+        return _corpus(args.source, args.code_only, args.everyday_only)
     if args.command == "melodies":
         return _melodies(args.source)
     if args.list:

@@ -35,6 +35,8 @@ def _describe(cfg: dict) -> str:
 def _describe_text(cfg) -> str:
     lang = {"en": "English (Shakespeare)", "ko": "Korean", "code": "Python code (standard library)"}[cfg.lang]
     tok = {"bpe": "byte-level BPE", "char": "character"}[cfg.tokenizer]
+    also = {"ko_everyday": " + everyday stories and chat"}
+    lang += "".join(also.get(c, f" + {c}") for c in cfg.also_train_on)
     return f"{cfg.n_layer}-layer {cfg.arch.upper()}, {lang}, {tok} tokens"
 
 

@@ -197,7 +197,8 @@ widgets.model_card([
                            minutes=f"{m.get('wall_time_s', 0) / 60:.1f}")),
     (t("card.metrics"), t("text.card.metrics", loss=f"{m.get('valid_loss_per_token', float('nan')):.3f}",
                           ppl=f"{m.get('valid_perplexity', float('nan')):.1f}",
-                          char=f"{m.get('valid_loss_per_char', float('nan')):.3f}")),
+                          char=f"{m.get('valid_loss_per_char', float('nan')):.3f}")
+     + text_view.everyday_metric(name, m)),
     (t("card.limits"), t("text.card.limits")),
 ], developer=[
     (t("card.retrain"), f"`python -m models train {name}`"),

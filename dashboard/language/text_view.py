@@ -102,7 +102,20 @@ def card_data(tm) -> str:
     if is_code(tm) and (info := _code_corpus()):
         facts = {"python": info["python"], "files": info["file_count"],
                  "train": info["splits"]["code/train"]["documents"], "valid": info["splits"]["code/valid"]["documents"]}
-    return t(f"text.card.data.{tm.config.lang}", **facts)
+    everyday = corpus.EVERYDAY in getattr(tm.config, "also_train_on", ())  # e.g. gpt_ko, not lstm_ko
+    return t(f"text.card.data.{corpus.EVERYDAY if everyday else tm.config.lang}", **facts)
+
+
+def everyday_metric(name: str, metrics: dict) -> str:
+    """The model card's held-out everyday Korean figure for a model trained on it ("" for the others):
+    the text benchmark's (whole held-out split) when it has one, else the training run's last estimate."""
+    from dashboard.core import loaders
+
+    if corpus.EVERYDAY not in metrics:
+        return ""
+    measured = loaders.benchmark("text").get("models", {}).get(name, {}).get("everyday_nats_per_char")
+    char = measured if measured is not None else metrics[corpus.EVERYDAY]["valid_loss_per_char"]
+    return t("text.card.metrics_everyday", char=f"{char:.3f}")
 
 
 def code_section() -> None:

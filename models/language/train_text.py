@@ -62,17 +62,21 @@ def evaluate(model, batches: list[torch.Tensor], device) -> float:
 
 
 def train(name: str, out_dir: Path, *, epochs: float | None = None, device: str = "cpu", resume: bool = False,
-          progress: bool = True, steps: int | None = None, config: text.TextConfig | None = None) -> dict:
+          progress: bool = True, steps: int | None = None, config: text.TextConfig | None = None,
+          minutes: float | None = None, snapshots: bool = False) -> dict:
     """Train ``name`` into ``out_dir``. ``epochs`` (passes over the training tokens) or ``steps``
-    override the configured step budget."""
+    override the configured step budget; ``minutes`` stops earlier at the first evaluation past that
+    wall time; ``snapshots`` writes the model and metrics to ``out_dir`` at every evaluation (a long
+    run into a candidate directory can then be stopped at any time)."""
     from accelerate import Accelerator
     from tqdm.auto import tqdm
 
     config = config or text.SHIPPED[name]
     torch.manual_seed(config.seed)
     tokenizer = tokenization.load(config.lang, config.tokenizer)
-    train_ids = encode_corpus(tokenizer, config.lang, "train")
+    train_ids = torch.cat([encode_corpus(tokenizer, c, "train") for c in (config.lang, *config.also_train_on)])
     valid_ids = encode_corpus(tokenizer, config.lang, "valid")
+    extra_valid = {c: encode_corpus(tokenizer, c, "valid") for c in config.also_train_on}
     tokens_per_step = config.batch_size * config.context
     steps_per_epoch = len(train_ids) / tokens_per_step
     total = steps or (round(epochs * steps_per_epoch) if epochs else config.steps)
@@ -83,14 +87,20 @@ def train(name: str, out_dir: Path, *, epochs: float | None = None, device: str 
     if resume:
         model.load_state_dict(text.TextModel.load(name).model.state_dict())
         before = checkpoints.load_metrics(name)
-    optimizer = training.adamw(model, config.lr)
-    schedule = training.warmup_cosine_schedule(optimizer, config.warmup_steps, total, final=0.1)
+    # a resumed run starts a new warm-up and cosine at half the peak rate: the weights are trained, a full
+    # rate would first undo some of it
+    lr, warmup = (config.lr / 2, min(config.warmup_steps, total // 10)) if resume else (config.lr, config.warmup_steps)
+    optimizer = training.adamw(model, lr)
+    schedule = training.warmup_cosine_schedule(optimizer, warmup, total, final=0.1)
     accelerator = Accelerator(cpu=device == "cpu")
     model, optimizer, schedule = accelerator.prepare(model, optimizer, schedule)
 
     gen = torch.Generator().manual_seed(config.seed)
     eval_gen = torch.Generator().manual_seed(config.seed + 1)
     eval_batches = [windows(valid_ids, config.batch_size, config.context, eval_gen) for _ in range(config.eval_batches)]
+    extra_batches = {c: [windows(ids, config.batch_size, config.context, eval_gen) for _ in range(config.eval_batches)]
+                     for c, ids in extra_valid.items()}
+    extra_curves: dict[str, list[dict]] = {c: [] for c in extra_valid}
     losses, valid_curve, running = [], [], []
     start = time.perf_counter()
     model.train()
@@ -100,12 +110,26 @@ def train(name: str, out_dir: Path, *, epochs: float | None = None, device: str 
         logits = text.logits_of(model, batch[:, :-1])
         loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1).float(), batch[:, 1:].flatten())
         running = lm_step(accelerator, model, optimizer, schedule, loss, step, running, losses, bar)
-        if (step + 1) % config.eval_every == 0 or step + 1 == total:
+        last = step + 1 == total or (minutes is not None and time.perf_counter() - start > minutes * 60)
+        if (step + 1) % config.eval_every == 0 or last:
             valid_curve.append({"step": step + 1, "loss": evaluate(model, eval_batches, accelerator.device)})
-    wall = time.perf_counter() - start
+            for c, batches in extra_batches.items():
+                extra_curves[c].append({"step": step + 1, "loss": evaluate(model, batches, accelerator.device)})
+            if snapshots or last:
+                metrics = _metrics(accelerator.unwrap_model(model), tokenizer, config, out_dir, before, resume,
+                                   losses, valid_curve, extra_curves, step + 1, steps_per_epoch, tokens_per_step,
+                                   train_ids, valid_ids, extra_valid, time.perf_counter() - start, accelerator.device)
+            if last:
+                break
+    return metrics
 
-    model = accelerator.unwrap_model(model).cpu().eval()
-    text.save(model, tokenizer, config, out_dir)
+
+def _metrics(model, tokenizer, config, out_dir, before, resume, losses, valid_curve, extra_curves, total,
+             steps_per_epoch, tokens_per_step, train_ids, valid_ids, extra_valid, wall, device) -> dict:
+    """Save the model and its ``metrics.json`` in ``out_dir`` after ``total`` steps; returns the metrics."""
+    was_training = model.training
+    text.save(model.eval(), tokenizer, config, out_dir)
+    model.train(was_training)
     valid_chars = len(corpus.load(config.lang, "valid"))
     chars_per_token = valid_chars / len(valid_ids)
     final = valid_curve[-1]["loss"]
@@ -116,13 +140,22 @@ def train(name: str, out_dir: Path, *, epochs: float | None = None, device: str 
         "steps": total, "epochs": total / steps_per_epoch, "tokens_per_step": tokens_per_step,
         "train_tokens": len(train_ids), "valid_tokens": len(valid_ids), "vocab_size": len(tokenizer),
         "wall_time_s": wall, "seconds_per_epoch": wall / (total / steps_per_epoch),
-        "train_tokens_per_s": total * tokens_per_step / wall, "device": str(accelerator.device),
+        "train_tokens_per_s": total * tokens_per_step / wall, "device": str(device),
         "parameters": text.parameter_count(model), "resumed": resume,
     }
+    for c, ids in extra_valid.items():  # the extra corpora's held-out figures, e.g. "ko_everyday"
+        per_token = len(corpus.load(c, "valid")) / len(ids)
+        metrics[c] = {"valid_curve": extra_curves[c], "valid_loss_per_token": extra_curves[c][-1]["loss"],
+                      "valid_loss_per_char": extra_curves[c][-1]["loss"] / per_token, "chars_per_token": per_token,
+                      "valid_tokens": len(ids)}
+        if before.get(c):
+            done = before.get("steps", 0)
+            metrics[c]["valid_curve"] = before[c].get("valid_curve", []) + [
+                {**v, "step": v["step"] + done} for v in extra_curves[c]]
     if before:  # a resumed run: steps, epochs, time and curves count from the first run on
         done = before.get("steps", 0)
         metrics.update(
-            this_run={"steps": total, "wall_time_s": wall}, steps=done + total,
+            this_run={"steps": total, "wall_time_s": wall, "peak_lr": config.lr / 2}, steps=done + total,
             epochs=before.get("epochs", 0) + total / steps_per_epoch, wall_time_s=before.get("wall_time_s", 0) + wall,
             loss_curve=before.get("loss_curve", []) + losses,
             valid_curve=before.get("valid_curve", []) + [{**v, "step": v["step"] + done} for v in valid_curve])

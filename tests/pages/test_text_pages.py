@@ -1,5 +1,6 @@
 """Interactions on the text pages: tokenizers, the step-by-step lab, streaming, bad inputs, URL state."""
 
+from dashboard.core.i18n import strings
 from models.language import corpus, text
 from tests.pages.conftest import run_app
 
@@ -68,9 +69,12 @@ def test_bad_prompts_are_explained_not_fatal():
 def test_korean_ui_uses_the_korean_model_and_the_lstm_works_too():
     at = run_app("ko", "pages/next_token.py")
     assert not at.exception and at.selectbox(key="_url_model").value == 2  # GPT · Korean
+    everyday = strings("ko")["text.card.metrics_everyday"].split("{")[0]
+    assert markdown_with(at, everyday) and markdown_with(at, strings("ko")["text.card.data.ko_everyday"][:30])
     at.selectbox(key="_url_model").set_value(3).run()  # LSTM · Korean
     assert not at.exception
     assert any("트랜스포머" in i.value for i in at.info)  # beam search is shown for the Transformer
+    assert not markdown_with(at, everyday) or corpus.EVERYDAY in text.TextModel.load("lstm_ko").config.also_train_on
 
 
 def test_attention_layer_and_head_follow_the_url():
