@@ -76,8 +76,11 @@ def _bounded(lo: int, hi: int):
 def _sample(args, parser: argparse.ArgumentParser) -> int:
     import numpy as np
 
-    from models.core.device import pick_device
+    from models.core.device import configure_threads, pick_device
 
+    # One torch thread (or GENAI_LAB_TORCH_THREADS): on a busy machine a multi-threaded math library
+    # may split the same sum differently from run to run, and "same seed, same images" is the contract.
+    configure_threads()
     options = {"sampler": args.sampler, "steps": args.steps, "guidance": args.guidance}
     takes = zoo.FAMILIES[args.family].options
     given = [f"--{k}" for k, v in options.items() if v is not None and k not in takes]
