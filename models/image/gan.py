@@ -67,7 +67,7 @@ class GANConfig:
     ema_decay: float = 0.999
     bn_batches: int = 20                         # batches used to re-estimate the EMA G's BN statistics
     minibatch_std: bool = True                   # D also sees how varied its batch is (group std feature)
-    augment: bool = False                        # DiffAugment: the same random shift for real and fake
+    augment: bool = False                        # DiffAugment: D sees randomly shifted, cut-out real and fake
     seed: int = 0
     snapshot_seed: int = 2024
 
@@ -170,12 +170,11 @@ def diff_augment(x: torch.Tensor, rng: torch.Generator, shift: int = AUGMENT_SHI
     n, _, height, width = x.shape
     dy, dx = (torch.randint(-shift, shift + 1, (2, n), generator=rng)).to(x.device)
     padded = nn.functional.pad(x, (shift, shift, shift, shift), value=-1.0)
-    rows = torch.arange(height, device=x.device)[None, :] + dy[:, None] + shift  # (n, H)
-    cols = torch.arange(width, device=x.device)[None, :] + dx[:, None] + shift   # (n, W)
+    r = torch.arange(height, device=x.device)[None, :]  # (1, H)
+    c = torch.arange(width, device=x.device)[None, :]   # (1, W)
+    rows, cols = r + dy[:, None] + shift, c + dx[:, None] + shift  # (n, H), (n, W)
     out = padded[torch.arange(n, device=x.device)[:, None, None], 0, rows[:, :, None], cols[:, None, :]]
     cy, cx = (torch.randint(0, height - cut + 1, (2, n), generator=rng)).to(x.device)
-    r = torch.arange(height, device=x.device)[None, :]
-    c = torch.arange(width, device=x.device)[None, :]
     hole = (((r >= cy[:, None]) & (r < cy[:, None] + cut))[:, :, None]
             & ((c >= cx[:, None]) & (c < cx[:, None] + cut))[:, None, :])
     return torch.where(hole, torch.full_like(out, -1.0), out).unsqueeze(1)
@@ -402,8 +401,7 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
             # 1. discriminator step: hinge loss, real pushed above +1, fake below -1
             with torch.no_grad():
                 fake = generator(z, y)
-            if config.augment:
-                real, fake = seen(real), seen(fake)
+            real, fake = seen(real), seen(fake)
             if config.minibatch_std:  # each batch on its own: the spread of a mixed batch says nothing
                 s_real, s_fake = discriminator(real, y), discriminator(fake, y)
             else:
