@@ -75,7 +75,8 @@ def train(family: str, out_dir: Path, *, epochs: int | None = None, device: str 
         from models.image.vae import train as fit
 
         metrics = fit(out_dir, epochs=epochs, device=device, progress=progress, train_split=subset,
-                      config=VAEConfig(num_classes=1, kl_weight=1.0, epochs=VAE_EPOCHS))
+                      config=VAEConfig(num_classes=1, kl_weight=1.0, epochs=VAE_EPOCHS,
+                                       prior_rank=0))  # N(0, I): what the network learnt, nothing refit
     else:
         raise ValueError(f"unknown family {family!r}; choose gan or vae")
     if out_dir is None:  # not the main process of a multi-process launch: it writes nothing

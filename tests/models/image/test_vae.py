@@ -47,6 +47,32 @@ def test_elbo_terms():
     assert torch.all(vae.bits_per_dim(torch.full((1,), 784 * np.log(256))) == 0)  # 0 nats → 8 bits each
 
 
+def test_a_refit_prior_keeps_the_networks_and_tightens_the_bound():
+    """The refit prior replaces N(μ_y, I) by a Gaussian fitted to the encodings: encoder and decoder stay,
+    the KL term (and so the bound) shrinks on the images it was fitted to, and samples stay seeded."""
+    torch.manual_seed(0)
+    config = vae.VAEConfig(latent_dim=4, channels=(4, 8), hidden=16, prior_rank=4)
+    net = vae.ConditionalVAE(config)
+    test = data.load_shipped("test")
+    images, labels = test.images[:400], test.labels[:400]
+    model = vae.VAE(config, net)
+    with torch.no_grad():  # encodings away from N(0, I), as after training
+        net.enc_fc[-1].bias[:4] += 2.0
+    weights = {k: v.clone() for k, v in net.state_dict().items() if not k.startswith("prior")}
+    before = model.bits_per_dim(images, labels).mean()
+    vae.refit_prior(net, images, labels)
+    assert config.prior_refit and net.prior_factor.shape == (10, 4, 4)
+    assert model.bits_per_dim(images, labels).mean() < before
+    for key, value in net.state_dict().items():
+        if not key.startswith("prior"):
+            torch.testing.assert_close(value, weights[key], rtol=0, atol=0, msg=key)
+    a = model.sample(labels[:5], seed=2)
+    np.testing.assert_array_equal(a, model.sample(labels[:5], seed=2))
+    again = vae.ConditionalVAE(vae.VAEConfig(**{**config.__dict__}))
+    again.load_state_dict(net.state_dict())
+    np.testing.assert_array_equal(vae.VAE(again.config, again).sample(labels[:5], seed=2), a)
+
+
 def test_tiny_training_run(tmp_checkpoints, monkeypatch):
     from models.registry import train
 
@@ -55,6 +81,7 @@ def test_tiny_training_run(tmp_checkpoints, monkeypatch):
     monkeypatch.setattr(data, "load_train", lambda prefer_full=True: small)
     metrics = train("vae", epochs=1, device="cpu", progress=False)
     assert len(metrics["train_bpd"]) == 1 and np.isfinite(metrics["test_bpd_bound"])
+    assert np.isfinite(metrics["test_bpd_bound_trained_prior"]) and metrics["prior"].startswith("refit")
     assert {p.name for p in (tmp_checkpoints / "vae").iterdir()} == {"config.json", "model.safetensors",
                                                                      "metrics.json"}
     assert vae.VAE.load().sample(np.array([0]), seed=0).shape == (1, 28, 28)
