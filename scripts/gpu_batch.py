@@ -109,8 +109,12 @@ def markdown(results: dict) -> str:
         lines.append(f"| diffusion {lat['images']} images × {lat['network_calls']} calls, {key} | "
                      f"p50 {lat['p50_ms']:.1f} ms, p90 {lat['p90_ms']:.1f} ms ({lat['repeats']} runs) |")
     for name, row in results["models"].items():
-        value = {"trained": lambda r: f"{r['wall_s']:.1f} s", "error": lambda r: f"error: {r['error']}",
-                 "not reached": lambda r: "not reached (budget spent)"}[row["status"]](row)
+        if row["status"] == "trained":
+            value = f"{row['wall_s']:.1f} s"
+        elif row["status"] == "error":
+            value = f"error: {row['error']}"
+        else:
+            value = "not reached (budget spent)"
         lines.append(f"| retrain {name} | {value} |")
     return "\n".join(lines) + "\n"
 

@@ -272,6 +272,17 @@ def to_float(images: np.ndarray) -> np.ndarray:
     return images.reshape(len(images), -1).astype(np.float32) / 255.0
 
 
+def dequantize(images: np.ndarray, generator=None):
+    """uint8 (N,28,28) → float32 torch tensor (N,1,28,28) in (0, 1): (pixel + u)/256, with u ~ U(0,1) drawn
+    from ``generator`` (a ``torch.Generator``), or the bin centre u = 0.5 without one. The VAE and the
+    flow see their pixels this way."""
+    import torch
+
+    x = torch.from_numpy(np.asarray(images, dtype=np.float32)).reshape(-1, 1, *IMAGE_SHAPE)
+    u = torch.rand(x.shape, generator=generator) if generator is not None else 0.5
+    return (x + u) / 256.0
+
+
 def to_uint8(x: np.ndarray) -> np.ndarray:
     """float (N,784) or (N,28,28) in [0, 1] -> uint8 (N,28,28), clipped."""
     x = np.asarray(x).reshape(-1, *IMAGE_SHAPE)

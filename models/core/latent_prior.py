@@ -59,26 +59,26 @@ def _double(*tensors: torch.Tensor):
     return (*(t.double() for t in tensors), tensors[0].dtype)
 
 
-def _whiten(x: torch.Tensor, factor: torch.Tensor, log_std: torch.Tensor):
-    """For x = z − m (…, D): (x / ψ, the Cholesky factor L of A = I + W ψ⁻¹ Wᵀ, L⁻¹ W ψ⁻¹ x)."""
+def _terms(x: torch.Tensor, factor: torch.Tensor, log_std: torch.Tensor):
+    """For x = z − m (…, D) and a Gaussian's W (…, R, D) and log √ψ (…, D): (1/ψ, B = L⁻¹ W ψ⁻¹ with L the
+    Cholesky factor of A = I + W ψ⁻¹ Wᵀ, the Mahalanobis term xᵀΣ⁻¹x, log|Σ|).
+
+    Woodbury: ``xᵀΣ⁻¹x = Σ x²/ψ − |B x|²``; determinant lemma: ``log|Σ| = Σ log ψ + log|A|``.
+    """
     inv_var = torch.exp(-2 * log_std)
     wd = factor * inv_var[..., None, :]                               # W ψ⁻¹   (…, R, D)
     a = torch.eye(factor.shape[-2], dtype=x.dtype, device=x.device) + wd @ factor.transpose(-1, -2)
     chol = torch.linalg.cholesky(a)
-    proj = torch.linalg.solve_triangular(chol, (wd @ x.unsqueeze(-1)), upper=False)[..., 0]
-    return inv_var, chol, proj
+    b = torch.linalg.solve_triangular(chol, wd, upper=False)          # (…, R, D)
+    maha = (x**2 * inv_var).sum(-1) - ((b @ x.unsqueeze(-1))[..., 0] ** 2).sum(-1)
+    logdet = 2 * log_std.sum(-1) + 2 * torch.diagonal(chol, dim1=-2, dim2=-1).log().sum(-1)
+    return inv_var, b, maha, logdet
 
 
 def log_prob(z: torch.Tensor, mean: torch.Tensor, factor: torch.Tensor, log_std: torch.Tensor) -> torch.Tensor:
-    """log N(z; m_k, W_kᵀW_k + diag ψ_k) for every class k: (N, K).
-
-    Woodbury: ``xᵀΣ⁻¹x = Σ x²/ψ − |L⁻¹ W ψ⁻¹ x|²`` and ``log|Σ| = Σ log ψ + log|A|``.
-    """
+    """log N(z; m_k, W_kᵀW_k + diag ψ_k) for every class k: (N, K)."""
     z, mean, factor, log_std, dtype = _double(z, mean, factor, log_std)
-    x = z[:, None, :] - mean                                           # (N, K, D)
-    inv_var, chol, proj = _whiten(x, factor, log_std)
-    maha = (x**2 * inv_var).sum(-1) - (proj**2).sum(-1)
-    logdet = 2 * log_std.sum(-1) + 2 * torch.diagonal(chol, dim1=-2, dim2=-1).log().sum(-1)
+    _, _, maha, logdet = _terms(z[:, None, :] - mean, factor, log_std)  # x: (N, K, D)
     return (-0.5 * (maha + logdet + z.shape[1] * math.log(2 * math.pi))).to(dtype)
 
 
@@ -87,14 +87,8 @@ def kl_from_diagonal(mu: torch.Tensor, logvar: torch.Tensor, mean: torch.Tensor,
     """KL(N(μ, diag σ²) ‖ N(m, WᵀW + diag ψ)) per row (N,), nats; ``mean``/``factor``/``log_std`` are
     each row's own class (N, D), (N, R, D), (N, D)."""
     mu, logvar, mean, factor, log_std, dtype = _double(mu, logvar, mean, factor, log_std)
-    x = mu - mean
-    inv_var, chol, proj = _whiten(x, factor, log_std)
-    # diag Σ⁻¹ = 1/ψ − Σ_r (L⁻¹ W ψ⁻¹)²_r
-    b = torch.linalg.solve_triangular(chol, factor * inv_var[..., None, :], upper=False)
-    inv_diag = inv_var - (b**2).sum(-2)
-    trace = (logvar.exp() * inv_diag).sum(-1)
-    maha = (x**2 * inv_var).sum(-1) - (proj**2).sum(-1)
-    logdet = 2 * log_std.sum(-1) + 2 * torch.diagonal(chol, dim1=-2, dim2=-1).log().sum(-1)
+    inv_var, b, maha, logdet = _terms(mu - mean, factor, log_std)
+    trace = (logvar.exp() * (inv_var - (b**2).sum(-2))).sum(-1)      # diag Σ⁻¹ = 1/ψ − Σ_r B²_r
     return (0.5 * (trace + maha - mu.shape[1] + logdet - logvar.sum(-1))).to(dtype)
 
 

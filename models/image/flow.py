@@ -350,8 +350,7 @@ class FlowNet(nn.Module):
 # --------------------------------------------------------------------------- inference wrapper
 def dequantize_centre(images: np.ndarray) -> torch.Tensor:
     """uint8 (N,28,28) → v = (x + 0.5)/256 as float32 (N,1,28,28): the fixed-u dequantization."""
-    x = np.asarray(images, dtype=np.float32).reshape(-1, 1, *data.IMAGE_SHAPE)
-    return torch.from_numpy((x + 0.5) / 256.0)
+    return data.dequantize(images)
 
 
 def quantize(v: torch.Tensor) -> np.ndarray:
@@ -476,8 +475,7 @@ def refit_prior(net: FlowNet, images: np.ndarray, labels: np.ndarray, batch: int
     net.eval()
     gen, z = torch.Generator().manual_seed(seed), []
     for i in range(0, len(images), batch):
-        x = torch.from_numpy(np.asarray(images[i : i + batch], dtype=np.float32)).reshape(-1, 1, *data.IMAGE_SHAPE)
-        z.append(net.encode(((x + torch.rand(x.shape, generator=gen)) / 256.0).to(device))[0].cpu())
+        z.append(net.encode(data.dequantize(images[i : i + batch], gen).to(device))[0].cpu())
     z = torch.cat(z)
     net.train(was_training)
     fitted = latent_prior.fit(z, torch.from_numpy(np.asarray(labels, dtype=np.int64)), NUM_CLASSES,
@@ -578,10 +576,10 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
         return training.run_facts(accelerator)
 
     model = accelerator.unwrap_model(net).eval()
-    trained_prior = _evaluate(model, test, accelerator.device)
+    scores = trained_prior = _evaluate(model, test, accelerator.device)
     if config.prior_rank:
         refit_prior(model, images, labels)
-    scores = _evaluate(model, test, accelerator.device)
+        scores = _evaluate(model, test, accelerator.device)
     tensors = {k: v.detach().cpu().numpy() for k, v in model.state_dict().items()}
     metrics = {
         "train_bpd": train_bpd,

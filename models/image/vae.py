@@ -134,9 +134,7 @@ def bits_per_dim(elbo_nats: torch.Tensor) -> torch.Tensor:
 
 def to_unit(images: np.ndarray, dequantize: torch.Generator | None = None) -> torch.Tensor:
     """uint8 (N,28,28) → (N,1,28,28) in [0,1]: (pixel + u)/256, u ~ U(0,1) or the midpoint 0.5."""
-    x = torch.from_numpy(np.asarray(images, dtype=np.float32)).reshape(-1, 1, *data.IMAGE_SHAPE)
-    u = torch.rand(x.shape, generator=dequantize) if dequantize is not None else 0.5
-    return (x + u) / 256.0
+    return data.dequantize(images, dequantize)
 
 
 class VAE:
@@ -258,11 +256,11 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
     net = accelerator.unwrap_model(net).cpu().eval()
     model = VAE(config, net)
     test_labels = test.labels if config.num_classes > 1 else np.zeros(len(test), np.int64)
-    trained_prior_bpd = float(model.bits_per_dim(test.images, test_labels).mean())
+    test_bpd = trained_prior_bpd = float(model.bits_per_dim(test.images, test_labels).mean())
     if config.prior_rank:
         train_labels = split.labels if config.num_classes > 1 else np.zeros(len(split), np.int64)
         refit_prior(net, split.images, train_labels)
-    test_bpd = float(model.bits_per_dim(test.images, test_labels).mean())
+        test_bpd = float(model.bits_per_dim(test.images, test_labels).mean())
     state = {k: v.detach().cpu().numpy() for k, v in net.state_dict().items()}
     metrics = {**curves, "test_bpd_bound": test_bpd, "test_bpd_bound_trained_prior": trained_prior_bpd,
                "prior": (f"refit to the training encodings, rank {config.prior_rank}" if config.prior_refit

@@ -116,7 +116,7 @@ def train(name: str, out_dir: Path, *, epochs: float | None = None, device: str 
             for c, batches in extra_batches.items():
                 extra_curves[c].append({"step": step + 1, "loss": evaluate(model, batches, accelerator.device)})
             if snapshots or last:
-                metrics = _metrics(accelerator.unwrap_model(model), tokenizer, config, out_dir, before, resume,
+                metrics = _metrics(accelerator.unwrap_model(model), tokenizer, config, out_dir, before, resume, lr,
                                    losses, valid_curve, extra_curves, step + 1, steps_per_epoch, tokens_per_step,
                                    train_ids, valid_ids, extra_valid, time.perf_counter() - start, accelerator.device)
             if last:
@@ -124,7 +124,7 @@ def train(name: str, out_dir: Path, *, epochs: float | None = None, device: str 
     return metrics
 
 
-def _metrics(model, tokenizer, config, out_dir, before, resume, losses, valid_curve, extra_curves, total,
+def _metrics(model, tokenizer, config, out_dir, before, resume, lr, losses, valid_curve, extra_curves, total,
              steps_per_epoch, tokens_per_step, train_ids, valid_ids, extra_valid, wall, device) -> dict:
     """Save the model and its ``metrics.json`` in ``out_dir`` after ``total`` steps; returns the metrics."""
     was_training = model.training
@@ -149,15 +149,19 @@ def _metrics(model, tokenizer, config, out_dir, before, resume, losses, valid_cu
                       "valid_loss_per_char": extra_curves[c][-1]["loss"] / per_token, "chars_per_token": per_token,
                       "valid_tokens": len(ids)}
         if before.get(c):
-            done = before.get("steps", 0)
-            metrics[c]["valid_curve"] = before[c].get("valid_curve", []) + [
-                {**v, "step": v["step"] + done} for v in extra_curves[c]]
+            metrics[c]["valid_curve"] = _continued(before[c].get("valid_curve", []), extra_curves[c], before)
     if before:  # a resumed run: steps, epochs, time and curves count from the first run on
         done = before.get("steps", 0)
         metrics.update(
-            this_run={"steps": total, "wall_time_s": wall, "peak_lr": config.lr / 2}, steps=done + total,
+            this_run={"steps": total, "wall_time_s": wall, "peak_lr": lr}, steps=done + total,
             epochs=before.get("epochs", 0) + total / steps_per_epoch, wall_time_s=before.get("wall_time_s", 0) + wall,
             loss_curve=before.get("loss_curve", []) + losses,
-            valid_curve=before.get("valid_curve", []) + [{**v, "step": v["step"] + done} for v in valid_curve])
+            valid_curve=_continued(before.get("valid_curve", []), valid_curve, before))
     checkpoints.save_metrics(out_dir, metrics)
     return metrics
+
+
+def _continued(earlier: list[dict], curve: list[dict], before: dict) -> list[dict]:
+    """A resumed run's evaluation curve after the first run's, its steps counted from the first run on."""
+    done = before.get("steps", 0)
+    return earlier + [{**v, "step": v["step"] + done} for v in curve]
