@@ -6,7 +6,7 @@ from dashboard.core import charts, exports, loaders, pictures, widgets
 from dashboard.core.i18n import t
 from dashboard.image import judges_view
 from dashboard.image import loaders as image_loaders
-from models.core.judge import JUDGES, accuracy_key
+from models.core.judge_keys import JUDGES, accuracy_key
 from models.image import zoo
 
 widgets.setup_page()

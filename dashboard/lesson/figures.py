@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from dashboard.core import loaders
-from models.core.judge import SECOND, fid_key
+from models.core.judge_keys import SECOND, fid_key
 
 Figures = dict[str, str]
 

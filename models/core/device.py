@@ -4,6 +4,7 @@ count, set once per process: ``GENAI_LAB_TORCH_THREADS`` overrides."""
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import warnings
 
@@ -60,14 +61,16 @@ def configure_threads() -> int:
     10–100× slower and a diffusion batch 10–20× slower (measured while the machine was loaded); on
     an idle machine two threads make one diffusion batch 1.5× faster, not 2×. A single learner on
     a laptop may set ``GENAI_LAB_TORCH_THREADS`` to the core count for the shortest wait.
+
+    Where torch is not imported yet, the count goes into ``OMP_NUM_THREADS`` / ``MKL_NUM_THREADS``,
+    which torch reads when it loads (capped there at the core count): importing torch here would add
+    ~1 s to the first page.
     """
     global _threads
     if _threads is not None:
         return _threads
     with _threads_lock:
         if _threads is None:
-            import torch
-
             raw = os.environ.get(ENV_THREADS, "").strip()
             count = DEFAULT_THREADS
             if raw:
@@ -79,6 +82,9 @@ def configure_threads() -> int:
                     warnings.warn(f"{ENV_THREADS}={raw!r} is not a positive integer; using {DEFAULT_THREADS}.",
                                   stacklevel=2)
                     count = DEFAULT_THREADS
-            torch.set_num_threads(count)
+            if "torch" in sys.modules:
+                sys.modules["torch"].set_num_threads(count)
+            else:  # not imported yet (the landing page needs no torch): torch reads these when it loads
+                os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(count)
             _threads = count
     return _threads

@@ -24,22 +24,8 @@ from torch import nn
 
 from models.core import checkpoints, data, training
 
-NAME = "judge"
-SECOND = "judge2"
-#: every judge the zoo benchmark scores domain FID with, the first one first
-JUDGES = (NAME, SECOND)
-
-
-def fid_key(name: str, floor: bool = False) -> str:
-    """Where the zoo benchmark keeps judge ``name``'s domain FID: a family's (``fid``, ``fid_judge2``) or,
-    with ``floor``, the real-vs-real floor at the top of the results (``floor_fid``, ``floor_fid_judge2``)."""
-    base = "floor_fid" if floor else "fid"
-    return base if name == NAME else f"{base}_{name}"
-
-
-def accuracy_key(name: str) -> str:
-    """Where the zoo benchmark keeps judge ``name``'s test accuracy (``judge_test_accuracy``, ...)."""
-    return f"{name}_test_accuracy"
+# names and result keys live in judge_keys (no torch); re-exported here
+from models.core.judge_keys import JUDGES, NAME, SECOND, accuracy_key, fid_key  # noqa: F401
 
 
 @dataclass

@@ -55,3 +55,21 @@ def test_missing_checkpoint_gives_a_message_not_a_traceback(tmp_checkpoints):
         assert any("python -m models train overview_classifier" in e.value for e in at.error)
     finally:
         st.cache_resource.clear()
+
+
+def test_the_landing_page_starts_without_torch():
+    """The app's first page (app.py with its menu, lesson bar and share box) imports no torch, diffusers
+    or transformers: a cold start pays for Streamlit and the page, not ~1 s of ``import torch``."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys; from streamlit.testing.v1 import AppTest; "
+            "at = AppTest.from_file('app.py', default_timeout=120).run(); assert not at.exception, at.exception; "
+            "assert at.title, 'nothing drawn'; "
+            "print(sorted(m for m in ('torch', 'diffusers', 'transformers', 'accelerate') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                         text=True, timeout=300, env={**os.environ, "PYTHONPATH": "."})
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "[]"

@@ -1,5 +1,6 @@
 """Torch's thread count: set once per process, from GENAI_LAB_TORCH_THREADS or one thread."""
 
+import os
 import threading
 import warnings
 
@@ -35,3 +36,21 @@ def test_configure_threads_defaults_to_one_thread(monkeypatch, raw):
         warnings.simplefilter("always")
         assert device.configure_threads() == device.DEFAULT_THREADS == 1
     assert calls == [1] and len(caught) == (1 if raw else 0)
+
+
+def test_before_torch_is_imported_the_count_waits_for_it_in_the_environment():
+    """The landing page imports no torch: configure_threads must not import it, yet torch must start
+    with the count once a later page imports it. (One thread: torch caps an environment count at the
+    core count, and starts with all cores when none is set, so on this machine one is told apart.)"""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import os, sys; from models.core import device; os.environ.pop('OMP_NUM_THREADS', None); "
+            "assert device.configure_threads() == 1; assert 'torch' not in sys.modules, 'torch imported'; "
+            "import torch; print(torch.get_num_threads())")
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    run = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[3], capture_output=True,
+                         text=True, timeout=120, env={**env, device.ENV_THREADS: "1", "PYTHONPATH": "."})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "1"
