@@ -94,7 +94,10 @@ SHIPPED: dict[str, TextConfig] = {
     # 1,500 steps, then 3,000 more resumed (2026-12-02): held-out 1.72 → 1.59 nats/char
     "gpt_en_char": TextConfig(lang="en", tokenizer="char", steps=4500),
     "lstm_en": TextConfig(lang="en", arch="lstm", n_layer=1, steps=500),
-    "lstm_ko": TextConfig(lang="ko", arch="lstm", n_layer=1, steps=300, dropout=0.1),
+    # the same corpora, tokenizer, windows and steps as gpt_ko (retrained 2026-12-02: 1,000 steps, then
+    # --resume --epochs 2 as gpt_ko; ~1.1 s a step on one quiet thread)
+    "lstm_ko": TextConfig(lang="ko", arch="lstm", n_layer=1, steps=1000, dropout=0.1, eval_every=100, eval_batches=8,
+                          also_train_on=(corpus.EVERYDAY,)),
     # Python standard-library source (corpus.CODE), its own 1,024-token BPE: ~2.6 characters per
     # token, so 256 tokens see ~650 characters of code; 2.5-3.3 s a step on one quiet thread (~15 min),
     # ~3 passes over the 0.85 M training tokens, hence dropout.
@@ -106,12 +109,13 @@ SHIPPED: dict[str, TextConfig] = {
 #: the page makes sense for them (the next-token lab), left out where it does not (the LSTM comparison).
 CODE_MODELS = tuple(name for name, cfg in SHIPPED.items() if cfg.lang == corpus.CODE)
 
-#: Starting prompts in each model's own language (data for the model, not UI text).
-DEFAULT_PROMPTS = {"en": "ROMEO.\nBut soft, what light", "ko": "대한민국의 모든 국민은",
+#: Starting prompts in each model's own language (data for the model, not UI text). The Korean ones are
+#: everyday prose: both Korean models read the stories and chat of corpus.EVERYDAY beside the statutes.
+DEFAULT_PROMPTS = {"en": "ROMEO.\nBut soft, what light", "ko": "어느 날 아침, 나는",
                    corpus.CODE: "def fibonacci(n):\n"}
 #: Short texts whose attention maps are worth a look.
 ATTENTION_TEXTS = {"en": "KING. What says the queen? QUEEN. The queen says nothing.",
-                   "ko": "대한민국의 주권은 국민에게 있고, 모든 권력은 국민으로부터 나온다.",
+                   "ko": "어머니는 아들에게 편지를 썼고, 아들은 그 편지를 읽고 한참을 울었다.",
                    corpus.CODE: "def add(a, b):\n    return a + b\n\nprint(add(1, 2))"}
 
 
