@@ -30,6 +30,7 @@ OWN = "own"                                # the next-token lab's model option f
 KEY, RUNNING, ERROR = "own_key", "own_running", "own_error"
 NEW_TEXT, RUN_ID, SCOPE = "own_new_text", "own_run_id", "own_text"
 ZIP_SEEN = "own_zip_seen"
+UPLOAD_NOTE = "own_upload_note"            # (file id, note): the uploaded file is read once, not every rerun
 UPLOAD, PASTE, ZIP = "own_upload", "own_paste", "own_zip"
 CHUNK_S = 1.5                              # training seconds per chunk (the page redraws after each)
 SECONDS = (30, 60, 90, 120, 180, 300, 600)  # training time offered
@@ -72,11 +73,17 @@ def upload_note() -> str | None:
     upload = st.session_state.get(UPLOAD)
     if upload is None or st.session_state.get(ERROR) is not None:
         return None
-    try:
-        n = len(own_text.read_upload(upload.getvalue()))
-    except own_text.OwnTextError as exc:
-        return t("owntext.upload_bad", name=upload.name, why=error_text(exc))
-    return t("owntext.upload_ready", name=upload.name, n=f"{n:,}")
+    seen = st.session_state.get(UPLOAD_NOTE)
+    if seen is None or seen[0] != upload.file_id:
+        try:
+            seen = upload.file_id, ("ready", len(own_text.read_upload(upload.getvalue())))
+        except own_text.OwnTextError as exc:
+            seen = upload.file_id, ("bad", exc)
+        st.session_state[UPLOAD_NOTE] = seen
+    kind, value = seen[1]
+    if kind == "bad":
+        return t("owntext.upload_bad", name=upload.name, why=error_text(value))
+    return t("owntext.upload_ready", name=upload.name, n=f"{value:,}")
 
 
 def start(seed: int) -> None:

@@ -101,12 +101,17 @@ def test_transformer_vs_rnn_shows_the_attention_and_structure_of_your_model(lang
     assert not at.exception, [e.value for e in at.exception]
 
 
-def test_upload_of_a_txt_file_trains():
+def test_upload_of_a_txt_file_trains(monkeypatch):
+    reads = []
+    read_upload = own_text.read_upload
+    monkeypatch.setattr(own_text, "read_upload", lambda data: reads.append(len(data)) or read_upload(data))
     at = run_app("ko", PAGE)
     text_ = corpus.load("ko", "valid")[:3000]
     at.file_uploader(key=own_view.UPLOAD).set_value(("일기.txt", text_.encode("utf-8"), "text/plain")).run()
     ready = strings("ko")["owntext.upload_ready"].format(name="일기.txt", n=f"{len(own_text.check_text(text_)):,}")
     assert ready in [c.value for c in at.caption]  # the server has the file: the user sees it arrived
+    at.run()
+    assert ready in [c.value for c in at.caption] and len(reads) == 1  # read once, not on every rerun
     at.button(key="own_train").click().run()
     assert not at.exception and not at.warning
     run = session_run(at)
