@@ -137,6 +137,11 @@ def to_unit(images: np.ndarray, dequantize: torch.Generator | None = None) -> to
     return data.dequantize(images, dequantize)
 
 
+def saved_config(raw: dict) -> VAEConfig:
+    """A checkpoint's ``config.json`` as a :class:`VAEConfig` (a refit one says so: its net has the buffers)."""
+    return VAEConfig(**{**raw, "channels": tuple(raw["channels"])})
+
+
 class VAE:
     def __init__(self, config: VAEConfig, net: ConditionalVAE, device: str = "cpu"):
         self.config, self.device = config, device
@@ -146,7 +151,7 @@ class VAE:
     def load(cls, device: str = "cpu", name: str = NAME) -> VAE:
         """The shipped VAE, or another checkpoint of this architecture (e.g. ``vae_imbalanced``)."""
         raw, tensors = checkpoints.load(name)
-        config = VAEConfig(**{**raw, "channels": tuple(raw["channels"])})
+        config = saved_config(raw)
         net = ConditionalVAE(config)
         checkpoints.load_state_into(net, tensors)
         return cls(config, net, device)
@@ -222,6 +227,8 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
           progress: bool = True, train_split: data.Split | None = None, config: VAEConfig | None = None) -> dict:
     from tqdm.auto import tqdm
 
+    if resume:  # the shipped net's own architecture and prior (a refit one has its prior's buffers)
+        config = saved_config(checkpoints.load(NAME)[0])
     config = VAEConfig(**{**asdict(config or VAEConfig()), **({"epochs": epochs} if epochs else {})})
     torch.manual_seed(config.seed)
     split, test = train_split or data.load_train(), data.load_shipped("test")

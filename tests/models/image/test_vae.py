@@ -86,6 +86,10 @@ def test_tiny_training_run(tmp_checkpoints, monkeypatch):
                                                                      "metrics.json"}
     assert vae.VAE.load().sample(np.array([0]), seed=0).shape == (1, 28, 28)
 
+    # `--resume` goes on from the refit checkpoint (its net has the prior's buffers) and refits again
+    resumed = train("vae", epochs=1, device="cpu", progress=False, resume=True)
+    assert resumed["train_bpd"][0] < metrics["train_bpd"][0] and resumed["prior"].startswith("refit")
+
 
 def test_missing_checkpoint(tmp_checkpoints):
     with pytest.raises(checkpoints.CheckpointError):
