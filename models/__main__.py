@@ -186,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
             distributed.ScaleOutError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    finally:
+        distributed.finish()
     if distributed.is_main():
         print(summary(metrics))
     return 0

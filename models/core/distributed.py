@@ -59,3 +59,13 @@ def wait_for_everyone() -> None:
         from accelerate import PartialState
 
         PartialState().wait_for_everyone()
+
+
+def finish() -> None:
+    """At the end of a launched process: close the process group (a no-op where none was opened). Without it
+    gloo's threads may still be running while Python shuts down, and the process aborts ("terminate called
+    without an active exception", SIGABRT) after its work is done; the launcher then reports a failure."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()

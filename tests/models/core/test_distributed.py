@@ -29,6 +29,8 @@ report = {"rank": accelerator.process_index, "type": str(accelerator.distributed
           "backend": torch.distributed.get_backend(), "grad": net.module.weight.grad.item(),
           "random": torch.rand(1).item()}
 os.write(1, f"probe {json.dumps(report)}\n".encode())  # one write: the two processes share the pipe
+from models.core import distributed
+distributed.finish()  # as the CLI does: gloo's threads stopped before Python shuts down
 """
 
 
@@ -112,3 +114,11 @@ def test_a_run_that_wrote_nothing_keeps_the_checkpoint(tmp_checkpoints):
             pass
     assert checkpoints.load("demo")[0] == {"width": 1}
     assert sorted(p.name for p in tmp_checkpoints.iterdir() if p.name.startswith(".demo")) == []
+
+
+def test_finish_without_a_process_group_does_nothing():
+    import torch.distributed as dist
+
+    assert not dist.is_initialized()
+    distributed.finish()  # a single process, as every plain `python -m models train`: nothing to close
+    assert not dist.is_initialized()
