@@ -68,6 +68,19 @@ def run_facts(accelerator) -> dict:
     return {"device": str(accelerator.device), "processes": accelerator.num_processes}
 
 
+def continued(before: dict, metrics: dict, curves: tuple[str, ...]) -> dict:
+    """A resumed run's ``metrics`` as the whole model's: its per-epoch ``curves`` appended to the shipped
+    ones (``before``), epochs and wall time added up, and this run's own share under ``this_run``.
+    Without ``before`` (a run from scratch) ``metrics`` stay as they are."""
+    if not before:
+        return metrics
+    this_run = {"epochs": metrics["epochs"], "wall_time_s": metrics["wall_time_s"]}
+    return {**metrics, **{k: [*before.get(k, []), *metrics[k]] for k in curves},
+            "epochs": before.get("epochs", 0) + this_run["epochs"],
+            "wall_time_s": before.get("wall_time_s", 0.0) + this_run["wall_time_s"],
+            "resumed": True, "this_run": this_run}
+
+
 def adamw(model: torch.nn.Module, lr: float, weight_decay: float = 0.1) -> torch.optim.AdamW:
     """The sequence models' optimiser (text, melody, your own text): AdamW with betas (0.9, 0.95),
     weight decay on the weight matrices only (none on biases, norms and other vectors)."""

@@ -513,10 +513,10 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
     """
     from tqdm.auto import tqdm
 
-    config, state = FlowConfig(), None
+    config, state, before = FlowConfig(), None, {}
     if resume:
         saved, state = checkpoints.load(NAME)
-        config = FlowConfig.from_dict(saved)
+        config, before = FlowConfig.from_dict(saved), checkpoints.load_metrics(NAME)
     if epochs:
         config.epochs = epochs
     torch.manual_seed(config.seed)
@@ -596,5 +596,6 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
         "train_images": len(labels),
         "parameters": int(sum(p.numel() for p in model.parameters())),
     }
+    metrics = training.continued(before, metrics, ("train_bpd",))
     checkpoints.save(out_dir, asdict(config), tensors, metrics)
     return metrics

@@ -260,7 +260,8 @@ def test_training_pipeline(tmp_checkpoints, monkeypatch, test_split):
         torch.testing.assert_close(value, before[key], rtol=0, atol=0, msg=key)
 
     resumed = train(flow.NAME, epochs=1, device="cpu", resume=True, progress=False)
-    assert resumed["train_bpd"][0] < metrics["train_bpd"][0]  # continued, did not start over
+    assert resumed["train_bpd"][1] < metrics["train_bpd"][0]  # continued, did not start over
+    assert resumed["train_bpd"][:1] == metrics["train_bpd"] and resumed["epochs"] == 2  # one record of both runs
 
 
 def test_missing_checkpoint_raises(tmp_checkpoints):

@@ -88,7 +88,8 @@ def test_tiny_training_run(tmp_checkpoints, monkeypatch):
 
     # `--resume` goes on from the refit checkpoint (its net has the prior's buffers) and refits again
     resumed = train("vae", epochs=1, device="cpu", progress=False, resume=True)
-    assert resumed["train_bpd"][0] < metrics["train_bpd"][0] and resumed["prior"].startswith("refit")
+    assert resumed["prior"].startswith("refit") and resumed["epochs"] == 2 and resumed["this_run"]["epochs"] == 1
+    assert resumed["train_bpd"][0] == metrics["train_bpd"][0] and resumed["train_bpd"][1] < metrics["train_bpd"][0]
 
 
 def test_missing_checkpoint(tmp_checkpoints):
