@@ -30,7 +30,7 @@ OWN = "own"                                # the next-token lab's model option f
 KEY, RUNNING, ERROR = "own_key", "own_running", "own_error"
 NEW_TEXT, RUN_ID, SCOPE = "own_new_text", "own_run_id", "own_text"
 ZIP_SEEN = "own_zip_seen"
-UPLOAD_NOTE = "own_upload_note"            # (file id, note): the uploaded file is read once, not every rerun
+UPLOAD_NOTE = "own_upload_note"            # (file id, length or error): the file is read once, not every rerun
 UPLOAD, PASTE, ZIP = "own_upload", "own_paste", "own_zip"
 CHUNK_S = 1.5                              # training seconds per chunk (the page redraws after each)
 SECONDS = (30, 60, 90, 120, 180, 300, 600)  # training time offered
@@ -76,14 +76,14 @@ def upload_note() -> str | None:
     seen = st.session_state.get(UPLOAD_NOTE)
     if seen is None or seen[0] != upload.file_id:
         try:
-            seen = upload.file_id, ("ready", len(own_text.read_upload(upload.getvalue())))
+            seen = upload.file_id, len(own_text.read_upload(upload.getvalue()))
         except own_text.OwnTextError as exc:
-            seen = upload.file_id, ("bad", exc)
+            seen = upload.file_id, exc
         st.session_state[UPLOAD_NOTE] = seen
-    kind, value = seen[1]
-    if kind == "bad":
-        return t("owntext.upload_bad", name=upload.name, why=error_text(value))
-    return t("owntext.upload_ready", name=upload.name, n=f"{value:,}")
+    found = seen[1]  # the text's length, or why it cannot be used
+    if isinstance(found, own_text.OwnTextError):
+        return t("owntext.upload_bad", name=upload.name, why=error_text(found))
+    return t("owntext.upload_ready", name=upload.name, n=f"{found:,}")
 
 
 def start(seed: int) -> None:

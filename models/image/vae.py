@@ -227,15 +227,18 @@ def train(out_dir: Path, *, epochs: int | None = None, device: str = "cpu", resu
           progress: bool = True, train_split: data.Split | None = None, config: VAEConfig | None = None) -> dict:
     from tqdm.auto import tqdm
 
-    before = {}
+    before, tensors = {}, None
     if resume:  # the shipped net's own architecture and prior (a refit one has its prior's buffers)
-        config, before = saved_config(checkpoints.load(NAME)[0]), checkpoints.load_metrics(NAME)
+        raw, tensors = checkpoints.load(NAME)
+        config, before = saved_config(raw), checkpoints.load_metrics(NAME)
     config = VAEConfig(**{**asdict(config or VAEConfig()), **({"epochs": epochs} if epochs else {})})
     torch.manual_seed(config.seed)
     split, test = train_split or data.load_train(), data.load_shipped("test")
+    net = ConditionalVAE(config)
+    if tensors is not None:  # loaded once above, not a second time by training.prepare
+        checkpoints.load_state_into(net, tensors)
     accelerator, net, optimizer, loader, schedule = training.prepare(
-        NAME, ConditionalVAE(config), split.images, split.labels, config, device=device, resume=resume,
-        schedule="cosine")
+        NAME, net, split.images, split.labels, config, device=device, resume=False, schedule="cosine")
 
     curves = {"train_bpd": [], "reconstruction_nats": [], "kl_nats": []}
     start = time.perf_counter()

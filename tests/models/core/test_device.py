@@ -46,7 +46,7 @@ def test_before_torch_is_imported_the_count_waits_for_it_in_the_environment():
     import sys
     from pathlib import Path
 
-    code = ("import os, sys; from models.core import device; os.environ.pop('OMP_NUM_THREADS', None); "
+    code = ("import sys; from models.core import device; "
             "assert device.configure_threads() == 1; assert 'torch' not in sys.modules, 'torch imported'; "
             "import torch; print(torch.get_num_threads())")
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
